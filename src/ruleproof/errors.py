@@ -1,0 +1,108 @@
+"""Diagnostics and the exception hierarchy.
+
+Every stage reports problems as `Diagnostic` values carrying a `Span` (file, line, column, 1-based)
+and a stable code documented in `docs/diagnostics.md`. The public API raises one `RulesetError`
+holding all diagnostics of a failed stage. `InternalError` marks a bug in ruleproof itself and is
+never presented as a finding about the user's rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+
+@attrs.frozen(order=True)
+class Span:
+    """A region of a source file; lines and columns are 1-based, `end_col` is exclusive."""
+
+    file: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @classmethod
+    def point(cls, file: str, line: int, col: int, width: int = 1) -> Span:
+        return cls(file, line, col, line, col + max(width, 1))
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+UNKNOWN_SPAN = Span("<unknown>", 1, 1, 1, 2)
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem found in an input: where, a stable code, what, why, and how to fix it."""
+
+    code: str
+    message: str
+    span: Span
+    why: str = ""
+    fix: str = ""
+    severity: str = "error"  # "error" or "warning"
+
+    def render(self, source: str | None = None) -> str:
+        """Compiler-style text: `file:line:col: error[CODE]: message`, the line, a caret, why, fix."""
+        lines = [f"{self.span}: {self.severity}[{self.code}]: {self.message}"]
+        if source is not None:
+            src_lines = source.splitlines()
+            if 1 <= self.span.line <= len(src_lines):
+                text = src_lines[self.span.line - 1]
+                gutter = str(self.span.line)
+                lines.append(f"{' ' * (4 - len(gutter))}{gutter} | {text}")
+                if self.span.end_line == self.span.line:
+                    width = max(self.span.end_col - self.span.col, 1)
+                else:
+                    width = max(len(text) - self.span.col + 1, 1)
+                width = min(width, max(len(text) - self.span.col + 1, 1))
+                lines.append(f"     | {' ' * (self.span.col - 1)}{'^' * width}")
+        if self.why:
+            lines.append(f"   why: {self.why}")
+        if self.fix:
+            lines.append(f"   fix: {self.fix}")
+        return "\n".join(lines)
+
+
+class RuleproofError(Exception):
+    """Root of every exception ruleproof raises on purpose."""
+
+
+class RulesetError(RuleproofError, ValueError):
+    """An input (ruleset, property file, citizen, counterexample) is wrong; carries diagnostics."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        super().__init__("\n".join(f"{d.span}: {d.code}: {d.message}" for d in self.diagnostics))
+
+    def render(self, sources: dict[str, str] | None = None) -> str:
+        sources = sources or {}
+        return "\n\n".join(d.render(sources.get(d.span.file)) for d in self.diagnostics)
+
+
+class InternalError(RuleproofError, RuntimeError):
+    """A bug in ruleproof (for example the evaluator and the Z3 encoding disagree)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(
+            f"internal error: {message}\n"
+            "This is a bug in ruleproof, not a finding about your rules. Please report it with the "
+            "input files that produced it."
+        )
+
+
+def raise_if_errors(diagnostics: Sequence[Diagnostic]) -> None:
+    """Raise `RulesetError` if any diagnostic is an error (warnings alone pass)."""
+    if any(d.severity == "error" for d in diagnostics):
+        raise RulesetError(diagnostics)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """A 'did you mean `x`?' hint for the candidate nearest to `name`, or ''."""
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else ""

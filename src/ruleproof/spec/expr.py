@@ -1,0 +1,167 @@
+"""The expression IR: frozen data nodes shared by the evaluator and the Z3 encoder.
+
+Nodes hold data only. `span` never takes part in equality, so two expressions parsed from
+different places compare equal when they mean the same tree. Names are resolved by the
+interpreters through their environment; `Var.citizen` is set inside relational queries
+(`a.debt`) and is `None` elsewhere.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Literal
+
+import attrs
+
+from ruleproof.errors import UNKNOWN_SPAN, Span
+
+ArithOp = Literal["+", "-", "*", "//", "%"]
+CmpOp = Literal["==", "!=", "<", "<=", ">", ">="]
+FuncName = Literal["min", "max", "abs", "implies"]
+
+
+def _span() -> Span:
+    return attrs.field(default=UNKNOWN_SPAN, eq=False, repr=False)  # type: ignore[no-any-return]
+
+
+@attrs.frozen
+class BoolLit:
+    value: bool
+    span: Span = _span()
+
+
+@attrs.frozen
+class IntLit:
+    value: int
+    span: Span = _span()
+
+
+@attrs.frozen
+class RealLit:
+    value: Fraction
+    span: Span = _span()
+
+
+@attrs.frozen
+class EnumLit:
+    """A string literal; it names an enum value (or a tier id)."""
+
+    value: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Var:
+    name: str
+    citizen: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Neg:
+    arg: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Not:
+    arg: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Arith:
+    op: ArithOp
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Compare:
+    """A chain `a < b <= c`: `ops[i]` compares `operands[i]` with `operands[i + 1]`."""
+
+    ops: tuple[CmpOp, ...]
+    operands: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class And:
+    args: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Or:
+    args: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class IfElse:
+    cond: Expr
+    then: Expr
+    orelse: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class In:
+    """`item in [options...]` (or `not in` when `negated`)."""
+
+    item: Expr
+    options: tuple[Expr, ...]
+    negated: bool = False
+    span: Span = _span()
+
+
+@attrs.frozen
+class Call:
+    func: FuncName
+    args: tuple[Expr, ...]
+    span: Span = _span()
+
+
+Expr = (
+    BoolLit | IntLit | RealLit | EnumLit | Var | Neg | Not | Arith | Compare | And | Or | IfElse
+    | In | Call
+)
+
+
+def children(e: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions of `e`, in source order."""
+    match e:
+        case BoolLit() | IntLit() | RealLit() | EnumLit() | Var():
+            return ()
+        case Neg(arg) | Not(arg):
+            return (arg,)
+        case Arith(_, left, right):
+            return (left, right)
+        case Compare(_, operands):
+            return operands
+        case And(args) | Or(args) | Call(_, args):
+            return args
+        case IfElse(c, t, o):
+            return (c, t, o)
+        case In(item, options):
+            return (item, *options)
+    raise AssertionError(e)
+
+
+def free_vars(e: Expr) -> set[tuple[str | None, str]]:
+    """Every `(citizen, name)` pair the expression reads."""
+    out: set[tuple[str | None, str]] = set()
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Var):
+            out.add((node.citizen, node.name))
+        else:
+            stack.extend(children(node))
+    return out
+
+
+def names(e: Expr) -> set[str]:
+    """Every name the expression reads, ignoring citizens."""
+    return {n for _, n in free_vars(e)}

@@ -1,0 +1,206 @@
+"""The typed ruleset IR (frozen attrs): attributes, defines, score rules, tiers, sanctions, actions.
+
+Built by `ruleproof.spec.load` from YAML or directly from Python; it knows nothing about its
+serialization. Spans never take part in equality. A `Ruleset` that came out of `load` has passed
+the typecheck, so its expressions are well typed.
+"""
+
+from __future__ import annotations
+
+import functools
+from fractions import Fraction
+from typing import Literal
+
+import attrs
+
+from ruleproof.errors import UNKNOWN_SPAN, Span
+from ruleproof.spec.expr import Expr
+
+Protection = Literal["false", "true", "association"]
+ActorKind = Literal["citizen", "authority", "time"]
+ACTOR_KINDS: tuple[ActorKind, ...] = ("citizen", "authority", "time")
+
+
+def _span() -> Span:
+    return attrs.field(default=UNKNOWN_SPAN, eq=False, repr=False)  # type: ignore[no-any-return]
+
+
+@attrs.frozen
+class BoolType:
+    def __str__(self) -> str:
+        return "bool"
+
+
+@attrs.frozen
+class IntType:
+    lo: int
+    hi: int
+
+    def __str__(self) -> str:
+        return f"int[{self.lo}, {self.hi}]"
+
+
+@attrs.frozen
+class RealType:
+    lo: Fraction
+    hi: Fraction
+
+    def __str__(self) -> str:
+        return f"real[{self.lo}, {self.hi}]"
+
+
+@attrs.frozen
+class EnumType:
+    values: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "enum{" + ", ".join(self.values) + "}"
+
+
+AttrType = BoolType | IntType | RealType | EnumType
+Value = bool | int | Fraction | str
+
+
+@attrs.frozen
+class Attribute:
+    name: str
+    type: AttrType
+    protected: Protection = "false"
+    domain: str | None = None
+    changes: Literal["fixed", "time"] = "fixed"
+    doc: str = ""
+    span: Span = _span()
+
+    def baseline(self) -> Value:
+        """The value a minimal counterexample prefers: low end of a range, false, first value."""
+        match self.type:
+            case BoolType():
+                return False
+            case IntType(lo, _):
+                return lo
+            case RealType(lo, _):
+                return lo
+            case EnumType(values):
+                return values[0]
+
+
+@attrs.frozen
+class Assumption:
+    expr: Expr
+    text: str
+    index: int
+    span: Span = _span()
+
+
+@attrs.frozen
+class Define:
+    name: str
+    expr: Expr
+    text: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class ScoreRule:
+    id: str
+    when: Expr
+    add: Expr
+    when_text: str
+    add_text: str
+    cites: str = ""
+    doc: str = ""
+    span: Span = _span()
+
+
+@attrs.frozen
+class Score:
+    base: int
+    rules: tuple[ScoreRule, ...]
+    lo: int | None = None
+    hi: int | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Tier:
+    id: str
+    when: Expr
+    when_text: str
+    doc: str = ""
+    span: Span = _span()
+
+
+@attrs.frozen
+class Sanction:
+    name: str
+    when: Expr
+    when_text: str
+    domain: str | None = None
+    appeal: tuple[str, ...] = ()
+    cites: str = ""
+    doc: str = ""
+    span: Span = _span()
+
+
+@attrs.frozen
+class Param:
+    name: str
+    type: AttrType
+    span: Span = _span()
+
+
+@attrs.frozen
+class Assignment:
+    attribute: str
+    expr: Expr
+    text: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Action:
+    name: str
+    by: ActorKind
+    when: Expr
+    when_text: str
+    params: tuple[Param, ...] = ()
+    sets: tuple[Assignment, ...] = ()
+    cites: str = ""
+    doc: str = ""
+    span: Span = _span()
+
+
+@attrs.frozen
+class Ruleset:
+    id: str
+    attributes: tuple[Attribute, ...]
+    title: str = ""
+    source: str = ""
+    assumptions: tuple[Assumption, ...] = ()
+    defines: tuple[Define, ...] = ()
+    score: Score | None = None
+    tiers: tuple[Tier, ...] = ()
+    sanctions: tuple[Sanction, ...] = ()
+    actions: tuple[Action, ...] = ()
+    file: str = attrs.field(default="<memory>", eq=False)
+    span: Span = _span()
+
+    @functools.cached_property
+    def attribute_index(self) -> dict[str, Attribute]:
+        return {a.name: a for a in self.attributes}
+
+    def attribute(self, name: str) -> Attribute:
+        return self.attribute_index[name]
+
+    def baseline(self) -> dict[str, Value]:
+        """The baseline citizen of DESIGN §4 (may violate `assume`)."""
+        return {a.name: a.baseline() for a in self.attributes}
+
+    def define(self, name: str) -> Define | None:
+        return next((d for d in self.defines if d.name == name), None)
+
+    def sanction(self, name: str) -> Sanction | None:
+        return next((s for s in self.sanctions if s.name == name), None)
+
+    def action(self, name: str) -> Action | None:
+        return next((a for a in self.actions if a.name == name), None)

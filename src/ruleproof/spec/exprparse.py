@@ -1,0 +1,267 @@
+"""Expression text → expression IR, through the standard library's `ast` (never `eval`).
+
+`parse_expr(text, origin)` accepts the subset of Python described in DESIGN §2 and returns an
+`Expr` whose spans point into the original file (`origin` is where the text starts). Anything
+outside the subset raises `RulesetError` with the offending node's position. Deep nesting and
+huge inputs are refused before `ast` sees them, so no input can exhaust the interpreter's stack.
+"""
+
+from __future__ import annotations
+
+import ast
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+import attrs
+
+from ruleproof.errors import Diagnostic, RulesetError, Span
+from ruleproof.spec import expr as E
+
+MAX_EXPR_CHARS = 100_000
+MAX_NESTING = 100
+
+_ARITH: dict[type[ast.operator], E.ArithOp] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+}
+_CMP: dict[type[ast.cmpop], E.CmpOp] = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+_FUNCS: dict[str, int | None] = {"min": None, "max": None, "abs": 1, "implies": 2}
+_OP_HINTS: dict[type[ast.AST], str] = {
+    ast.Div: "`/` is not allowed (it is not exact on ints); use `//` by a positive constant, or "
+    "multiply by a decimal such as `0.5`",
+    ast.Pow: "`**` is not allowed; write the product out, e.g. `x * x` is non-linear anyway",
+    ast.BitAnd: "`&` is not allowed; use `and`",
+    ast.BitOr: "`|` is not allowed; use `or`",
+    ast.BitXor: "`^` is not allowed; use `!=` between bools",
+    ast.LShift: "`<<` is not allowed; multiply by a constant",
+    ast.RShift: "`>>` is not allowed; use `//` by a constant",
+    ast.MatMult: "`@` is not allowed",
+}
+
+
+@attrs.frozen
+class Origin:
+    """Where an expression's text starts in a file (1-based line and column of its first char)."""
+
+    file: str
+    line: int
+    col: int
+    key: str = ""  # the YAML key the expression sits under, for messages
+
+
+def _error(code: str, message: str, span: Span, why: str = "", fix: str = "") -> RulesetError:
+    return RulesetError([Diagnostic(code, message, span, why, fix)])
+
+
+def _nesting_depth(text: str) -> int:
+    depth = best = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            best = max(best, depth)
+        elif ch in ")]}":
+            depth -= 1
+    return best
+
+
+def parse_expr(text: str, origin: Origin) -> E.Expr:
+    """Parse `text` into the IR.
+
+    Raises:
+        RulesetError: RP101 syntax error, RP102 a construct outside the language, RP103 too deep or
+        too long, RP104 a malformed literal.
+    """
+    whole = Span(origin.file, origin.line, origin.col, origin.line, origin.col + max(len(text), 1))
+    if len(text) > MAX_EXPR_CHARS:
+        raise _error(
+            "RP103",
+            f"expression is {len(text):,} characters long (limit {MAX_EXPR_CHARS:,})",
+            whole,
+            fix="split it into named `define:` entries",
+        )
+    if _nesting_depth(text) > MAX_NESTING:
+        raise _error(
+            "RP103",
+            f"expression nests brackets more than {MAX_NESTING} deep",
+            whole,
+            why="deeply nested expressions are refused before parsing so they cannot exhaust the "
+            "parser's stack",
+            fix="flatten it, or name parts of it with `define:`",
+        )
+    if not text.strip():
+        raise _error("RP101", "empty expression", whole, fix='write a condition such as "True"')
+    try:
+        tree = ast.parse(text.strip().replace("\n", " "), mode="eval")
+    except SyntaxError as exc:
+        col = origin.col + max((exc.offset or 1) - 1, 0) + (len(text) - len(text.lstrip()))
+        raise _error(
+            "RP101",
+            f"syntax error in expression: {exc.msg}",
+            Span.point(origin.file, origin.line, col),
+            fix="expressions use Python syntax, e.g. `debt > 0 and not paid`",
+        ) from None
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise _error("RP103", f"expression cannot be parsed: {type(exc).__name__}", whole) from None
+    offset = len(text) - len(text.lstrip())
+    return _Converter(origin, offset, text.strip().replace("\n", " ")).convert(tree.body)
+
+
+class _Converter:
+    def __init__(self, origin: Origin, offset: int, source: str) -> None:
+        self.origin = origin
+        self.offset = offset
+        self.source = source
+
+    def text(self, node: ast.AST) -> str:
+        return ast.get_source_segment(self.source, node) or ast.unparse(node)
+
+    def span(self, node: ast.AST) -> Span:
+        col = getattr(node, "col_offset", 0) + self.offset
+        end = getattr(node, "end_col_offset", None)
+        end_col = (end + self.offset) if end is not None else col + 1
+        return Span(
+            self.origin.file,
+            self.origin.line,
+            self.origin.col + col,
+            self.origin.line,
+            self.origin.col + max(end_col, col + 1),
+        )
+
+    def unsupported(self, node: ast.AST, what: str, fix: str = "") -> RulesetError:
+        return _error(
+            "RP102",
+            f"{what} is not part of the rule language: `{self.text(node)[:60]}`",
+            self.span(node),
+            why="expressions allow literals, names, + - *, // and % by a constant, comparisons, "
+            "and/or/not, `x if c else y`, `x in [...]`, min, max, abs and implies",
+            fix=fix,
+        )
+
+    def convert(self, node: ast.expr) -> E.Expr:
+        span = self.span(node)
+        match node:
+            case ast.Constant(value=bool() as b):
+                return E.BoolLit(b, span)
+            case ast.Constant(value=int() as i):
+                return E.IntLit(i, span)
+            case ast.Constant(value=float()):
+                return E.RealLit(self._decimal(node), span)
+            case ast.Constant(value=str() as s):
+                return E.EnumLit(s, span)
+            case ast.Constant():
+                raise self.unsupported(node, f"the literal `{ast.unparse(node)}`")
+            case ast.Name(id=name):
+                if name in ("true", "false"):
+                    return E.BoolLit(name == "true", span)
+                return E.Var(name, None, span)
+            case ast.Attribute(value=ast.Name(id=citizen), attr=attr):
+                return E.Var(attr, citizen, span)
+            case ast.Attribute():
+                raise self.unsupported(
+                    node, "attribute access", "only `a.name` for a citizen `a` is allowed in queries"
+                )
+            case ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=int() | float()) as c):
+                inner = self.convert(c)
+                if isinstance(inner, E.IntLit):
+                    return E.IntLit(-inner.value, span)
+                if isinstance(inner, E.RealLit):
+                    return E.RealLit(-inner.value, span)
+                return E.Neg(inner, span)
+            case ast.UnaryOp(op=ast.USub(), operand=operand):
+                return E.Neg(self.convert(operand), span)
+            case ast.UnaryOp(op=ast.UAdd(), operand=operand):
+                return self.convert(operand)
+            case ast.UnaryOp(op=ast.Not(), operand=operand):
+                return E.Not(self.convert(operand), span)
+            case ast.UnaryOp(op=ast.Invert()):
+                raise self.unsupported(node, "`~`", "use `not` for bools, `-` for numbers")
+            case ast.BinOp(left=left, op=op, right=right):
+                arith = _ARITH.get(type(op))
+                if arith is None:
+                    hint = _OP_HINTS.get(type(op), "")
+                    raise self.unsupported(node, "this operator", hint)
+                return E.Arith(arith, self.convert(left), self.convert(right), span)
+            case ast.BoolOp(op=op, values=values):
+                args = tuple(self.convert(v) for v in values)
+                return E.And(args, span) if isinstance(op, ast.And) else E.Or(args, span)
+            case ast.Compare(left=left, ops=ops, comparators=comps):
+                return self._compare(node, left, ops, comps, span)
+            case ast.IfExp(test=test, body=body, orelse=orelse):
+                return E.IfElse(self.convert(test), self.convert(body), self.convert(orelse), span)
+            case ast.Call(func=ast.Name(id=fname), args=args, keywords=[]):
+                if fname not in _FUNCS:
+                    raise self.unsupported(
+                        node, f"calling `{fname}`", "the only functions are min, max, abs, implies"
+                    )
+                arity = _FUNCS[fname]
+                if any(isinstance(a, ast.Starred) for a in args):
+                    raise self.unsupported(node, "`*args`")
+                if (arity is not None and len(args) != arity) or (arity is None and len(args) < 2):
+                    need = f"exactly {arity}" if arity is not None else "at least 2"
+                    raise _error(
+                        "RP102",
+                        f"`{fname}` takes {need} arguments, got {len(args)}",
+                        span,
+                    )
+                return E.Call(fname, tuple(self.convert(a) for a in args), span)  # type: ignore[arg-type]
+            case ast.Call():
+                raise self.unsupported(
+                    node, "this call", "the only functions are min, max, abs, implies"
+                )
+            case ast.List() | ast.Tuple() | ast.Set():
+                raise self.unsupported(node, "a list on its own", "lists appear only after `in`")
+            case _:
+                raise self.unsupported(node, f"`{type(node).__name__}` syntax")
+
+    def _decimal(self, node: ast.Constant) -> Fraction:
+        text = self.text(node).replace("_", "")
+        try:
+            value = Fraction(Decimal(text))
+        except (InvalidOperation, ValueError, ArithmeticError):
+            value = None
+        if value is None or abs(value) > 10**30:
+            raise _error(
+                "RP104",
+                f"`{text}` is not a usable decimal literal",
+                self.span(node),
+                why="decimals are exact rationals and must be finite and at most 10**30",
+                fix="write the number as a plain decimal such as `0.0001`",
+            )
+        return value
+
+    def _compare(
+        self,
+        node: ast.Compare,
+        left: ast.expr,
+        ops: list[ast.cmpop],
+        comps: list[ast.expr],
+        span: Span,
+    ) -> E.Expr:
+        if any(isinstance(op, ast.In | ast.NotIn) for op in ops):
+            if len(ops) != 1:
+                raise self.unsupported(node, "chaining `in` with other comparisons")
+            target = comps[0]
+            if not isinstance(target, ast.List | ast.Tuple | ast.Set):
+                raise self.unsupported(node, "`in` without a literal list", "write `x in [1, 2]`")
+            options = tuple(self.convert(el) for el in target.elts)
+            if not options:
+                raise _error("RP102", "`in` needs a non-empty list", span)
+            return E.In(self.convert(left), options, isinstance(ops[0], ast.NotIn), span)
+        cmp_ops: list[E.CmpOp] = []
+        for op in ops:
+            mapped = _CMP.get(type(op))
+            if mapped is None:
+                raise self.unsupported(node, f"`{type(op).__name__}` comparison", "use `==`")
+            cmp_ops.append(mapped)
+        operands = (self.convert(left), *(self.convert(c) for c in comps))
+        return E.Compare(tuple(cmp_ops), operands, span)

@@ -1,0 +1,240 @@
+"""Safe YAML → a small node tree that remembers where every node came from.
+
+`read_yaml(text, file)` parses with PyYAML's event parser (libyaml when available) and builds
+`YMap` / `YSeq` / `YScalar` nodes itself, so it can enforce limits no stock loader has: file size,
+nesting depth, total node count with aliases expanded (an alias bomb is refused after a few
+thousand events, never expanded), duplicate mapping keys, and no tags (nothing is ever
+constructed beyond str, int, float, bool and null). Errors are `RulesetError` with codes RP0xx.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import yaml
+
+from ruleproof.errors import Diagnostic, RulesetError, Span
+
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 5_000_000
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+Scalar = str | int | float | bool | None
+
+
+@attrs.frozen
+class YScalar:
+    value: Scalar
+    raw: str
+    style: str | None
+    span: Span
+    size: int = 1
+
+    def text_origin(self) -> tuple[int, int]:
+        """Line and column of the first character of the scalar's text (after any quote)."""
+        quoted = self.style in ("'", '"')
+        return self.span.line, self.span.col + (1 if quoted else 0)
+
+
+@attrs.frozen
+class YSeq:
+    items: tuple[YNode, ...]
+    span: Span
+    size: int
+
+
+@attrs.frozen
+class YMap:
+    items: tuple[tuple[YScalar, YNode], ...]
+    span: Span
+    size: int
+
+    def get(self, key: str) -> YNode | None:
+        for k, v in self.items:
+            if k.value == key:
+                return v
+        return None
+
+    def keys(self) -> list[str]:
+        return [str(k.value) for k, _ in self.items]
+
+
+YNode = YScalar | YSeq | YMap
+
+
+def _span(file: str, event: Any) -> Span:
+    s, e = event.start_mark, event.end_mark
+    end_line = e.line + 1 if e is not None else s.line + 1
+    end_col = e.column + 1 if e is not None else s.column + 2
+    if end_line == s.line + 1 and end_col <= s.column + 1:
+        end_col = s.column + 2
+    return Span(file, s.line + 1, s.column + 1, end_line, end_col)
+
+
+def _fail(code: str, message: str, span: Span, why: str = "", fix: str = "") -> RulesetError:
+    return RulesetError([Diagnostic(code, message, span, why, fix)])
+
+
+def read_yaml(text: str, file: str, *, max_bytes: int = MAX_BYTES) -> YNode | None:
+    """Parse one YAML document; `None` for an empty file.
+
+    Raises:
+        RulesetError: RP001 YAML syntax, RP002 a limit exceeded (size, depth, nodes/aliases),
+        RP003 a tag or a non-scalar key, RP004 a duplicate key, RP005 several documents.
+    """
+    start = Span(file, 1, 1, 1, 2)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise _fail(
+            "RP002",
+            f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
+            start,
+            fix="split the ruleset or raise the limit in the Python API",
+        )
+    try:
+        return _Builder(file).build(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = Span.point(file, mark.line + 1, mark.column + 1) if mark else start
+        raise _fail(
+            "RP001",
+            f"YAML syntax error: {exc.problem or exc.context}",
+            span,
+            fix="check indentation and quoting; expressions containing `:` or `#` need quotes",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise _fail("RP001", f"YAML error: {exc}", start) from None
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.anchors: dict[str, YNode] = {}
+
+    def build(self, events: Any) -> YNode | None:
+        # Explicit stacks, not recursion: depth is limited by MAX_DEPTH, never by Python's stack.
+        stack: list[tuple[Any, list[YNode]]] = []
+        root: YNode | None = None
+        documents = 0
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _fail(
+                        "RP005",
+                        "the file holds more than one YAML document",
+                        _span(self.file, event),
+                        fix="remove the `---` separator; one file holds one ruleset",
+                    )
+                continue
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                self._check_tag(event)
+                if len(stack) >= MAX_DEPTH:
+                    raise _fail(
+                        "RP002",
+                        f"YAML nests deeper than {MAX_DEPTH} levels",
+                        _span(self.file, event),
+                        fix="a ruleset needs only a few levels; flatten the structure",
+                    )
+                stack.append((event, []))
+                continue
+            node: YNode
+            if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                start, children = stack.pop()
+                node = self._container(start, event, children)
+                if start.anchor:
+                    self.anchors[start.anchor] = node
+            elif isinstance(event, yaml.ScalarEvent):
+                node = self._scalar(event)
+                if event.anchor:
+                    self.anchors[event.anchor] = node
+            elif isinstance(event, yaml.AliasEvent):
+                found = self.anchors.get(event.anchor)
+                if found is None:
+                    raise _fail(
+                        "RP001", f"unknown alias `*{event.anchor}`", _span(self.file, event)
+                    )
+                node = found
+            else:
+                continue
+            if stack:
+                stack[-1][1].append(node)
+            else:
+                root = node
+        return root
+
+    def _check_tag(self, event: Any) -> None:
+        tag = getattr(event, "tag", None)
+        implicit = getattr(event, "implicit", True)
+        if tag and not (implicit is True or (isinstance(implicit, tuple) and any(implicit))):
+            if tag not in _SCALAR_TAGS and tag not in (
+                "tag:yaml.org,2002:map",
+                "tag:yaml.org,2002:seq",
+            ):
+                raise _fail(
+                    "RP003",
+                    f"YAML tag `{tag}` is not allowed",
+                    _span(self.file, event),
+                    why="ruleset files hold plain data; tags could ask a loader to build objects",
+                    fix="remove the tag",
+                )
+
+    def _scalar(self, event: Any) -> YScalar:
+        span = _span(self.file, event)
+        if event.tag and event.tag != "!" and not event.implicit[0]:
+            self._check_tag(event)
+            tag = event.tag
+        else:
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        value: Scalar
+        if tag in _SCALAR_TAGS and tag != "tag:yaml.org,2002:str":
+            node = yaml.ScalarNode(tag, event.value)
+            value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+        else:
+            value = event.value  # strings, and timestamps etc. kept as their text
+        return YScalar(value, event.value, event.style, span)
+
+    def _container(self, start: Any, end: Any, children: list[YNode]) -> YNode:
+        span = _span(self.file, start)
+        span = Span(span.file, span.line, span.col, end.end_mark.line + 1, end.end_mark.column + 1)
+        size = 1 + sum(c.size for c in children)
+        if size > MAX_NODES:
+            raise _fail(
+                "RP002",
+                f"the document expands to more than {MAX_NODES:,} nodes",
+                span,
+                why="aliases (`*name`) are counted each time they are used; this refuses alias "
+                "bombs without expanding them",
+                fix="remove the repeated aliases",
+            )
+        if isinstance(start, yaml.SequenceStartEvent):
+            return YSeq(tuple(children), span, size)
+        items: list[tuple[YScalar, YNode]] = []
+        seen: dict[Scalar, YScalar] = {}
+        for key, value in zip(children[0::2], children[1::2], strict=True):
+            if not isinstance(key, YScalar):
+                raise _fail("RP003", "mapping keys must be plain scalars", key.span)
+            if key.value in seen:
+                first = seen[key.value]
+                raise _fail(
+                    "RP004",
+                    f"duplicate key `{key.raw}` (first at line {first.span.line})",
+                    key.span,
+                    why="YAML loaders silently keep only the last value of a duplicated key",
+                    fix="remove or rename one of them",
+                )
+            seen[key.value] = key
+            items.append((key, value))
+        return YMap(tuple(items), span, size)

@@ -293,24 +293,24 @@ class Scorecard:
     cutoff: int
 
     def score(self, citizen: dict[str, str | int]) -> int:
+        """base + the points of every rule whose condition holds (no clamping)."""
         return self.base + sum(r.add for r in self.rules if r.condition.holds(citizen))
 
-    def contribution(self, attribute: str, value: str | int) -> int:
-        """The points the rules on `attribute` give to `value`."""
-        citizen: dict[str, str | int] = {attribute: value}
-        return sum(r.add for r in self.rules
-                   if r.condition.attribute == attribute and r.condition.holds(citizen))
-
     def contributions(self, attribute: str) -> dict[str | int, int]:
-        """`contribution` for every value of the attribute's declared domain (cached)."""
+        """The points the rules on `attribute` give each value of its declared domain."""
         return self._parts[attribute]
 
     @functools.cached_property
     def _parts(self) -> dict[str, dict[str | int, int]]:
-        return {f.name: {v: self.contribution(f.name, v) for v in f.domain_values()}
-                for f in FEATURES}
+        parts: dict[str, dict[str | int, int]] = {}
+        for f in FEATURES:
+            own = [r for r in self.rules if r.condition.attribute == f.name]
+            parts[f.name] = {v: sum(r.add for r in own if r.condition.holds({f.name: v}))
+                             for v in f.domain_values()}
+        return parts
 
     def reads(self) -> set[str]:
+        """The attributes some rule reads."""
         return {r.condition.attribute for r in self.rules}
 
 
@@ -672,14 +672,13 @@ def flipping_alternative(card: Scorecard, citizen: dict[str, str | int],
                          attrs: Sequence[str]) -> dict[str, str | int] | None:
     """The first alternative value(s) of `attrs` (domain order) that flip the decision, if any.
 
-    Fast but exact: the rules on other attributes are summed once; every alternative of `attrs`
-    only re-adds the points of the rules on `attrs` (each rule reads one attribute).
+    Fast but exact: each rule reads one attribute, so the score is the part from the other
+    attributes (computed once) plus the points of `attrs`, looked up per alternative.
     """
-    attr_set = set(attrs)
-    fixed = card.base + sum(r.add for r in card.rules
-                            if r.condition.attribute not in attr_set and r.condition.holds(citizen))
-    approve = card.score(citizen) >= card.cutoff
+    score = card.score(citizen)
+    approve = score >= card.cutoff
     parts = {a: card.contributions(a) for a in attrs}
+    fixed = score - sum(parts[a][citizen[a]] for a in attrs)
     best = {a: max(parts[a].values()) for a in attrs}
     worst = {a: min(parts[a].values()) for a in attrs}
     if approve and fixed + sum(worst.values()) >= card.cutoff:

@@ -1,0 +1,14 @@
+"""ruleproof: prove properties of scoring and sanctioning rulesets with Z3.
+
+The public API: `load(path)` reads and typechecks a ruleset file into a `Ruleset`;
+`ruleset.evaluate(citizen)` (or `evaluate(ruleset, citizen)`) gives the outcome with its trace.
+Bad input raises `RulesetError` (carrying every diagnostic); a bug in ruleproof raises
+`InternalError`; both derive from `RuleproofError`.
+"""
+
+from ruleproof.errors import InternalError, RuleproofError, RulesetError
+from ruleproof.spec.evaluate import evaluate
+from ruleproof.spec.load import load
+from ruleproof.spec.model import Ruleset
+
+__all__ = ["InternalError", "RuleproofError", "Ruleset", "RulesetError", "evaluate", "load"]

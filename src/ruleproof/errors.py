@@ -46,7 +46,7 @@ class Diagnostic:
     severity: str = "error"  # "error" or "warning"
 
     def render(self, source: str | None = None) -> str:
-        """Compiler-style text: `file:line:col: error[CODE]: message`, the line, a caret, why, fix."""
+        """Compiler-style text: `file:line:col: error[CODE]: message`, line, caret, why, fix."""
         lines = [f"{self.span}: {self.severity}[{self.code}]: {self.message}"]
         if source is not None:
             src_lines = source.splitlines()

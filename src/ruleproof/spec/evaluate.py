@@ -27,7 +27,7 @@ def _num(v: Value | None) -> int | Fraction:
     return v
 
 
-def eval_expr(e: E.Expr, lookup: Lookup) -> Value | None:  # noqa: C901 - one case per node
+def eval_expr(e: E.Expr, lookup: Lookup) -> Value | None:
     """The value of a well-typed expression; `None` only for the tier of an uncovered citizen."""
     match e:
         case E.BoolLit(v) | E.IntLit(v) | E.RealLit(v) | E.EnumLit(v):
@@ -39,20 +39,20 @@ def eval_expr(e: E.Expr, lookup: Lookup) -> Value | None:  # noqa: C901 - one ca
         case E.Not(arg):
             return not eval_expr(arg, lookup)
         case E.Arith(op, left, right):
-            a, b = _num(eval_expr(left, lookup)), _num(eval_expr(right, lookup))
+            x, y = _num(eval_expr(left, lookup)), _num(eval_expr(right, lookup))
             if op == "+":
-                return a + b
+                return x + y
             if op == "-":
-                return a - b
+                return x - y
             if op == "*":
-                return a * b
+                return x * y
             if op == "//":
-                return a // b
-            return a % b
+                return x // y
+            return x % y
         case E.Compare(ops, operands):
             values = [eval_expr(o, lookup) for o in operands]
-            for op, a, b in zip(ops, values, values[1:], strict=False):
-                if not _compare(op, a, b):
+            for cmp, a, b in zip(ops, values, values[1:], strict=False):
+                if not _compare(cmp, a, b):
                     return False
             return True
         case E.And(args):
@@ -62,15 +62,16 @@ def eval_expr(e: E.Expr, lookup: Lookup) -> Value | None:  # noqa: C901 - one ca
         case E.IfElse(cond, then, orelse):
             return eval_expr(then, lookup) if eval_expr(cond, lookup) else eval_expr(orelse, lookup)
         case E.In(item, options, negated):
-            v = eval_expr(item, lookup)
-            found = any(_compare("==", v, eval_expr(o, lookup)) for o in options)
+            needle = eval_expr(item, lookup)
+            found = any(_compare("==", needle, eval_expr(o, lookup)) for o in options)
             return found != negated
         case E.Call(func, args):
             vals = [eval_expr(a, lookup) for a in args]
             if func == "implies":
                 return (not vals[0]) or bool(vals[1])
             if func == "abs":
-                return abs(_num(vals[0]))
+                x = _num(vals[0])
+                return -x if x < 0 else x
             nums = [_num(v) for v in vals]
             return min(nums) if func == "min" else max(nums)
         case _:

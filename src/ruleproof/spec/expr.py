@@ -21,7 +21,7 @@ FuncName = Literal["min", "max", "abs", "implies"]
 
 
 def _span() -> Span:
-    return attrs.field(default=UNKNOWN_SPAN, eq=False, repr=False)  # type: ignore[no-any-return]
+    return attrs.field(default=UNKNOWN_SPAN, eq=False, repr=False)
 
 
 @attrs.frozen

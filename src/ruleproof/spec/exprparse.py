@@ -19,6 +19,7 @@ from ruleproof.spec import expr as E
 
 MAX_EXPR_CHARS = 100_000
 MAX_NESTING = 100
+MAX_TREE_DEPTH = 200
 
 _ARITH: dict[type[ast.operator], E.ArithOp] = {
     ast.Add: "+",
@@ -74,6 +75,16 @@ def _nesting_depth(text: str) -> int:
     return best
 
 
+def _tree_depth(node: ast.AST) -> int:
+    best = 0
+    stack = [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        best = max(best, d)
+        stack.extend((c, d + 1) for c in ast.iter_child_nodes(n))
+    return best
+
+
 def parse_expr(text: str, origin: Origin) -> E.Expr:
     """Parse `text` into the IR.
 
@@ -111,7 +122,21 @@ def parse_expr(text: str, origin: Origin) -> E.Expr:
             fix="expressions use Python syntax, e.g. `debt > 0 and not paid`",
         ) from None
     except (RecursionError, MemoryError, ValueError) as exc:
-        raise _error("RP103", f"expression cannot be parsed: {type(exc).__name__}", whole) from None
+        raise _error(
+            "RP103",
+            f"expression cannot be parsed: {type(exc).__name__}",
+            whole,
+            why="it nests operators too deeply or holds a literal too large for the parser",
+            fix="flatten it, or name parts of it with `define:`",
+        ) from None
+    if _tree_depth(tree.body) > MAX_TREE_DEPTH:
+        raise _error(
+            "RP103",
+            f"expression nests operators more than {MAX_TREE_DEPTH} deep",
+            whole,
+            why="every stage walks expressions recursively; a deeper tree could exhaust its stack",
+            fix="flatten it, or name parts of it with `define:`",
+        )
     offset = len(text) - len(text.lstrip())
     return _Converter(origin, offset, text.strip().replace("\n", " ")).convert(tree.body)
 
@@ -121,14 +146,19 @@ class _Converter:
         self.origin = origin
         self.offset = offset
         self.source = source
+        self.encoded = source.encode("utf-8", "surrogatepass")
 
     def text(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.source, node) or ast.unparse(node)
 
+    def chars(self, byte_offset: int) -> int:
+        """`ast` columns count UTF-8 bytes; spans count characters."""
+        return len(self.encoded[:byte_offset].decode("utf-8", "ignore"))
+
     def span(self, node: ast.AST) -> Span:
-        col = getattr(node, "col_offset", 0) + self.offset
+        col = self.chars(getattr(node, "col_offset", 0)) + self.offset
         end = getattr(node, "end_col_offset", None)
-        end_col = (end + self.offset) if end is not None else col + 1
+        end_col = (self.chars(end) + self.offset) if end is not None else col + 1
         return Span(
             self.origin.file,
             self.origin.line,
@@ -168,7 +198,9 @@ class _Converter:
                 return E.Var(attr, citizen, span)
             case ast.Attribute():
                 raise self.unsupported(
-                    node, "attribute access", "only `a.name` for a citizen `a` is allowed in queries"
+                    node,
+                    "attribute access",
+                    "only `a.name` for a citizen `a` is allowed in queries",
                 )
             case ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=int() | float()) as c):
                 inner = self.convert(c)

@@ -110,7 +110,8 @@ class Reader:
     def string(self, node: YNode | None, what: str, default: str = "") -> str:
         if node is None:
             return default
-        if isinstance(node, YScalar) and node.value is not None and not isinstance(node.value, bool):
+        if (isinstance(node, YScalar) and node.value is not None
+                and not isinstance(node.value, bool)):
             return str(node.value) if isinstance(node.value, str) else node.raw
         if isinstance(node, YScalar) and isinstance(node.value, bool):
             return node.raw
@@ -128,7 +129,8 @@ class Reader:
         return None
 
     def rational(self, node: YNode | None, what: str) -> Fraction | None:
-        if isinstance(node, YScalar) and not isinstance(node.value, bool) and node.value is not None:
+        if (isinstance(node, YScalar) and not isinstance(node.value, bool)
+                and node.value is not None):
             try:
                 return Fraction(Decimal(node.raw.replace("_", "")))
             except (InvalidOperation, ValueError, ArithmeticError):
@@ -345,7 +347,8 @@ class Reader:
                     continue
                 when, wt = self.expr(rm.get("when"), f"`when` of rule `{rid}`", "True")
                 add, at = self.expr(rm.get("add"), f"`add` of rule `{rid}`")
-                rules.append(M.ScoreRule(rid, when, add, wt, at, self.string(rm.get("cites"), "`cites`"),
+                rules.append(M.ScoreRule(rid, when, add, wt, at,
+                                         self.string(rm.get("cites"), "`cites`"),
                                          self.string(rm.get("doc"), "`doc`"), rm.span))
         return M.Score(base, tuple(rules), lo, hi, mp.span)
 

@@ -8,13 +8,17 @@ the typecheck, so its expressions are well typed.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from fractions import Fraction
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
 from ruleproof.errors import UNKNOWN_SPAN, Span
 from ruleproof.spec.expr import Expr
+
+if TYPE_CHECKING:
+    from ruleproof.spec.evaluate import Outcome
 
 Protection = Literal["false", "true", "association"]
 ActorKind = Literal["citizen", "authority", "time"]
@@ -22,7 +26,7 @@ ACTOR_KINDS: tuple[ActorKind, ...] = ("citizen", "authority", "time")
 
 
 def _span() -> Span:
-    return attrs.field(default=UNKNOWN_SPAN, eq=False, repr=False)  # type: ignore[no-any-return]
+    return attrs.field(default=UNKNOWN_SPAN, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -204,3 +208,9 @@ class Ruleset:
 
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)
+
+    def evaluate(self, citizen: Mapping[str, Value]) -> Outcome:
+        """Score, tier, sanctions and trace for one possible citizen (`spec.evaluate.evaluate`)."""
+        from ruleproof.spec.evaluate import evaluate
+
+        return evaluate(self, citizen)

@@ -167,6 +167,36 @@ def _duplicates(items: Iterable[tuple[str, Span]], what: str, out: list[Diagnost
             seen[name] = span
 
 
+def expr_depth(e: E.Expr) -> int:
+    """The height of an expression tree (a literal or a name has height 1). Iterative."""
+    best = 0
+    stack = [(e, 1)]
+    while stack:
+        node, d = stack.pop()
+        best = max(best, d)
+        stack.extend((c, d + 1) for c in E.children(node))
+    return best
+
+
+def _too_deep(ruleset: M.Ruleset, graph: dict[Node, set[Node]]) -> Diagnostic | None:
+    """RP103 when reading a value through its definitions nests deeper than the parser allows."""
+    from ruleproof.spec.exprparse import MAX_TREE_DEPTH
+
+    depth: dict[Node, int] = {}
+    for node in topological_order(graph):
+        own = max((expr_depth(x) for x in node_exprs(ruleset, node)), default=1)
+        depth[node] = own + 1 + max((depth.get(d, 0) for d in graph.get(node, ())), default=0)
+        if depth[node] > MAX_TREE_DEPTH:
+            name = node.split(":")[-1]
+            d = ruleset.define(name)
+            return Diagnostic(
+                "RP103", f"`{name}` nests more than {MAX_TREE_DEPTH} levels deep through the "
+                "definitions it reads", d.span if d else ruleset.span,
+                why="every stage evaluates definitions recursively; a deeper chain could exhaust "
+                "its stack", fix="shorten the chain of definitions that read each other")
+    return None
+
+
 def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
     """Every problem with names, types, references and cycles in `ruleset`."""
     out: list[Diagnostic] = []
@@ -178,7 +208,8 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
         _duplicates([(r.id, r.span) for r in ruleset.score.rules], "rule id", out)
     _duplicates([(t.id, t.span) for t in ruleset.tiers], "tier id", out)
 
-    cycle = find_cycle(dependency_graph(ruleset))
+    graph = dependency_graph(ruleset)
+    cycle = find_cycle(graph)
     if cycle:
         pretty = " → ".join(c.split(":")[-1] for c in cycle)
         first = cycle[0].split(":")[-1]
@@ -187,6 +218,10 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
         out.append(Diagnostic("RP205", f"definitions form a cycle: {pretty}", span,
                               why="each value must be computable from the attributes",
                               fix="break the cycle by rewriting one of them without the others"))
+        return out
+    too_deep = _too_deep(ruleset, graph)
+    if too_deep is not None:
+        out.append(too_deep)
         return out
 
     scope = Scope(ruleset, out)
@@ -201,10 +236,10 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
             pass  # reported by the loader
         for r in sc.rules:
             check.expect(r.when, BOOL, f"`when` of rule `{r.id}`")
-            t = check.check(r.add)
-            if t is not None and t != INT:
-                out.append(Diagnostic("RP202", f"`add` of rule `{r.id}` must be int, but this is {t}",
-                                      r.add.span, why="the score is an integer",
+            add_type = check.check(r.add)
+            if add_type is not None and add_type != INT:
+                out.append(Diagnostic("RP202", f"`add` of rule `{r.id}` must be int, but this is "
+                                      f"{add_type}", r.add.span, why="the score is an integer",
                                       fix="round with `//`, e.g. `(x * 3) // 2`"))
     for t in ruleset.tiers:
         check.expect(t.when, BOOL, f"`when` of tier `{t.id}`")
@@ -217,8 +252,8 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
                                       f"`{name}`", s.span,
                                       fix=did_you_mean(name, action_names)
                                       or "declare it under `actions:`"))
-    for a in ruleset.actions:
-        _check_action(ruleset, scope, a, out)
+    for act in ruleset.actions:
+        _check_action(ruleset, scope, act, out)
     return out
 
 

@@ -96,7 +96,7 @@ class ExprChecker:
             return None
         return got
 
-    def check(self, e: E.Expr) -> Type | None:  # noqa: C901 - one case per node
+    def check(self, e: E.Expr) -> Type | None:
         match e:
             case E.BoolLit():
                 return BOOL
@@ -121,15 +121,15 @@ class ExprChecker:
             case E.Compare(ops, operands):
                 types = [self.check(o) for o in operands]
                 ok = True
-                for i, op in enumerate(ops):
+                for i, cmp in enumerate(ops):
                     a, b = types[i], types[i + 1]
                     if a is None or b is None:
                         ok = False
-                    elif op in ("==", "!="):
+                    elif cmp in ("==", "!="):
                         ok = self._comparable(a, b, operands[i], operands[i + 1], e.span) and ok
                     elif not (is_num(a) and is_num(b)):
                         bad = operands[i] if not is_num(a) else operands[i + 1]
-                        self.error("RP202", f"`{op}` compares numbers, but this is "
+                        self.error("RP202", f"`{cmp}` compares numbers, but this is "
                                    f"{a if not is_num(a) else b}", bad.span,
                                    fix="use `==` or `!=` for bools and enum values")
                         ok = False
@@ -148,9 +148,7 @@ class ExprChecker:
                 ok = t is not None
                 for o in options:
                     u = self.check(o)
-                    if t is None or u is None:
-                        ok = False
-                    elif not self._comparable(t, u, item, o, o.span):
+                    if t is None or u is None or not self._comparable(t, u, item, o, o.span):
                         ok = False
                 return BOOL if ok else None
             case E.Call(func, args):
@@ -175,7 +173,8 @@ class ExprChecker:
                            fix="round with `//` on an int expression")
                 return None
             if not (isinstance(right, E.IntLit) and right.value > 0):
-                self.error("RP209", f"`{op}` needs a positive int constant on its right", right.span,
+                self.error("RP209", f"`{op}` needs a positive int constant on its right",
+                           right.span,
                            why="division by a variable is non-linear and may divide by zero",
                            fix="divide by a literal such as `// 30`")
                 return None
@@ -194,7 +193,7 @@ class ExprChecker:
         if any(t is None for t in types):
             return None
         for a, t in zip(args, types, strict=True):
-            if not is_num(t):  # type: ignore[arg-type]
+            if t is None or not is_num(t):
                 self.error("RP202", f"`{func}` needs numbers, but this is {t}", a.span)
                 return None
         return INT if all(t == INT for t in types) else REAL
@@ -232,7 +231,7 @@ class ExprChecker:
             return a
         if isinstance(a, StrT) and isinstance(b, StrT):
             return StrT(a.values | b.values)
-        if isinstance(a, EnumT) and isinstance(b, StrT | EnumT) or isinstance(b, EnumT):
+        if (isinstance(a, EnumT) and isinstance(b, StrT | EnumT)) or isinstance(b, EnumT):
             if self._comparable(a, b, ea, eb, span):
                 return a if isinstance(a, EnumT) else b
             return None

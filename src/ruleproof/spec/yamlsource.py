@@ -161,7 +161,7 @@ class _Builder:
                 if event.anchor:
                     self.anchors[event.anchor] = node
             elif isinstance(event, yaml.AliasEvent):
-                found = self.anchors.get(event.anchor)
+                found = self.anchors.get(event.anchor or "")
                 if found is None:
                     raise _fail(
                         "RP001", f"unknown alias `*{event.anchor}`", _span(self.file, event)
@@ -178,18 +178,16 @@ class _Builder:
     def _check_tag(self, event: Any) -> None:
         tag = getattr(event, "tag", None)
         implicit = getattr(event, "implicit", True)
-        if tag and not (implicit is True or (isinstance(implicit, tuple) and any(implicit))):
-            if tag not in _SCALAR_TAGS and tag not in (
-                "tag:yaml.org,2002:map",
-                "tag:yaml.org,2002:seq",
-            ):
-                raise _fail(
-                    "RP003",
-                    f"YAML tag `{tag}` is not allowed",
-                    _span(self.file, event),
-                    why="ruleset files hold plain data; tags could ask a loader to build objects",
-                    fix="remove the tag",
-                )
+        explicit = not (implicit is True or (isinstance(implicit, tuple) and any(implicit)))
+        allowed = _SCALAR_TAGS | {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+        if tag and explicit and tag not in allowed:
+            raise _fail(
+                "RP003",
+                f"YAML tag `{tag}` is not allowed",
+                _span(self.file, event),
+                why="ruleset files hold plain data; tags could ask a loader to build objects",
+                fix="remove the tag",
+            )
 
     def _scalar(self, event: Any) -> YScalar:
         span = _span(self.file, event)
@@ -197,7 +195,9 @@ class _Builder:
             self._check_tag(event)
             tag = event.tag
         else:
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = _RESOLVER.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, event.value, event.implicit
+            )
         value: Scalar
         if tag in _SCALAR_TAGS and tag != "tag:yaml.org,2002:str":
             node = yaml.ScalarNode(tag, event.value)

@@ -59,15 +59,31 @@ def load(path: str | Path) -> M.Ruleset:
 
 def load_text(text: str, file: str = "<string>") -> M.Ruleset:
     """Load and typecheck ruleset YAML given as text."""
+    ruleset, diagnostics = diagnose_text(text, file)
+    raise_if_errors(diagnostics)
+    assert ruleset is not None
+    return ruleset
+
+
+def diagnose_text(text: str, file: str = "<string>") -> tuple[M.Ruleset | None, list[Diagnostic]]:
+    """Every diagnostic for ruleset YAML, warnings included, without raising for bad input.
+
+    Returns the ruleset too when no diagnostic is an error (it may carry warnings).
+    """
     from ruleproof.spec.typecheck import typecheck
 
-    root = read_yaml(text, file)
+    try:
+        root = read_yaml(text, file)
+    except RulesetError as exc:
+        return None, list(exc.diagnostics)
     reader = Reader(file)
     ruleset = reader.ruleset(root)
-    raise_if_errors(reader.diagnostics)
-    assert ruleset is not None
-    raise_if_errors(typecheck(ruleset))
-    return ruleset
+    if ruleset is None or any(d.severity == "error" for d in reader.diagnostics):
+        return None, reader.diagnostics
+    diagnostics = reader.diagnostics + typecheck(ruleset)
+    if any(d.severity == "error" for d in diagnostics):
+        return None, diagnostics
+    return ruleset, diagnostics
 
 
 class Reader:

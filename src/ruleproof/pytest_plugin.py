@@ -1,0 +1,1 @@
+"""pytest plugin (entry point `ruleproof`): collects property suites and replays counterexamples."""

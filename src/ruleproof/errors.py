@@ -32,6 +32,7 @@ class Span:
 
 
 UNKNOWN_SPAN = Span("<unknown>", 1, 1, 1, 2)
+MAX_SHOWN = 100  # source lines longer than this are shown as a window around the span
 
 
 @attrs.frozen
@@ -59,7 +60,16 @@ class Diagnostic:
                 else:
                     width = max(len(text) - self.span.col + 1, 1)
                 width = min(width, max(len(text) - self.span.col + 1, 1))
-                lines.append(f"     | {' ' * (self.span.col - 1)}{'^' * width}")
+                start = 0
+                if len(text) > MAX_SHOWN:  # show a window of a very long line around the span
+                    start = max(0, min(self.span.col - 11, len(text) - MAX_SHOWN))
+                    shown = text[start : start + MAX_SHOWN]
+                    before = "…" if start else ""
+                    after = "…" if start + MAX_SHOWN < len(text) else ""
+                    lines[-1] = f"{' ' * (4 - len(gutter))}{gutter} | {before}{shown}{after}"
+                    start -= len(before)
+                    width = min(width, MAX_SHOWN - (self.span.col - 1 - start) + 1)
+                lines.append(f"     | {' ' * (self.span.col - 1 - start)}{'^' * width}")
         if self.why:
             lines.append(f"   why: {self.why}")
         if self.fix:

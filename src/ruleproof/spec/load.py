@@ -46,9 +46,11 @@ def read_text(path: str | Path) -> str:
                         fix="check the path")]
         ) from None
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise RulesetError(
-            [Diagnostic("RP006", f"file is not UTF-8 (byte {exc.start})", Span.point(file, 1, 1),
-                        fix="save the file as UTF-8")]
+            [Diagnostic("RP006", f"file is not UTF-8 (byte {exc.start}: {data[exc.start]:#04x})",
+                        Span.point(file, line, col), fix="save the file as UTF-8")]
         ) from None
 
 

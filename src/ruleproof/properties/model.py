@@ -20,7 +20,7 @@ Direction = Literal["nondecreasing", "nonincreasing"]
 
 
 def _span() -> Span:
-    return attrs.field(default=UNKNOWN_SPAN, eq=False, repr=False)  # type: ignore[no-any-return]
+    return attrs.field(default=UNKNOWN_SPAN, eq=False, repr=False)
 
 
 @attrs.frozen

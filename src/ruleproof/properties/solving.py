@@ -1,0 +1,160 @@
+"""Running Z3 on one query with limits, and turning its answers into verdict material.
+
+`solve` asserts the copies' constraints and the query's negation, checks under the tracking
+literals, and returns `Sat(model)`, `Unsat(core labels)` or `Unknown(reason)`. `minimise` moves
+a satisfying model toward the baseline citizen (DESIGN §4) within a time budget: first it keeps
+as many attributes at their baseline as the query allows (core-guided), then it pulls the
+remaining numbers toward their low bound by bisection. Both only ever narrow the same query, so
+every model they return is still a model of it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import z3
+
+from ruleproof.properties.encode import Encoding, Term, z3_value
+from ruleproof.spec import model as M
+
+
+@attrs.frozen
+class Limits:
+    timeout: float = 30.0  # wall-clock seconds per property (backstop)
+    rlimit: int = 0  # Z3 resource limit per check (reproducible across machines); 0 = none
+    minimise: bool = True
+
+
+@attrs.frozen
+class Sat:
+    model: Any
+
+
+@attrs.frozen
+class Unsat:
+    core: tuple[str, ...]
+
+
+@attrs.frozen
+class Unknown:
+    reason: str
+
+
+Answer = Sat | Unsat | Unknown
+
+
+def new_solver(limits: Limits, seconds: float) -> Any:
+    s = z3.Solver()
+    s.set("timeout", max(1, int(seconds * 1000)))
+    if limits.rlimit:
+        s.set("rlimit", limits.rlimit)
+    s.set("core.minimize", True)
+    return s
+
+
+def explain_unknown(solver: Any, enc: Encoding, seconds: float, limits: Limits) -> str:
+    raw = str(solver.reason_unknown())
+    if "timeout" in raw or "canceled" in raw:
+        why = f"timed out after {seconds:.1f} s"
+    elif "resource" in raw or "rlimit" in raw:
+        why = f"solver resource limit reached (rlimit {limits.rlimit:,})"
+    else:
+        why = f"solver gave up ({raw})"
+    if enc.nonlinear:
+        spans = ", ".join(str(e.span) for e in enc.nonlinear[:3])
+        why = f"non-linear arithmetic (multiplication of variables at {spans}); {why}"
+    return why
+
+
+def solve(enc: Encoding, constraints: Sequence[Term], goal: Term, limits: Limits,
+          deadline: float) -> tuple[Answer, Any]:
+    """Check `constraints ∧ goal` under every tracking literal. Returns the answer and solver."""
+    remaining = max(deadline - time.monotonic(), 0.001)
+    solver = new_solver(limits, remaining)
+    solver.add(*constraints)
+    solver.add(goal)
+    trackers = list(enc.trackers.values())
+    result = solver.check(*trackers)
+    if result == z3.sat:
+        return Sat(solver.model()), solver
+    if result == z3.unsat:
+        labels = tuple(sorted({enc.labels[str(t)] for t in solver.unsat_core()
+                               if str(t) in enc.labels}))
+        return Unsat(labels), solver
+    return Unknown(explain_unknown(solver, enc, remaining, limits)), solver
+
+
+def minimise(enc: Encoding, solver: Any, model: Any,
+             variables: Sequence[tuple[Term, M.AttrType, M.Value]], deadline: float) -> Any:
+    """A model as close to the baseline values as the time allows (never leaves the query)."""
+    return _Minimiser(enc, solver, deadline).run(model, variables)
+
+
+class _Minimiser:
+    def __init__(self, enc: Encoding, solver: Any, deadline: float) -> None:
+        self.enc = enc
+        self.solver = solver
+        self.deadline = deadline
+        self.trackers = list(enc.trackers.values())
+
+    def check(self, extra: Sequence[Term]) -> Any:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0.01:
+            return z3.unknown
+        self.solver.set("timeout", max(1, int(min(remaining, 5.0) * 1000)))
+        return self.solver.check(*self.trackers, *extra)
+
+    def run(self, model: Any, variables: Sequence[tuple[Term, M.AttrType, M.Value]]) -> Any:
+        best = model
+        codes = self.enc.codes
+        lits: dict[str, Term] = {}
+        self.solver.push()
+        try:
+            for var, _, base in variables:
+                lit = z3.Bool(f"baseline!{var}")
+                lits[str(lit)] = lit
+                self.solver.add(z3.Implies(lit, var == z3_value(base, codes)))
+            active = dict(lits)
+            while active:
+                r = self.check(list(active.values()))
+                if r == z3.sat:
+                    best = self.solver.model()
+                    break
+                if r != z3.unsat:
+                    active = {}
+                    break
+                core = [str(c) for c in self.solver.unsat_core() if str(c) in active]
+                if not core:
+                    active = {}
+                    break
+                # Drop one blocking literal at a time while cores are small; halve when large.
+                for name in core[: len(core) // 2 if len(core) > 8 else 1]:
+                    del active[name]
+            pinned: list[Term] = list(active.values())
+            for var, typ, _base in variables:
+                if f"baseline!{var}" in active or not isinstance(typ, M.IntType):
+                    continue
+                best = self._bisect(var, typ, best, pinned)
+                pinned.append(var == best.eval(var, model_completion=True))
+        finally:
+            self.solver.pop()
+        return best
+
+    def _bisect(self, var: Term, typ: M.IntType, model: Any, pinned: list[Term]) -> Any:
+        """The model with `var` as close to its low bound as the query allows."""
+        lo, hi = typ.lo, int(model.eval(var, model_completion=True).as_long())
+        best = model
+        while lo < hi:
+            mid = lo + (hi - lo) // 2
+            r = self.check([*pinned, var <= mid])
+            if r == z3.sat:
+                best = self.solver.model()
+                hi = int(best.eval(var, model_completion=True).as_long())
+            elif r == z3.unsat:
+                lo = mid + 1
+            else:
+                break
+        return best

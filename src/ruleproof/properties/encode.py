@@ -129,12 +129,24 @@ class Encoding:
             self.copies[key] = Copy(self, name, parent, vary)
         return self.copies[key]
 
+    def bind(self, tag: str, attrs: Mapping[str, Term]) -> Copy:
+        """A new copy whose attributes are the given terms (others get fresh constants).
+
+        The copy's constraints still require every attribute term to be in its range and every
+        `assume` to hold, so a bound copy is a *possible* citizen: path properties bind a next
+        state to the `set` terms of an action (the range rule), `diff` binds one ruleset's
+        citizen to another's constants. Not memoized: each call is a new copy.
+        """
+        copy = Copy(self, tag, None, None, bound=attrs)
+        return copy
+
 
 class Copy:
     """One citizen's Z3 constants and lazily built derived values."""
 
     def __init__(self, enc: Encoding, tag: str, parent: Copy | None,
-                 varied: frozenset[str] | None) -> None:
+                 varied: frozenset[str] | None,
+                 bound: Mapping[str, Term] | None = None) -> None:
         self.enc = enc
         self.tag = tag
         self.parent = parent
@@ -145,6 +157,9 @@ class Copy:
         for a in enc.ruleset.attributes:
             if parent is not None and varied is not None and a.name not in varied:
                 self.attrs[a.name] = parent.attrs[a.name]
+            elif bound is not None and a.name in bound:
+                self.attrs[a.name] = bound[a.name]
+                self.constraints.extend(range_constraints(bound[a.name], a.type, enc.codes))
             else:
                 self.attrs[a.name] = self._const(a.name, a.type)
                 self.constraints.extend(range_constraints(self.attrs[a.name], a.type, enc.codes))

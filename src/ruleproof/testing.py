@@ -20,7 +20,7 @@ These are the base of the differential tests between the evaluator and the Z3 en
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from hypothesis import strategies as st
@@ -40,23 +40,46 @@ _POOL_SIZE = 12
 # -- values and citizens -------------------------------------------------------------------
 
 
-def _boundaries(t: M.AttrType) -> list[M.Value]:
+_MAX_CONSTANTS = 40
+
+
+def _constants(ruleset: M.Ruleset) -> list[int | Fraction]:
+    """Numeric literals of the ruleset's expressions (the thresholds its rules compare with)."""
+    exprs = [a.expr for a in ruleset.assumptions] + [d.expr for d in ruleset.defines]
+    if ruleset.score:
+        exprs += [x for r in ruleset.score.rules for x in (r.when, r.add)]
+    exprs += [t.when for t in ruleset.tiers] + [s.when for s in ruleset.sanctions]
+    found: dict[int | Fraction, None] = {}
+    stack = list(exprs)
+    while stack and len(found) < _MAX_CONSTANTS:
+        node = stack.pop()
+        if isinstance(node, E.IntLit | E.RealLit):
+            found[node.value] = None
+        stack.extend(E.children(node))
+    return list(found)
+
+
+def _boundaries(t: M.AttrType, constants: Sequence[int | Fraction] = ()) -> list[M.Value]:
+    """Values worth trying first: the ends of the range, their neighbours, zero, and each
+    constant of the ruleset with its neighbours (when in range)."""
     match t:
         case M.BoolType():
             return [False, True]
         case M.IntType(lo, hi):
-            cands = [lo, hi, lo + 1, hi - 1, 0, 1, -1]
+            near = [c + d for c in constants if isinstance(c, int) for d in (0, -1, 1)]
+            cands = [lo, hi, lo + 1, hi - 1, 0, 1, -1, *near]
             return list(dict.fromkeys(v for v in cands if lo <= v <= hi))
         case M.RealType(lo, hi):
-            rcands = [lo, hi, Fraction(0), (lo + hi) / 2]
+            rcands = [lo, hi, Fraction(0), (lo + hi) / 2, *map(Fraction, constants)]
             return list(dict.fromkeys(v for v in rcands if lo <= v <= hi))
         case M.EnumType(values):
             return list(values)
 
 
-def values(t: M.AttrType) -> st.SearchStrategy[M.Value]:
-    """Values of an attribute or param type, boundary values drawn often."""
-    bounds: st.SearchStrategy[M.Value] = st.sampled_from(_boundaries(t))
+def values(t: M.AttrType, constants: Sequence[int | Fraction] = ()) -> st.SearchStrategy[M.Value]:
+    """Values of an attribute or param type; boundary values (and values at or next to the
+    given constants) are drawn often."""
+    bounds: st.SearchStrategy[M.Value] = st.sampled_from(_boundaries(t, constants))
     match t:
         case M.BoolType():
             return st.booleans()
@@ -69,12 +92,31 @@ def values(t: M.AttrType) -> st.SearchStrategy[M.Value]:
 
 
 def _raw_citizens(ruleset: M.Ruleset) -> st.SearchStrategy[Citizen]:
-    return st.fixed_dictionaries({a.name: values(a.type) for a in ruleset.attributes})
+    consts = _constants(ruleset)
+    return st.fixed_dictionaries({a.name: values(a.type, consts) for a in ruleset.attributes})
+
+
+def _conjuncts(e: E.Expr) -> list[E.Expr]:
+    out: list[E.Expr] = []
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, E.And):
+            stack.extend(node.args)
+        else:
+            out.append(node)
+    return out
 
 
 def _violations(ruleset: M.Ruleset, citizen: Mapping[str, M.Value]) -> int:
+    """How many conjuncts of the assumptions are false (0: the citizen is possible)."""
     state = State(ruleset, citizen)
-    return sum(1 for a in ruleset.assumptions if not eval_expr(a.expr, state.lookup))
+    return sum(
+        1
+        for a in ruleset.assumptions
+        for part in _conjuncts(a.expr)
+        if not eval_expr(part, state.lookup)
+    )
 
 
 def possible_pool(ruleset: M.Ruleset, seed: int = 0) -> list[Citizen]:
@@ -85,7 +127,8 @@ def possible_pool(ruleset: M.Ruleset, seed: int = 0) -> list[Citizen]:
     (the domain may be empty).
     """
     rng = random.Random(seed)
-    cands = {a.name: _boundaries(a.type) for a in ruleset.attributes}
+    consts = _constants(ruleset)
+    cands = {a.name: _boundaries(a.type, consts) for a in ruleset.attributes}
     pool: list[Citizen] = []
     starts: list[Citizen] = [ruleset.baseline()]
     starts += [{n: rng.choice(vs) for n, vs in cands.items()} for _ in range(_POOL_TRIES // 20)]
@@ -129,13 +172,22 @@ def citizens(ruleset: M.Ruleset) -> st.SearchStrategy[Citizen]:
         if not pool:
             return raw.filter(possible)
         by_name = {a.name: a for a in ruleset.attributes}
+        consts = _constants(ruleset)
 
         def nudge(base: Citizen) -> st.SearchStrategy[Citizen]:
             name = st.sampled_from(sorted(base))
-            return name.flatmap(lambda n: values(by_name[n].type).map(lambda v: {**base, n: v}))
+            return name.flatmap(
+                lambda n: values(by_name[n].type, consts).map(lambda v: {**base, n: v})
+            )
 
-        near = st.sampled_from(pool).flatmap(nudge).filter(possible)
-        return st.one_of(st.sampled_from(pool), near, raw.filter(possible))
+        known = st.sampled_from(pool)
+
+        def or_known(cands: st.SearchStrategy[Citizen]) -> st.SearchStrategy[Citizen]:
+            # An impossible candidate is replaced by a known possible citizen instead of being
+            # filtered out, so a rarely satisfied `assume` never starves generation.
+            return st.tuples(cands, known).map(lambda p: p[0] if possible(p[0]) else p[1])
+
+        return st.one_of(known, or_known(known.flatmap(nudge)), or_known(raw))
 
     return st.deferred(build)
 

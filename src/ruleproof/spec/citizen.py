@@ -44,11 +44,12 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, col
 
 
-def _locate(text: str, file: str, key: str) -> Span:
-    """The span of `"key"` in the top-level object (first occurrence), else the file start."""
-    m = re.search(re.escape(json.dumps(key)) + r"\s*:", text)
-    if m is None:
+def _locate(text: str, file: str, key: str, last: bool = False) -> Span:
+    """The span of `"key"` in the object (first or last occurrence), else the file start."""
+    found = list(re.finditer(re.escape(json.dumps(key)) + r"\s*:", text))
+    if not found:
         return Span.point(file, 1, 1)
+    m = found[-1] if last else found[0]
     line, col = _position(text, m.start())
     return Span(file, line, col, line, col + len(json.dumps(key)))
 
@@ -96,7 +97,7 @@ def parse_json_object(text: str, file: str) -> dict[str, Any]:
                 Diagnostic(
                     "RP406",
                     f"duplicate key `{key}`",
-                    _locate(text, file, key),
+                    _locate(text, file, key, last=True),
                     fix="give each attribute once",
                 )
             ]
@@ -127,7 +128,7 @@ def _as_fraction(v: Any) -> Fraction | None:
 
 def _convert(attr: M.Attribute, v: Any) -> tuple[M.Value | None, str, str]:
     """(value, code, message): value is None when the raw JSON value is unusable."""
-    shown = json.dumps(v, default=str)
+    shown = str(v) if isinstance(v, Decimal) else json.dumps(v, default=str)
     match attr.type:
         case M.BoolType():
             if isinstance(v, bool):

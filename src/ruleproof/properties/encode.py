@@ -23,7 +23,8 @@ import z3
 
 from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
-from ruleproof.spec.typecheck import dependency_graph, node_exprs, node_of, topological_order
+from ruleproof.spec.support import support_sets
+from ruleproof.spec.typecheck import node_of
 
 NO_TIER = -1
 Term = Any  # z3.ExprRef; z3 ships no type stubs
@@ -68,33 +69,6 @@ class EnumCodes:
         return None
 
 
-def support_sets(ruleset: M.Ruleset) -> dict[str, frozenset[str]]:
-    """For each dependency node (define:x, score, tier, sanction:s, sanctioned, rule:id) the set
-    of attributes it transitively reads."""
-    graph = dependency_graph(ruleset)
-    attrs_ = set(ruleset.attribute_index)
-    out: dict[str, frozenset[str]] = {}
-
-    def direct(exprs: Iterable[E.Expr]) -> tuple[set[str], set[str]]:
-        names: set[str] = set()
-        for x in exprs:
-            names |= E.names(x)
-        return names & attrs_, {n for n in (node_of(ruleset, m) for m in names) if n}
-
-    for node in topological_order(graph):
-        a, deps = direct(node_exprs(ruleset, node))
-        for d in deps:
-            a |= out.get(d, frozenset())
-        out[node] = frozenset(a)
-    if ruleset.score:
-        for r in ruleset.score.rules:
-            a, deps = direct((r.when, r.add))
-            for d in deps:
-                a |= out.get(d, frozenset())
-            out[f"rule:{r.id}"] = frozenset(a)
-    return out
-
-
 class Encoding:
     """Z3 terms for one ruleset: copies of citizens, their derived values, tracking literals."""
 
@@ -107,6 +81,7 @@ class Encoding:
         self.labels: dict[str, str] = {}  # tracker name → human label
         self.copies: dict[str, Copy] = {}
         self.nonlinear: list[E.Expr] = []
+        self.serial = 0  # numbers fresh tags (`fresh`) so bound copies never share constants
 
     def tracker(self, key: str, label: str) -> Term:
         t = self.trackers.get(key)
@@ -128,6 +103,11 @@ class Encoding:
             name = tag if vary is None else f"{tag}{len(self.copies)}"
             self.copies[key] = Copy(self, name, parent, vary)
         return self.copies[key]
+
+    def fresh(self, tag: str) -> str:
+        """A copy tag never handed out before by this encoding (`tag` plus a serial number)."""
+        self.serial += 1
+        return f"{tag}.{self.serial}"
 
     def bind(self, tag: str, attrs: Mapping[str, Term]) -> Copy:
         """A new copy whose attributes are the given terms (others get fresh constants).
@@ -154,21 +134,32 @@ class Copy:
         self.values: dict[str, Term] = {}
         self.attrs: dict[str, Term] = {}
         self.constraints: list[Term] = []  # ranges, assumes and defining equations of this copy
+        # The subset of `constraints` saying the citizen is possible (ranges and assumes); the
+        # rest are definitions of fresh constants, which any attribute values can satisfy.
+        self.possible: list[Term] = []
         for a in enc.ruleset.attributes:
             if parent is not None and varied is not None and a.name not in varied:
                 self.attrs[a.name] = parent.attrs[a.name]
-            elif bound is not None and a.name in bound:
+                continue
+            if bound is not None and a.name in bound:
                 self.attrs[a.name] = bound[a.name]
-                self.constraints.extend(range_constraints(bound[a.name], a.type, enc.codes))
             else:
                 self.attrs[a.name] = self._const(a.name, a.type)
-                self.constraints.extend(range_constraints(self.attrs[a.name], a.type, enc.codes))
+            ranges = range_constraints(self.attrs[a.name], a.type, enc.codes)
+            self.constraints.extend(ranges)
+            self.possible.extend(ranges)
         for asm in enc.ruleset.assumptions:
             self.guarded(f"assume{asm.index}", f"assume #{asm.index} ({asm.text})",
-                             self.expr(asm.expr))
+                         self.expr(asm.expr))
+            self.possible.append(self.constraints[-1])
 
     def guarded(self, key: str, label: str, formula: Term) -> None:
         self.constraints.append(z3.Implies(self.enc.tracker(key, label), formula))
+
+    def definitions(self) -> list[Term]:
+        """This copy's own constraints that only define fresh constants (not `possible`)."""
+        possible = {id(f) for f in self.possible}
+        return [f for f in self.constraints if id(f) not in possible]
 
     def all_constraints(self) -> list[Term]:
         """This copy's constraints and its parent's (a query asserts both)."""

@@ -72,10 +72,13 @@ class EnumCodes:
 class Encoding:
     """Z3 terms for one ruleset: copies of citizens, their derived values, tracking literals."""
 
-    def __init__(self, ruleset: M.Ruleset, prefix: str = "") -> None:
+    def __init__(self, ruleset: M.Ruleset, prefix: str = "",
+                 codes: EnumCodes | None = None) -> None:
+        """`codes`: enum codes to use instead of this ruleset's own (`diff` gives two versions one
+        set, so an enum value or tier id has the same code in both); they must cover `ruleset`."""
         self.ruleset = ruleset
         self.prefix = prefix
-        self.codes = EnumCodes(ruleset)
+        self.codes = EnumCodes(ruleset) if codes is None else codes
         self.support = support_sets(ruleset)
         self.trackers: dict[str, Term] = {}
         self.labels: dict[str, str] = {}  # tracker name → human label
@@ -155,6 +158,18 @@ class Copy:
 
     def guarded(self, key: str, label: str, formula: Term) -> None:
         self.constraints.append(z3.Implies(self.enc.tracker(key, label), formula))
+
+    def provide(self, name: str, term: Term) -> bool:
+        """Use `term` as the derived value `name` (or `rule:<id>`) unless it is built already.
+
+        Sound only when `term` equals this copy's own definition of `name` in every model of the
+        query: `diff` passes the other version's term for a syntactically identical definition
+        over the same attribute constants. Returns whether the term was taken.
+        """
+        if name in self.values or name in self.attrs:
+            return False
+        self.values[name] = term
+        return True
 
     def definitions(self) -> list[Term]:
         """This copy's own constraints that only define fresh constants (not `possible`)."""

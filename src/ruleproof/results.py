@@ -56,6 +56,7 @@ class Result:
     bound: int | None = None
     because: tuple[str, ...] = ()
     witnesses: Mapping[str, Mapping[str, Value]] = attrs.field(factory=dict)
+    affected: str = ""  # exact share of possible citizens affected, e.g. "1 in 40 (…)"
 
     @builtins.property
     def matches_expectation(self) -> bool:

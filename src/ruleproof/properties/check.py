@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ruleproof.counterexamples.validate import validate_query
+from ruleproof.counting import count_affected
 from ruleproof.errors import InternalError
 from ruleproof.properties import model as P
 from ruleproof.properties.encode import Copy, Encoding, Term, decode
@@ -25,6 +26,7 @@ from ruleproof.spec import model as M
 from ruleproof.spec.evaluate import evaluate
 
 PATH_KINDS = (P.AppealPath, P.Expires, P.Recourse)
+COUNT_LIMIT = 20_000  # evaluator runs spent on exact counting per violated property
 
 
 class Checker:
@@ -118,7 +120,9 @@ class Checker:
             message = describe_violation(prop, cex)
             if labels:
                 message = f"violated for {', '.join(f'`{x}`' for x in labels)}: {message}"
-            return Result(prop, "violated", message, cex)
+            count = count_affected(self.ruleset, q, COUNT_LIMIT)
+            affected = f"affects {count.ratio_text()}" if count is not None else ""
+            return Result(prop, "violated", message, cex, affected=affected)
         if unknown:
             return Result(prop, "unknown", "; ".join(unknown))
         note = ""

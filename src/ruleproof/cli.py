@@ -258,12 +258,102 @@ def cmd_lint(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
     return EXIT_INPUT if errors else EXIT_OK
 
 
+# -- diff ----------------------------------------------------------------------------------
+
+EXIT_DIFF_UNKNOWN = 3
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds: {text!r}")
+    return value
+
+
+def _add_diff(sub: Any) -> None:
+    p = sub.add_parser(
+        "diff",
+        help="who is treated differently by a new version of a ruleset",
+        description="Decide whether two versions of a ruleset treat every possible citizen the "
+        "same; for each output that changed show one minimal citizen treated differently, with "
+        "both traces, the tier transitions and the sanctions gained and lost. Exit 0: no "
+        "difference, 1: differences, 2: bad input, 3: undecided (timeout).",
+    )
+    rev = "a file, or REV:PATH for a file in a git revision (e.g. main:spec/x.yaml)"
+    p.add_argument("old", metavar="OLD.yaml", help=rev)
+    p.add_argument("new", metavar="NEW.yaml", help=rev)
+    p.add_argument("--outputs", metavar="LIST", help="comma-separated outputs to compare: "
+                   "score, tier, sanctions, a sanction or a define (default: score, tier, every "
+                   "sanction, every define both versions have)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS",
+                   help="solver time per query (default 30)")
+
+
+def cmd_diff(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
+    from ruleproof.counterexamples.diffreport import render_text, to_json
+    from ruleproof.gitsource import read_input
+    from ruleproof.properties.diff import OUTPUTS_FILE, diff_rulesets
+    from ruleproof.properties.solving import Limits
+
+    versions = []
+    for spec in (args.old, args.new):
+        name, text = read_input(spec)
+        sources[name] = text
+        versions.append(load_text(text, name))
+    if args.outputs is not None:
+        sources[OUTPUTS_FILE] = args.outputs
+    result = diff_rulesets(versions[0], versions[1], args.old, args.new, args.outputs,
+                           Limits(timeout=args.timeout))
+    if args.format == "json":
+        out.write(json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n")
+    else:
+        render_text(result, out)
+    return {"equivalent": EXIT_OK, "different": EXIT_FINDING,
+            "unknown": EXIT_DIFF_UNKNOWN}[result.status]
+
+
+# -- init ----------------------------------------------------------------------------------
+
+
+def _add_init(sub: Any) -> None:
+    p = sub.add_parser(
+        "init",
+        help="start a rules project: spec/, properties/, counterexamples/, hook, CI",
+        description="Write a starter ruleset and property suite (which `ruleproof check` "
+        "passes), a pre-commit hook and a CI workflow that runs `check` and `diff` against the "
+        "base branch. Existing files are never overwritten unless --force is given.",
+    )
+    p.add_argument("dir", metavar="DIR", nargs="?", default=".",
+                   help="project directory (default: the current one)")
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+
+
+def cmd_init(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
+    from pathlib import Path
+
+    from ruleproof.scaffold import scaffold
+
+    root = Path(args.dir)
+    for path in scaffold(root, force=args.force):
+        out.write(f"wrote {path}\n")
+    out.write(
+        f"next: cd {root} && ruleproof check spec/example.yaml properties/example.yaml\n"
+    )
+    return EXIT_OK
+
+
 # -- dispatch ------------------------------------------------------------------------------
 
 Command = Callable[[argparse.Namespace, IO[str], _Sources], int]
 COMMANDS: dict[str, tuple[Callable[[Any], None], Command]] = {
     "explain": (_add_explain, cmd_explain),
     "lint": (_add_lint, cmd_lint),
+    "diff": (_add_diff, cmd_diff),
+    "init": (_add_init, cmd_init),
 }
 
 

@@ -1,0 +1,593 @@
+"""Semantic diff of two ruleset versions (DESIGN §5 `diff`): the Z3 side.
+
+`diff_rulesets(old, new, ...)` decides, for each output asked for (`score`, `tier`, each
+sanction, each define common to both), whether some *compared citizen* gets a different value
+under OLD than under NEW, and returns a `DiffResult` (`counterexamples.diffreport`).
+
+Compared citizens are records over the union of both versions' attributes that are possible
+under both: every value in the ranges of both versions and every `assume` of both true. An
+attribute only one version declares is not read by the other, which therefore treats every
+citizen as if it stood at its baseline. A shared attribute whose type differs is compared over
+the intersection of the types (int and real: the ints in both ranges); a bool, an enum and a
+number cannot stand for one another (`RulesetError` RP007). A sanction only one version has is
+never imposed under the other.
+
+For each output that differs, one citizen minimised toward the baseline (`solving.minimise`)
+is re-evaluated under both rulesets by the evaluator; if the evaluator does not see the
+difference that is an `InternalError`, never a finding. Reviewer summaries: the tier-transition
+matrix (one query per pair of distinct tiers, "no tier" included where a version's tiers are not
+total) and, per sanction, whether someone gains it and whether someone loses it.
+
+Encoding: one `Encoding` per version with shared enum codes; NEW's citizen is bound to OLD's
+attribute constants. With slicing (the default), everything `diffslice.match_versions` finds
+identical is one term in both versions, and the raw scores are
+`base + S + Σ unmatched rules` with `S` one shared constant for the sum of the matched rules, so
+the difference of the two scores involves only the rules that changed; clamping and tiers still
+see the full values.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+import attrs
+import z3
+
+from ruleproof.counterexamples.diffreport import (
+    AttributeChange,
+    Difference,
+    DiffResult,
+    SanctionChange,
+    Transition,
+    Version,
+)
+from ruleproof.errors import Diagnostic, InternalError, RulesetError, Span, did_you_mean
+from ruleproof.properties.diffslice import Correspondence, match_versions
+from ruleproof.properties.encode import NO_TIER, Encoding, EnumCodes, Term, decode
+from ruleproof.properties.solving import Limits, explain_unknown, minimise, new_solver
+from ruleproof.spec import expr as E
+from ruleproof.spec import model as M
+from ruleproof.spec.evaluate import Outcome, evaluate, fmt_value, in_domain
+from ruleproof.spec.typecheck import Scope
+from ruleproof.spec.types import BOOL, EnumT, StrT
+
+Side = Literal["old", "new"]
+Citizens = tuple[dict[str, M.Value], dict[str, M.Value], dict[str, M.Value]]  # union, old, new
+OUTPUTS_FILE = "--outputs"
+
+
+@attrs.frozen
+class Output:
+    name: str
+    kind: Literal["score", "tier", "sanction", "define"]
+    in_old: bool = True
+    in_new: bool = True
+
+
+@attrs.frozen
+class UnionAttr:
+    """One attribute of the compared citizen; `type` is the type both versions allow."""
+
+    name: str
+    old: M.Attribute | None
+    new: M.Attribute | None
+    type: M.AttrType
+
+
+# -- attributes and outputs ------------------------------------------------------------------
+
+
+def _intersect(a: M.Attribute, b: M.Attribute) -> M.AttrType | None:
+    match a.type, b.type:
+        case (x, y) if x == y:
+            return x
+        case (M.IntType(lo1, hi1), M.IntType(lo2, hi2)):
+            return M.IntType(max(lo1, lo2), min(hi1, hi2))
+        case (M.RealType(lo1, hi1), M.RealType(lo2, hi2)):
+            return M.RealType(max(lo1, lo2), min(hi1, hi2))
+        case (M.IntType(lo1, hi1) | M.RealType(lo1, hi1),
+              M.IntType(lo2, hi2) | M.RealType(lo2, hi2)):
+            return M.IntType(math.ceil(max(lo1, lo2)), math.floor(min(hi1, hi2)))
+        case (M.EnumType(v1), M.EnumType(v2)):
+            return M.EnumType(tuple(v for v in v1 if v in v2))
+    return None
+
+
+def _empty(t: M.AttrType) -> bool:
+    match t:
+        case M.IntType(lo, hi) | M.RealType(lo, hi):
+            return lo > hi
+        case M.EnumType(values):
+            return not values
+        case M.BoolType():
+            return False
+
+
+def union_attributes(old: M.Ruleset,
+                     new: M.Ruleset) -> tuple[list[UnionAttr], list[AttributeChange], list[str]]:
+    """The compared citizen's attributes, the shared ones whose type changed, and notes.
+
+    Raises `RulesetError` (RP007) for a shared attribute whose kinds cannot be compared.
+    """
+    out: list[UnionAttr] = []
+    changed: list[AttributeChange] = []
+    notes: list[str] = []
+    errors: list[Diagnostic] = []
+    for a in old.attributes:
+        b = new.attribute_index.get(a.name)
+        if b is None:
+            out.append(UnionAttr(a.name, a, None, a.type))
+            continue
+        typ = _intersect(a, b)
+        if typ is None:
+            errors.append(Diagnostic(
+                "RP007", f"attribute `{a.name}` is {a.type} in OLD ({a.span}) but {b.type} here",
+                b.span, why="diff compares citizens both versions can read; a bool, an enum and a "
+                "number cannot stand for one another",
+                fix="give the attribute one kind in both versions, or rename it in one of them "
+                "if it means something else"))
+            continue
+        if typ != a.type or typ != b.type:
+            changed.append(AttributeChange(a.name, str(a.type), str(b.type), str(typ)))
+            if _empty(typ):
+                notes.append(f"no value of `{a.name}` is allowed by both versions ({a.type} vs "
+                             f"{b.type}): no citizen can be compared")
+                typ = a.type
+        out.append(UnionAttr(a.name, a, b, typ))
+    out += [UnionAttr(b.name, None, b, b.type) for b in new.attributes
+            if b.name not in old.attribute_index]
+    if errors:
+        raise RulesetError(errors)
+    return out, changed, notes
+
+
+def _kind(ruleset: M.Ruleset, name: str) -> str:
+    t = Scope(ruleset, []).resolve(E.Var(name))
+    if t == BOOL:
+        return "bool"
+    return "enum" if isinstance(t, EnumT | StrT) else "number"
+
+
+def plan_outputs(old: M.Ruleset, new: M.Ruleset,
+                 requested: str | Sequence[str] | None) -> tuple[list[Output], list[str]]:
+    """The outputs to compare, in order, and notes on outputs left out.
+
+    `requested` is the `--outputs` text (comma-separated) or a list of names; `None` means
+    score, tier (when both versions have them), every sanction of either version and every
+    define common to both. Raises `RulesetError` (RP007, located in the `--outputs` text) for an
+    output that is unknown or missing from a version.
+    """
+    old_s = [s.name for s in old.sanctions]
+    new_s = [s.name for s in new.sanctions]
+    sanctions = [Output(n, "sanction", n in old_s, n in new_s)
+                 for n in [*old_s, *(n for n in new_s if n not in old_s)]]
+    notes: list[str] = []
+    outs: list[Output] = []
+
+    def define(name: str) -> Output | str:
+        in_old, in_new = old.define(name) is not None, new.define(name) is not None
+        if not (in_old and in_new):
+            return f"define `{name}` is only in {'OLD' if in_old else 'NEW'}"
+        ko, kn = _kind(old, name), _kind(new, name)
+        if ko != kn:
+            return f"define `{name}` is {ko} in OLD but {kn} in NEW"
+        return Output(name, "define")
+
+    def whole(name: str) -> Output | str:
+        has_o = old.score is not None if name == "score" else bool(old.tiers)
+        has_n = new.score is not None if name == "score" else bool(new.tiers)
+        if has_o and has_n:
+            return Output(name, "score" if name == "score" else "tier")
+        what = "a score" if name == "score" else "tiers"
+        if has_o or has_n:
+            return f"only {'OLD' if has_o else 'NEW'} has {what}"
+        return f"neither version has {what}"
+
+    if requested is None:
+        wholes: list[tuple[str, Output | str]] = [("score", whole("score")),
+                                                  ("tier", whole("tier"))]
+        defs = [(d.name, define(d.name)) for d in old.defines if new.define(d.name) is not None]
+        for name, one in [*wholes, *((s.name, s) for s in sanctions), *defs]:
+            if isinstance(one, Output):
+                outs.append(one)
+            elif not one.startswith("neither"):
+                notes.append(f"`{name}` not compared: {one}")
+        return outs, notes
+
+    text = requested if isinstance(requested, str) else ",".join(requested)
+    errors: list[Diagnostic] = []
+    col = 1
+    for raw in text.split(","):
+        name = raw.strip()
+        span = Span.point(OUTPUTS_FILE, 1, col + len(raw) - len(raw.lstrip()), max(len(name), 1))
+        col += len(raw) + 1
+        got: Output | str | list[Output]
+        if name == "score" or name == "tier":
+            got = whole(name)
+        elif name == "sanctions":
+            got = sanctions or "neither version has sanctions"
+        elif name in old_s or name in new_s:
+            got = [o for o in sanctions if o.name == name]
+        elif old.define(name) is not None or new.define(name) is not None:
+            got = define(name)
+        else:
+            known = ["score", "tier", "sanctions", *old_s, *new_s,
+                     *(d.name for d in (*old.defines, *new.defines))]
+            hint = did_you_mean(name, known)
+            got = f"`{name}` is not an output of either version" + (f"; {hint}" if hint else "")
+        if isinstance(got, str):
+            errors.append(Diagnostic(
+                "RP007", got if f"`{name}`" in got else f"cannot compare `{name}`: {got}", span,
+                why="diff compares score, tier, sanctions and defines that both versions have",
+                fix="list outputs such as `score,tier,sanctions` or a define both versions have"))
+            continue
+        for o in got if isinstance(got, list) else [got]:
+            if o not in outs:
+                outs.append(o)
+    if errors:
+        raise RulesetError(errors)
+    return outs, notes
+
+
+# -- the joint encoding ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class Found:
+    citizens: Citizens
+
+
+@attrs.frozen
+class NotFound:
+    pass
+
+
+@attrs.frozen
+class Undecided:
+    reason: str
+
+
+Answer = Found | NotFound | Undecided
+
+
+class Comparison:
+    """One citizen read by both versions: the joint Z3 encoding and queries over it."""
+
+    def __init__(self, old: M.Ruleset, new: M.Ruleset, slicing: bool = True) -> None:
+        self.old, self.new = old, new
+        self.union, self.changed, self.notes = union_attributes(old, new)
+        codes = EnumCodes(old)
+        for v in EnumCodes(new).codes:
+            codes.code(v)
+        self.codes = codes
+        self.enc_old = Encoding(old, "old!", codes)
+        self.enc_new = Encoding(new, "new!", codes)
+        self.a = self.enc_old.copy("a")
+        self.links: list[Term] = []
+        self.terms: dict[str, Term] = {}  # union attribute → the term minimised and decoded
+        bound: dict[str, Term] = {}
+        for u in self.union:
+            if u.old is None or u.new is None:
+                continue
+            t = self.a.attrs[u.name]
+            if isinstance(u.old.type, M.RealType) and isinstance(u.new.type, M.IntType):
+                i = z3.Int(f"link!{u.name}")
+                self.links.append(z3.ToReal(i) == t)
+                bound[u.name], self.terms[u.name] = i, i
+            elif isinstance(u.old.type, M.IntType) and isinstance(u.new.type, M.RealType):
+                bound[u.name], self.terms[u.name] = z3.ToReal(t), t
+            else:
+                bound[u.name], self.terms[u.name] = t, t
+        self.b = self.enc_new.bind("a", bound)
+        for u in self.union:
+            if u.name not in self.terms:
+                self.terms[u.name] = (self.a if u.old is not None else self.b).attrs[u.name]
+        self.match = match_versions(old, new) if slicing else Correspondence()
+        if slicing:
+            self._share()
+
+    def _share(self) -> None:
+        """Give NEW's copy OLD's terms for everything that matched (see `diffslice`)."""
+        old_rules = {r.id: r for r in (self.old.score.rules if self.old.score else ())}
+        for new_id, old_id in self.match.rules.items():
+            self.b.provide(f"rule:{new_id}", self.a.contribution(old_rules[old_id]))
+        if "score" not in self.match.names:
+            self._split_score()
+        for new_name, old_name in self.match.names.items():
+            self.b.provide(new_name, self.a.value(old_name))
+
+    def _split_score(self) -> None:
+        so, sn = self.old.score, self.new.score
+        if so is None or sn is None:
+            return
+        used = set(self.match.rules.values())
+        shared = z3.Int("diff!matched_rules")
+        common = [self.a.contribution(r) for r in so.rules if r.id in used]
+        self.links.append(shared == (z3.Sum(common) if common else z3.IntVal(0)))
+        old_only = [self.a.contribution(r) for r in so.rules if r.id not in used]
+        new_only = [self.b.contribution(r) for r in sn.rules if r.id not in self.match.rules]
+        self.a.provide("score", self._clamped("old", so, shared, old_only))
+        self.b.provide("score", self._clamped("new", sn, shared, new_only))
+
+    def _clamped(self, tag: str, score: M.Score, shared: Term, parts: list[Term]) -> Term:
+        raw = z3.Int(f"diff!raw_score_{tag}")
+        self.links.append(raw == z3.Sum([z3.IntVal(score.base), shared, *parts]))
+        if score.lo is None and score.hi is None:
+            return raw
+        clamped: Term = raw
+        if score.hi is not None:
+            clamped = z3.If(raw > score.hi, z3.IntVal(score.hi), clamped)
+        if score.lo is not None:
+            clamped = z3.If(raw < score.lo, z3.IntVal(score.lo), clamped)
+        var = z3.Int(f"diff!score_{tag}")
+        self.links.append(var == clamped)
+        return var
+
+    # -- terms ---------------------------------------------------------------------------------
+    def value(self, side: Side, out: Output) -> Term:
+        """An output's term under one version (a sanction the version lacks is never imposed)."""
+        present = out.in_old if side == "old" else out.in_new
+        if not present:
+            return z3.BoolVal(False)
+        return (self.a if side == "old" else self.b).value(out.name)
+
+    def differs(self, out: Output) -> Term:
+        """True for the compared citizens whose `out` differs between the versions."""
+        return self.value("old", out) != self.value("new", out)
+
+    def tier_is(self, side: Side, tier: str | None) -> Term:
+        code = NO_TIER if tier is None else self.codes.code(tier)
+        return (self.a if side == "old" else self.b).value("tier") == code
+
+    def attr(self, name: str) -> Term:
+        """The compared citizen's term for an attribute (OLD's sort where both declare it)."""
+        return self.terms[name]
+
+    def constraints(self) -> list[list[Term]]:
+        """Both copies' ranges, assumes and definitions, the links, every tracker as a fact.
+
+        In groups that only ever grow at their end, as terms are built.
+        """
+        return [self.a.all_constraints(), self.b.all_constraints(), self.links,
+                list(self.enc_old.trackers.values()), list(self.enc_new.trackers.values())]
+
+    def variables(self) -> list[tuple[Term, M.AttrType, M.Value]]:
+        return [(self.terms[u.name], u.type, M.Attribute(u.name, u.type).baseline())
+                for u in self.union]
+
+    def baseline(self) -> dict[str, M.Value]:
+        return {u.name: M.Attribute(u.name, u.type).baseline() for u in self.union}
+
+    def decode(self, model: Any) -> Citizens:
+        union: dict[str, M.Value] = {}
+        old: dict[str, M.Value] = {}
+        new: dict[str, M.Value] = {}
+        for u in self.union:
+            v = decode(model, self.terms[u.name], u.type, self.codes)
+            union[u.name] = v
+            if u.old is not None:
+                old[u.name] = _as(v, u.old.type)
+            if u.new is not None:
+                new[u.name] = _as(v, u.new.type)
+        return union, old, new
+
+    def session(self, limits: Limits) -> Session:
+        """An incremental solver holding `constraints()`; build every goal's terms first."""
+        return Session(self, limits)
+
+
+def _as(v: M.Value, typ: M.AttrType) -> M.Value:
+    if isinstance(typ, M.IntType) and not isinstance(v, bool | int | str):
+        return int(v)
+    return v
+
+
+class Session:
+    """Queries over one comparison, sharing one incremental solver."""
+
+    def __init__(self, cmp: Comparison, limits: Limits) -> None:
+        self.cmp = cmp
+        self.limits = limits
+        self.solver = new_solver(limits, limits.timeout)
+        self.added: list[int] = []
+        self._sync()
+
+    def _sync(self) -> None:
+        """Assert the constraints of terms built since the last query."""
+        groups = self.cmp.constraints()
+        self.added += [0] * (len(groups) - len(self.added))
+        for i, group in enumerate(groups):
+            self.solver.add(*group[self.added[i]:])
+            self.added[i] = len(group)
+
+    def find(self, goal: Term, seconds: float | None = None, minimal: bool = True) -> Answer:
+        """A compared citizen satisfying `goal` (minimised when `minimal`), or why there is none."""
+        seconds = self.limits.timeout if seconds is None else seconds
+        start = time.monotonic()
+        deadline = start + seconds
+        s = self.solver
+        self._sync()
+        s.push()
+        try:
+            s.add(goal)
+            s.set("timeout", max(1, int(seconds * 1000)))
+            r = s.check()
+            if r == z3.unsat:
+                return NotFound()
+            if r != z3.sat:
+                return Undecided(explain_unknown(s, self.cmp.enc_old, seconds, self.limits))
+            model = s.model()
+            if minimal and self.limits.minimise:
+                budget = min(deadline, time.monotonic() + max(2.0, seconds / 3))
+                model = minimise(self.cmp.enc_old, s, model, self.cmp.variables(), budget)
+            return Found(self.cmp.decode(model))
+        finally:
+            s.pop()
+
+
+# -- the diff --------------------------------------------------------------------------------
+
+
+def _same(x: object, y: object) -> bool:
+    return x == y and isinstance(x, bool) == isinstance(y, bool)
+
+
+def _differ_in(name: str) -> Callable[[Outcome, Outcome], bool]:
+    return lambda x, y: not _same(x.output(name), y.output(name))
+
+
+def _imposed(name: str, old: bool, new: bool) -> Callable[[Outcome, Outcome], bool]:
+    return lambda x, y: (name in x.sanctions, name in y.sanctions) == (old, new)
+
+
+def _tiers(old: str | None, new: str | None) -> Callable[[Outcome, Outcome], bool]:
+    return lambda x, y: (x.tier, y.tier) == (old, new)
+
+
+def _validated(cmp: Comparison, found: Found, what: str,
+               ok: Callable[[Outcome, Outcome], bool]) -> tuple[Outcome, Outcome]:
+    """Evaluate a solver citizen under both versions; `InternalError` unless `ok` holds."""
+    union, old_c, new_c = found.citizens
+    shown = ", ".join(f"{k}={v!r}" for k, v in union.items())
+    for label, rs, c in (("OLD", cmp.old, old_c), ("NEW", cmp.new, new_c)):
+        why = in_domain(rs, c)
+        if why is not None:
+            raise InternalError(f"diff: the solver's citizen for {what} is impossible under "
+                                f"{label} ({why}): {shown}")
+    o, n = evaluate(cmp.old, old_c), evaluate(cmp.new, new_c)
+    if not ok(o, n):
+        raise InternalError(f"diff: the evaluator does not confirm {what} for the solver's "
+                            f"citizen: {shown}")
+    return o, n
+
+
+def diff_rulesets(old: M.Ruleset, new: M.Ruleset, old_file: str | None = None,
+                  new_file: str | None = None, outputs: str | Sequence[str] | None = None,
+                  limits: Limits | None = None, summaries: bool = True,
+                  slicing: bool = True) -> DiffResult:
+    """Compare two versions over `outputs` (see `plan_outputs`); see the module docstring.
+
+    `limits.timeout` bounds each query (and its minimisation). Raises `RulesetError` for
+    versions or outputs that cannot be compared, `InternalError` if the evaluator disagrees
+    with the solver.
+    """
+    limits = limits or Limits()
+    cmp = Comparison(old, new, slicing)
+    outs, out_notes = plan_outputs(old, new, outputs)
+    notes = [*_attribute_notes(cmp), *cmp.notes, *out_notes]
+    goals = {o.name: cmp.differs(o) for o in outs}
+    tiers = summaries and any(o.kind == "tier" for o in outs)
+    if tiers:
+        cmp.tier_is("old", None), cmp.tier_is("new", None)
+    session = cmp.session(limits)
+    if isinstance(session.find(z3.BoolVal(True), minimal=False), NotFound):
+        notes.append("no citizen is possible under both versions, so none is treated "
+                     "differently; check the ranges and `assume` lines")
+
+    differences: list[Difference] = []
+    unknown: list[tuple[str, str]] = []
+    answers: dict[str, Answer] = {}
+    for o in outs:
+        goal = goals[o.name]
+        ans: Answer = NotFound() if z3.is_false(z3.simplify(goal)) else session.find(goal)
+        answers[o.name] = ans
+        if isinstance(ans, Undecided):
+            unknown.append((o.name, ans.reason))
+        elif isinstance(ans, Found):
+            oo, no = _validated(cmp, ans, f"a difference in `{o.name}`", _differ_in(o.name))
+            differences.append(Difference(
+                o.name, ans.citizens[0], oo.output(o.name), no.output(o.name), oo, no,
+                cmp.baseline(), _trace(old, oo), _trace(new, no), bool(old.tiers or new.tiers)))
+    result = DiffResult(
+        Version(old_file or old.file, old.id), Version(new_file or new.file, new.id),
+        tuple(o.name for o in outs), tuple(differences), tuple(unknown),
+        only_old=tuple(u.name for u in cmp.union if u.new is None),
+        only_new=tuple(u.name for u in cmp.union if u.old is None),
+        changed=tuple(cmp.changed), notes=tuple(notes))
+    if not summaries:
+        return result
+    sanctions = tuple(_sanction_change(session, o, answers[o.name])
+                      for o in outs if o.kind == "sanction")
+    result = attrs.evolve(result, sanctions=sanctions)
+    if tiers:
+        rows, cols, moves = _transitions(session, answers["tier"])
+        result = attrs.evolve(result, transitions=moves, old_tiers=rows, new_tiers=cols)
+    return result
+
+
+def _trace(ruleset: M.Ruleset, outcome: Outcome) -> tuple[str, ...]:
+    lines = outcome.trace.lines()
+    return tuple(x for x in lines if ruleset.tiers or x != "no tier matches")
+
+
+def _attribute_notes(cmp: Comparison) -> list[str]:
+    notes = []
+    for u in cmp.union:
+        base = M.Attribute(u.name, u.type).baseline()
+        if u.new is None:
+            notes.append(f"`{u.name}` is only in OLD: NEW does not read it, so NEW treats every "
+                         f"citizen as if `{u.name}` were at its baseline {fmt_value(base)}")
+        elif u.old is None:
+            notes.append(f"`{u.name}` is only in NEW: OLD does not read it, so OLD treats every "
+                         f"citizen as if `{u.name}` were at its baseline {fmt_value(base)}")
+    for c in cmp.changed:
+        notes.append(f"`{c.name}` is {c.old} in OLD and {c.new} in NEW: only citizens possible "
+                     f"under both are compared ({c.compared})")
+    if {a.expr for a in cmp.old.assumptions} != {a.expr for a in cmp.new.assumptions}:
+        notes.append("the `assume` lines differ: only citizens possible under both versions "
+                     "are compared")
+    return notes
+
+
+def _sanction_change(session: Session, o: Output, ans: Answer) -> SanctionChange:
+    """Whether someone gains / loses sanction `o`, reusing the difference query's answer."""
+    cmp = session.cmp
+    if isinstance(ans, NotFound):
+        return SanctionChange(o.name, False, False, o.in_old, o.in_new)
+    old_v, new_v = cmp.value("old", o), cmp.value("new", o)
+    known: dict[str, bool | None] = {}
+    if isinstance(ans, Found):
+        _, old_c, _ = ans.citizens
+        lost = o.in_old and o.name in evaluate(cmp.old, old_c).sanctions
+        known["lost" if lost else "gained"] = True
+    for kind, goal, (w_old, w_new) in (("gained", z3.And(z3.Not(old_v), new_v), (False, True)),
+                                       ("lost", z3.And(old_v, z3.Not(new_v)), (True, False))):
+        if kind in known:
+            continue
+        got = session.find(goal, minimal=False)
+        if isinstance(got, Found):
+            _validated(cmp, got, f"`{o.name}` {kind}", _imposed(o.name, w_old, w_new))
+        known[kind] = None if isinstance(got, Undecided) else isinstance(got, Found)
+    return SanctionChange(o.name, known["gained"], known["lost"], o.in_old, o.in_new)
+
+
+def _transitions(session: Session, tier_answer: Answer) -> tuple[
+        tuple[str | None, ...], tuple[str | None, ...], tuple[Transition, ...]]:
+    """Rows (OLD tiers), columns (NEW tiers) and every move between distinct tiers."""
+    cmp = session.cmp
+    rows: list[str | None] = [t.id for t in cmp.old.tiers]
+    cols: list[str | None] = [t.id for t in cmp.new.tiers]
+    changed = not isinstance(tier_answer, NotFound)
+    sides: tuple[tuple[Side, list[str | None]], ...] = (("old", rows), ("new", cols))
+    for side, ids in sides:
+        if changed and not isinstance(session.find(cmp.tier_is(side, None), minimal=False),
+                                      NotFound):
+            ids.append(None)
+    moves: list[Transition] = []
+    for t_old in rows:
+        for t_new in cols:
+            if t_old == t_new:
+                continue
+            if not changed:
+                moves.append(Transition(t_old, t_new, False))
+                continue
+            got = session.find(z3.And(cmp.tier_is("old", t_old), cmp.tier_is("new", t_new)),
+                               minimal=False)
+            if isinstance(got, Found):
+                _validated(cmp, got, f"the move {t_old} → {t_new}", _tiers(t_old, t_new))
+            moves.append(Transition(t_old, t_new,
+                                    None if isinstance(got, Undecided) else isinstance(got, Found)))
+    return tuple(rows), tuple(cols), tuple(moves)

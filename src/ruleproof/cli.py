@@ -296,7 +296,8 @@ def _add_diff(sub: Any) -> None:
 def cmd_diff(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
     from ruleproof.counterexamples.diffreport import render_text, to_json
     from ruleproof.gitsource import read_input
-    from ruleproof.properties.diff import OUTPUTS_FILE, diff_rulesets
+    from ruleproof.properties.diff import diff_rulesets
+    from ruleproof.properties.diffplan import OUTPUTS_FILE
     from ruleproof.properties.solving import Limits
 
     versions = []

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
-from ruleproof.errors import Diagnostic, InternalError, RulesetError
+from ruleproof.errors import Diagnostic, InternalError, RulesetError, Span
 from ruleproof.spec import model as M
 from ruleproof.spec.citizen import read_citizen, value_json
 from ruleproof.spec.evaluate import Outcome, evaluate, fmt_value, step
@@ -100,6 +100,60 @@ def action_statuses(ruleset: M.Ruleset, citizen: dict[str, M.Value]) -> list[dic
     return out
 
 
+RECOURSE_STEPS = 5
+RECOURSE_SECONDS = 10.0
+
+
+def recourse_json(ruleset: M.Ruleset, citizen: dict[str, M.Value],
+                  outcome: Outcome) -> dict[str, Any] | None:
+    """"What this person can do" for a sanctioned citizen (None if not sanctioned).
+
+    The least path (`properties.recourse.minimal_recourse`: fewest actions, then smallest
+    params) of at most RECOURSE_STEPS actions that lifts every sanction, first using only the
+    person's own actions and time (`by: citizen` and `by: time`), else any action (then it
+    needs a decision of an authority). Each step is replayed by the evaluator.
+    """
+    from ruleproof.properties.recourse import RecourseUnknown, minimal_recourse
+    from ruleproof.properties.solving import Limits
+
+    if not outcome.sanctions:
+        return None
+    limits = Limits(timeout=RECOURSE_SECONDS)
+    doc: dict[str, Any] = {"by": ["citizen", "time"], "path": None, "note": ""}
+    try:
+        path = minimal_recourse(ruleset, citizen, by=("citizen", "time"),
+                                max_steps=RECOURSE_STEPS, limits=limits)
+        if path is None:
+            doc["by"] = list(M.ACTOR_KINDS)
+            path = minimal_recourse(ruleset, citizen, max_steps=RECOURSE_STEPS, limits=limits)
+    except RecourseUnknown as e:
+        doc["note"] = f"unknown: {e}"
+        return doc
+    if path is None:
+        doc["note"] = f"no path of at most {RECOURSE_STEPS} actions lifts the sanctions"
+        return doc
+    state = dict(citizen)
+    steps: list[dict[str, Any]] = []
+    for name, params in path:
+        action = ruleset.action(name)
+        assert action is not None
+        new, reason = step(ruleset, action, state, params)
+        if new is None:
+            raise InternalError(f"the recourse step {name} does not replay: {reason}")
+        steps.append({
+            "action": name,
+            "by": action.by,
+            "params": {k: value_json(v) for k, v in params.items()},
+            "changes": {k: value_json(v) for k, v in new.items() if v != state[k]},
+            "sanctions": list(evaluate(ruleset, new).sanctions),
+        })
+        state = new
+    if evaluate(ruleset, state).sanctions:
+        raise InternalError("the recourse path does not lift the sanctions when replayed")
+    doc["path"] = steps
+    return doc
+
+
 def explain_json(
     ruleset: M.Ruleset, spec: str, citizen_file: str, citizen: dict[str, M.Value], outcome: Outcome
 ) -> dict[str, Any]:
@@ -133,6 +187,7 @@ def explain_json(
             "lines": t.lines(),
         },
         "actions": action_statuses(ruleset, citizen),
+        "recourse": recourse_json(ruleset, citizen, outcome),
     }
 
 
@@ -209,6 +264,25 @@ def _explain_text(doc: dict[str, Any], out: IO[str]) -> None:
                 detail += f" ({a['note']})"
             acts.add_row(a["name"], a["by"], "yes" if a["enabled"] else "no", detail)
         console.print(acts)
+    rec = doc.get("recourse")
+    if rec is not None:
+        kinds = ", ".join(rec["by"])
+        console.print(f"what this person can do (fewest actions, then smallest params; "
+                      f"by: {kinds})")
+        if rec["path"] is None:
+            console.print(rec["note"])
+        elif not rec["path"]:
+            console.print("nothing: no sanction is imposed")
+        else:
+            can = Table(show_header=True)
+            for col in ("step", "action", "by", "params", "changes", "sanctions after"):
+                can.add_column(col)
+            for i, s in enumerate(rec["path"], 1):
+                can.add_row(str(i), s["action"], s["by"],
+                            ", ".join(f"{k}={_show_json(v)}" for k, v in s["params"].items()),
+                            ", ".join(f"{k}={_show_json(v)}" for k, v in s["changes"].items()),
+                            ", ".join(s["sanctions"]) or "(none)")
+            console.print(can)
 
 
 def _show_json(v: Any) -> str:
@@ -347,12 +421,145 @@ def cmd_init(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
     return EXIT_OK
 
 
+# -- check ---------------------------------------------------------------------------------
+
+
+def _add_check(sub: Any) -> None:
+    p = sub.add_parser(
+        "check",
+        help="prove or refute the properties of a ruleset",
+        description="Check every property of a ruleset with Z3. Without property files, "
+        "the suite next to the spec is used: properties/NAME.yaml for spec/NAME.yaml. "
+        "Counterexamples of violated properties are written to OUT/RULESET/PROPERTY.json; "
+        "files of properties that now hold are kept, as a regression corpus for `replay`. "
+        "Exit status: 0 all as expected, 1 a property violated (or proved) against its "
+        "expectation, 2 bad input or a property the checker cannot handle, 3 only unknowns.",
+    )
+    p.add_argument("spec", metavar="SPEC.yaml")
+    p.add_argument("properties", metavar="PROPERTIES.yaml", nargs="*")
+    p.add_argument("--format", choices=["text", "json", "sarif", "junit"], default="text")
+    p.add_argument("--timeout", type=_positive_float, default=30.0, metavar="SECONDS",
+                   help="wall-clock limit per property (default 30)")
+    p.add_argument("--rlimit", type=_natural, default=0, metavar="N",
+                   help="Z3 resource limit per solver call, reproducible across machines "
+                   "(default 0: none)")
+    p.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N",
+                   help="check in N worker processes (output stays in file order)")
+    p.add_argument("--out", default="counterexamples", metavar="DIR",
+                   help="where counterexample files go (default: counterexamples/)")
+    p.add_argument("--no-write", action="store_true", help="write no counterexample files")
+    p.add_argument("--no-timing", action="store_true",
+                   help="leave seconds out of the text and JUnit reports (for reproducible output)")
+    p.add_argument("--all", action="store_true", dest="show_all",
+                   help="show every attribute of a counterexample, also those at the baseline")
+
+
+def _number(kind: Callable[[str], Any], ok: Callable[[Any], bool], what: str) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not ok(value):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        return value
+
+    return parse
+
+
+_positive_float = _number(float, lambda v: 0 < v < 1e9, "a positive number of seconds")
+_positive_int = _number(int, lambda v: 0 < v <= 1024, "a whole number from 1 to 1024")
+_natural = _number(int, lambda v: 0 <= v < 2**63, "a whole number, 0 or more")
+
+
+def _property_files(spec: str, given: Sequence[str]) -> list[str]:
+    from ruleproof.suite import default_property_file
+
+    if given:
+        return list(given)
+    default = default_property_file(spec)
+    if not default.is_file():
+        raise RulesetError([Diagnostic(
+            "RP603", f"no property files given, and the default {default} does not exist",
+            Span.point(spec, 1, 1),
+            why="without property files `check` uses properties/NAME.yaml next to the spec's "
+            "folder",
+            fix=f"give property files: ruleproof check {spec} PROPERTIES.yaml",
+        )])
+    return [str(default)]
+
+
+def cmd_check(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
+    from ruleproof.counterexamples.files import write_counterexamples
+    from ruleproof.report.output import emit, exit_code
+    from ruleproof.suite import load_suite, run_suite
+
+    suite = load_suite(args.spec, _property_files(args.spec, args.properties), sources)
+    results = run_suite(suite, args.timeout, args.rlimit, args.jobs)
+    written: list[str] = []
+    if not args.no_write:
+        written = [str(p) for p in write_counterexamples(args.out, suite.ruleset, results)]
+    emit(args.format, out, suite, results, timing=not args.no_timing, show_all=args.show_all,
+         written=written)
+    return exit_code(results)
+
+
+# -- replay --------------------------------------------------------------------------------
+
+
+def _add_replay(sub: Any) -> None:
+    p = sub.add_parser(
+        "replay",
+        help="re-evaluate saved counterexamples (no solver)",
+        description="Re-evaluate saved counterexample citizens against the current ruleset "
+        "and say which still violate their property. Default: every file under "
+        "counterexamples/RULESET/. Properties and expectations come from the property files "
+        "(default: properties/NAME.yaml next to the spec's folder). Exit status: 0 none still "
+        "violates (or only documented findings do), 1 otherwise, 2 bad input.",
+    )
+    p.add_argument("spec", metavar="SPEC.yaml")
+    p.add_argument("files", metavar="COUNTEREXAMPLE.json", nargs="*")
+    p.add_argument("--properties", action="append", default=[], metavar="PROPERTIES.yaml",
+                   help="property file to replay against (repeatable)")
+    p.add_argument("--dir", default="counterexamples", metavar="DIR",
+                   help="where to look for counterexample files (default: counterexamples/)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+
+def cmd_replay(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
+    from pathlib import Path
+
+    from ruleproof.counterexamples.files import read_counterexample_text
+    from ruleproof.counterexamples.replay import render_replays, replay, replays_json
+    from ruleproof.suite import default_property_file, load_suite
+
+    prop_files = list(args.properties)
+    if not prop_files and (default := default_property_file(args.spec)).is_file():
+        prop_files = [str(default)]
+    suite = load_suite(args.spec, prop_files, sources)
+    files = list(args.files) or sorted(
+        str(p) for p in (Path(args.dir) / suite.ruleset.id).glob("*.json"))
+    props = {p.id: p for p in suite.properties}
+    outcomes = []
+    for f in files:
+        saved = read_counterexample_text(sources.read(f), f, suite.ruleset)
+        outcomes.append(replay(suite.ruleset, saved, props.get(saved.property)))
+    if args.format == "json":
+        out.write(json.dumps(replays_json(suite.ruleset, outcomes), indent=2,
+                             ensure_ascii=False) + "\n")
+    else:
+        render_replays(out, suite.ruleset.id, outcomes, prop_files)
+    return EXIT_FINDING if any(o.fails for o in outcomes) else EXIT_OK
+
+
 # -- dispatch ------------------------------------------------------------------------------
 
 Command = Callable[[argparse.Namespace, IO[str], _Sources], int]
 COMMANDS: dict[str, tuple[Callable[[Any], None], Command]] = {
     "explain": (_add_explain, cmd_explain),
     "lint": (_add_lint, cmd_lint),
+    "check": (_add_check, cmd_check),
+    "replay": (_add_replay, cmd_replay),
     "diff": (_add_diff, cmd_diff),
     "init": (_add_init, cmd_init),
 }

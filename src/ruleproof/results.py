@@ -5,12 +5,16 @@ proof needed, and `bound` for bounded path properties), `violated` (with a valid
 `Counterexample`), `unknown` (with the reason) or `error` (the property is ill-formed).
 A `Counterexample` names its citizens (`a`, `b`, …) with every attribute value, their outcomes
 and traces, and for path properties the `steps` that were tried.
+
+Both render as tables: `rich` uses `__rich__` in a terminal, Jupyter uses `_repr_html_`, and
+`str()` gives the same table as plain text (`ruleproof.counterexamples.render`).
 """
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -37,6 +41,8 @@ class Counterexample:
     steps: tuple[Step, ...] = ()
     note: str = ""
     sanction: str | None = None  # for per-sanction properties: the sanction that failed
+    # the ruleset's baseline citizen, when known: rendering then hides values equal to it
+    baseline: Mapping[str, Value] = attrs.field(factory=dict, eq=False, repr=False)
 
     def differing(self) -> list[str]:
         """Attribute names whose values differ between the citizens (pairs), in order."""
@@ -44,6 +50,21 @@ class Counterexample:
             return []
         rows = list(self.citizens.values())
         return [k for k in rows[0] if any(r.get(k) != rows[0][k] for r in rows[1:])]
+
+    def __rich__(self) -> Any:
+        from ruleproof.counterexamples.render import counterexample_group
+
+        return counterexample_group(self)
+
+    def __str__(self) -> str:
+        from ruleproof.counterexamples.render import plain_text
+
+        return plain_text(self)
+
+    def _repr_html_(self) -> str:
+        from ruleproof.counterexamples.render import html
+
+        return html(self)
 
 
 @attrs.frozen
@@ -64,3 +85,18 @@ class Result:
         if self.property.expect is not None:
             return self.status == self.property.expect
         return self.status == "proved"
+
+    def __rich__(self) -> Any:
+        from ruleproof.counterexamples.render import result_group
+
+        return result_group(self)
+
+    def __str__(self) -> str:
+        from ruleproof.counterexamples.render import plain_text
+
+        return plain_text(self)
+
+    def _repr_html_(self) -> str:
+        from ruleproof.counterexamples.render import html
+
+        return html(self)

@@ -18,6 +18,7 @@ from ruleproof.errors import UNKNOWN_SPAN, Span
 from ruleproof.spec.expr import Expr
 
 if TYPE_CHECKING:
+    from ruleproof.results import Result
     from ruleproof.spec.evaluate import Outcome
 
 Protection = Literal["false", "true", "association"]
@@ -214,3 +215,19 @@ class Ruleset:
         from ruleproof.spec.evaluate import evaluate
 
         return evaluate(self, citizen)
+
+    def check(self, query: str, timeout: float = 30.0, rlimit: int = 0) -> Result:
+        """Prove or refute a query about this ruleset (`ruleproof.suite.check_text`).
+
+        `query` is query text (`forall a, b: a.debt == b.debt => a.tier == b.tier`, an
+        expression that must always hold, or `KIND: VALUE` for any property kind, e.g.
+        `independent: {of: protected}`); see `ruleproof.properties.load.parse_query`. The
+        `Result` has `.status` (`proved`, `violated`, `unknown`, `error`) and
+        `.counterexample`; both render as tables in a terminal and in Jupyter.
+
+        Raises:
+            RulesetError: the query is malformed or does not fit this ruleset.
+        """
+        from ruleproof.suite import check_text
+
+        return check_text(self, query, timeout=timeout, rlimit=rlimit)

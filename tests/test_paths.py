@@ -310,3 +310,17 @@ def test_2018_rail_bans_t1_t4_expire() -> None:
     r = _result("rail-flight-bans-2018", "t1-t4-bans-expire")
     assert (r.status, r.bound) == ("proved", 1)
     assert isinstance(r.property.kind, P.Recourse)
+
+
+def test_explain_shows_what_this_person_can_do() -> None:
+    from ruleproof.cli import recourse_json
+
+    rs = load_text(APPEAL)
+    who: dict[str, M.Value] = {"flagged": True, "stage": "none", "revoked": False}
+    doc = recourse_json(rs, who, rs.evaluate(who))
+    assert doc is not None
+    assert doc["by"] == ["citizen", "authority", "time"]  # their own actions are not enough
+    assert [(s["action"], s["params"], s["sanctions"]) for s in doc["path"]] == [
+        ("contest", {}, ["banned"]), ("decide", {"grant": 1}, [])]
+    free = {**who, "flagged": False}
+    assert recourse_json(rs, free, rs.evaluate(free)) is None

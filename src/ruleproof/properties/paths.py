@@ -45,7 +45,7 @@ from ruleproof.properties.transitions import (
 from ruleproof.results import Result, Step
 from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
-from ruleproof.spec.evaluate import evaluate, fmt_value, holds, in_domain, step
+from ruleproof.spec.evaluate import State, evaluate, fmt_value, holds, in_domain, step
 
 if TYPE_CHECKING:
     from ruleproof.properties.check import Checker
@@ -276,20 +276,14 @@ def still(ruleset: M.Ruleset, goal: Goal, state: Mapping[str, M.Value]) -> str:
     shown = [w for w in outcome.trace.sanctions
              if w.imposed and (w.name in named or "sanctioned" in named)]
     if not shown:
-        vals = ", ".join(f"{n}={fmt_value(outcome_value(ruleset, state, n))}"
-                         for n in sorted(named))
+        st = State(ruleset, state)
+        vals = ", ".join(f"{n}={fmt_value(st.get(n))}" for n in sorted(named))
         return f"`{goal.target_text}` is false ({vals})"
     parts = []
     for w in shown:
         vals = ", ".join(f"{k}={fmt_value(v)}" for k, v in w.values)
         parts.append(f"`{w.name}` is still imposed: {w.when}" + (f" ({vals})" if vals else ""))
     return "; ".join(parts)
-
-
-def outcome_value(ruleset: M.Ruleset, state: Mapping[str, M.Value], name: str) -> object:
-    from ruleproof.spec.evaluate import State
-
-    return State(ruleset, state).get(name)
 
 
 def _low(t: M.AttrType) -> M.Value:
@@ -353,9 +347,9 @@ def _stuck_message(goal: Goal, outcome: Stuck | NoAppeal, within: int) -> str:
         return f"sanction `{goal.sanction}` declares no appeal action{tail}"
     ends = f"ends `{goal.sanction}`" if goal.sanction else f"reaches `{goal.target_text}`"
     if outcome.forever:
-        return f"citizen a ({goal.when_text}) is stuck: no path of any length, {goal.via}, " \
+        return f"citizen a (`{goal.when_text}`) is stuck: no path of any length, {goal.via}, " \
                f"{ends} for this citizen"
-    return f"citizen a ({goal.when_text}) is stuck: no path of {_actions(within)}, " \
+    return f"citizen a (`{goal.when_text}`) is stuck: no path of {_actions(within)}, " \
            f"{goal.via}, {ends}"
 
 

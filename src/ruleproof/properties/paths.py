@@ -323,7 +323,7 @@ def _result(checker: Checker, prop: P.Property, rows: list[tuple[Goal, Outcome]]
     if unknown:
         parts = [f"`{g.sanction}`: {o.reason}" if per_sanction else o.reason
                  for g, o in unknown if isinstance(o, Undecided)]
-        return Result(prop, "unknown", "; ".join(parts), bound=within)
+        return Result(prop, "unknown", "; ".join(parts))
     core: set[str] = set()
     for _, o in rows:
         if isinstance(o, Proved):

@@ -309,9 +309,15 @@ def _add_lint(sub: Any) -> None:
     p = sub.add_parser(
         "lint",
         help="every diagnostic for a ruleset",
-        description="Report every error and warning in a ruleset file.",
+        description="Report every error and warning in a ruleset file, including what the "
+        "solver proves about it: rules that never fire, tiers no one gets, citizens without a "
+        "tier, sanctions never imposed, actions never enabled or disabled by the range rule.",
     )
     p.add_argument("spec", metavar="SPEC.yaml")
+    p.add_argument("--no-solver", action="store_true",
+                   help="only the static checks (no Z3 warnings RP301-RP306)")
+    p.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+                   help="time for the solver-backed warnings (default 20)")
 
 
 def _sorted(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
@@ -320,7 +326,12 @@ def _sorted(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
 
 def cmd_lint(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
     text = sources.read(args.spec)
-    _, diags = diagnose_text(text, args.spec)
+    ruleset, diags = diagnose_text(text, args.spec)
+    if ruleset is not None and not args.no_solver and not any(
+            d.severity == "error" for d in diags):
+        from ruleproof.properties.lintchecks import semantic_warnings
+
+        diags = [*diags, *semantic_warnings(ruleset, args.timeout)]
     for d in _sorted(diags):
         out.write(d.render(text) + "\n\n")
     errors = sum(d.severity == "error" for d in diags)

@@ -2,10 +2,10 @@
 
 `solve` asserts the copies' constraints and the query's negation, checks under the tracking
 literals, and returns `Sat(model)`, `Unsat(core labels)` or `Unknown(reason)`. `minimise` moves
-a satisfying model toward the baseline citizen (DESIGN §4) within a time budget: first it keeps
-as many attributes at their baseline as the query allows (core-guided), then it pulls the
-remaining numbers toward their low bound by bisection. Both only ever narrow the same query, so
-every model they return is still a model of it.
+a satisfying model toward the baseline citizen (DESIGN §4) within a time budget: it takes the
+lexicographically least model (each attribute in order at its baseline if the query allows,
+else at the least value that works, ints by bisection), which is unique and so reproducible.
+Both only ever narrow the same query, so every model they return is still a model of it.
 """
 
 from __future__ import annotations
@@ -108,41 +108,51 @@ class _Minimiser:
         return self.solver.check(*self.trackers, *extra)
 
     def run(self, model: Any, variables: Sequence[tuple[Term, M.AttrType, M.Value]]) -> Any:
+        """The lexicographically least model, variable by variable, in the given order.
+
+        Each variable is pinned to its baseline if the query allows it (given the pins before
+        it), else to the least value that works: the smallest int, the first enum value, `True`.
+        The lexicographic minimum is unique, so the result does not depend on which model the
+        solver happened to find first (nor on what else it solved before). A variable that the
+        current model already has at its target is pinned without a solver call.
+        """
         best = model
-        codes = self.enc.codes
-        lits: dict[str, Term] = {}
-        self.solver.push()
-        try:
-            for var, _, base in variables:
-                lit = z3.Bool(f"baseline!{var}")
-                lits[str(lit)] = lit
-                self.solver.add(z3.Implies(lit, var == z3_value(base, codes)))
-            active = dict(lits)
-            while active:
-                r = self.check(list(active.values()))
-                if r == z3.sat:
-                    best = self.solver.model()
-                    break
-                if r != z3.unsat:
-                    active = {}
-                    break
-                core = [str(c) for c in self.solver.unsat_core() if str(c) in active]
-                if not core:
-                    active = {}
-                    break
-                # Drop one blocking literal at a time while cores are small; halve when large.
-                for name in core[: len(core) // 2 if len(core) > 8 else 1]:
-                    del active[name]
-            pinned: list[Term] = list(active.values())
-            for var, typ, _base in variables:
-                if f"baseline!{var}" in active or not isinstance(typ, M.IntType):
-                    continue
-                best = self._bisect(var, typ, best, pinned)
-                pinned.append(var == best.eval(var, model_completion=True))
-        finally:
-            self.solver.pop()
+        pins: list[Term] = []
+        targets = [var == z3_value(base, self.enc.codes) for var, _, base in variables]
+        if self.check(targets) == z3.sat:  # often everything that is free can sit at baseline
+            best = self.solver.model()
+        for var, typ, base in variables:
+            if time.monotonic() >= self.deadline:
+                break
+            target = var == z3_value(base, self.enc.codes)
+            if z3.is_true(best.eval(target, model_completion=True)):
+                pins.append(target)
+                continue
+            r = self.check([*pins, target])
+            if r == z3.sat:
+                best = self.solver.model()
+                pins.append(target)
+                continue
+            if r != z3.unsat:
+                break
+            best = self._least(var, typ, best, pins)
+            pins.append(var == best.eval(var, model_completion=True))
         return best
 
+    def _least(self, var: Term, typ: M.AttrType, model: Any, pins: list[Term]) -> Any:
+        """The model with `var` at the least value the query allows (after its baseline)."""
+        if isinstance(typ, M.IntType):
+            return self._bisect(var, typ, model, pins)
+        if isinstance(typ, M.EnumType):
+            for v in typ.values[1:]:
+                if z3.is_true(model.eval(var == self.enc.codes.code(v), model_completion=True)):
+                    return model
+                r = self.check([*pins, var == self.enc.codes.code(v)])
+                if r == z3.sat:
+                    return self.solver.model()
+                if r != z3.unsat:
+                    return model
+        return model  # bools are True here; reals keep the solver's value
     def _bisect(self, var: Term, typ: M.IntType, model: Any, pinned: list[Term]) -> Any:
         """The model with `var` as close to its low bound as the query allows."""
         lo, hi = typ.lo, int(model.eval(var, model_completion=True).as_long())

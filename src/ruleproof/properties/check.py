@@ -32,15 +32,24 @@ COUNT_LIMIT = 20_000  # evaluator runs spent on exact counting per violated prop
 class Checker:
     """Checks properties of one ruleset, sharing one encoding between them."""
 
-    def __init__(self, ruleset: M.Ruleset, limits: Limits | None = None) -> None:
+    def __init__(self, ruleset: M.Ruleset, limits: Limits | None = None,
+                 fast: bool = True) -> None:
         self.ruleset = ruleset
         self.limits = limits or Limits()
         self.enc = Encoding(ruleset)
+        self.fast = fast  # try `fastpaths` (sound shortcuts) before the plain encoding
 
     def check(self, prop: P.Property) -> Result:
         start = time.monotonic()
         deadline = start + self.limits.timeout
-        if isinstance(prop.kind, PATH_KINDS):
+        fast: Result | None = None
+        if self.fast:
+            from ruleproof.properties.fastpaths import fast_check
+
+            fast = fast_check(self, prop, deadline)
+        if fast is not None:
+            result = fast
+        elif isinstance(prop.kind, PATH_KINDS):
             from ruleproof.properties.paths import check_path
 
             result = check_path(self, prop, deadline)
@@ -115,14 +124,7 @@ class Checker:
                 assert isinstance(answer, Unknown)
                 unknown.append(f"{q.label}: {answer.reason}" if q.label else answer.reason)
         if failures:
-            q, cex = failures[0]
-            labels = [f.label for f, _ in failures if f.label]
-            message = describe_violation(prop, cex)
-            if labels:
-                message = f"violated for {', '.join(f'`{x}`' for x in labels)}: {message}"
-            count = count_affected(self.ruleset, q, COUNT_LIMIT)
-            affected = f"affects {count.ratio_text()}" if count is not None else ""
-            return Result(prop, "violated", message, cex, affected=affected)
+            return self.violated(prop, failures)
         if unknown:
             return Result(prop, "unknown", "; ".join(unknown))
         note = ""
@@ -131,6 +133,17 @@ class Checker:
             if skipped:
                 note = f" (sanctions without a domain, not checked: {', '.join(skipped)})"
         return Result(prop, "proved", "holds" + note, because=order_labels(self.ruleset, cores))
+
+    def violated(self, prop: P.Property, failures: list[tuple[Query, Counterexample]]) -> Result:
+        """The `violated` result for validated failures (the first one is shown)."""
+        q, cex = failures[0]
+        labels = [f.label for f, _ in failures if f.label]
+        message = describe_violation(prop, cex)
+        if labels:
+            message = f"violated for {', '.join(f'`{x}`' for x in labels)}: {message}"
+        count = count_affected(self.ruleset, q, COUNT_LIMIT)
+        affected = f"affects {count.ratio_text()}" if count is not None else ""
+        return Result(prop, "violated", message, cex, affected=affected)
 
     def _reachable(self, prop: P.Property, deadline: float) -> Result:
         assert isinstance(prop.kind, P.Reachable)

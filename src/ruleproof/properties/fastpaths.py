@@ -1,0 +1,379 @@
+"""Fast paths in front of the Z3 checker: sound shortcuts that fall back to it when unsure.
+
+`fast_check(checker, prop, deadline)` returns a `Result` or `None` (then the plain checker runs):
+
+- **Relational slicing by reduction** (pair queries with varied attributes `S`: `independent`,
+  `monotone`, `same_context`). Every score rule whose support misses `S` contributes the same to
+  both citizens, so the reduced ruleset replaces all of them by one shared int attribute
+  `score~rest` (range: the interval sum of their contributions, `spec.intervals`) added by one
+  rule. Every original pair maps to a reduced pair with the same outputs, so `proved` on the
+  reduced ruleset is sound. A reduced counterexample is kept only if the evaluator confirms it on
+  the *original* ruleset; otherwise the plain checker decides.
+- **Interval bounds** (`always`, `tiers_total`, `reachable`): a property whose truth the interval
+  analysis fixes for every citizen in range is proved (or a goal shown unreachable) without Z3.
+- **Sampling** (the same kinds): random possible citizens run through the compiled evaluator; one
+  that violates the query (or reaches a goal) is shrunk toward the baseline citizen with the
+  evaluator and validated like any solver counterexample.
+Whatever these cannot settle goes to Z3, query by query.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ruleproof.counterexamples.validate import validate_query
+from ruleproof.properties import model as P
+from ruleproof.properties.solving import Sat, Unsat
+from ruleproof.properties.templates import Query, queries, reach_goals
+from ruleproof.results import Counterexample, Result
+from ruleproof.spec import expr as E
+from ruleproof.spec import model as M
+from ruleproof.spec.compiled import Compiled, compile_ruleset
+from ruleproof.spec.intervals import Bounds
+from ruleproof.spec.support import support_sets
+
+if TYPE_CHECKING:
+    from ruleproof.properties.check import Checker
+
+REST = "score~rest"
+REST_LABEL = "rules that read no varied attribute (interval bound)"
+SAMPLE_SHARE = 0.1  # share of the time limit spent sampling before Z3 (at most SAMPLE_MAX s)
+SAMPLE_MAX = 1.0
+SHRINK_MAX = 1.0
+SAMPLES = 500  # random citizens per property (fewer when the time share runs out)
+
+Citizen = dict[str, M.Value]
+
+
+def reduce_for(ruleset: M.Ruleset, varied: frozenset[str]) -> M.Ruleset | None:
+    """The ruleset with every score rule independent of `varied` folded into `score~rest`.
+
+    None when there is nothing to fold or a folded rule's contribution is unbounded.
+    """
+    sc = ruleset.score
+    if sc is None or not sc.rules:
+        return None
+    support = support_sets(ruleset)
+    bounds = Bounds(ruleset)
+    kept: list[M.ScoreRule] = []
+    lo = hi = 0
+    folded = 0
+    for r in sc.rules:
+        if support.get(f"rule:{r.id}", frozenset()) & varied:
+            kept.append(r)
+            continue
+        clo, chi = bounds.contribution(r)
+        if clo is None or chi is None or not (isinstance(clo, int) and isinstance(chi, int)):
+            return None
+        lo, hi = lo + clo, hi + chi
+        folded += 1
+    if folded == 0:
+        return None
+    rest = M.Attribute(REST, M.IntType(lo, hi), doc="sum of the folded rules' contributions")
+    rule = M.ScoreRule(REST, E.BoolLit(True), E.Var(REST), "True", REST)
+    score = attrs.evolve(sc, rules=(rule, *kept))
+    return attrs.evolve(ruleset, attributes=(*ruleset.attributes, rest), score=score)
+
+
+def _unqualified(e: E.Expr) -> E.Expr:
+    """One-citizen query expressions read `a.x`; the analyses read `x`."""
+    match e:
+        case E.Var(name, _, span):
+            return E.Var(name, None, span)
+        case E.Neg(arg, span):
+            return E.Neg(_unqualified(arg), span)
+        case E.Not(arg, span):
+            return E.Not(_unqualified(arg), span)
+        case E.Arith(op, left, right, span):
+            return E.Arith(op, _unqualified(left), _unqualified(right), span)
+        case E.Compare(ops, operands, span):
+            return E.Compare(ops, tuple(_unqualified(o) for o in operands), span)
+        case E.And(args, span):
+            return E.And(tuple(_unqualified(a) for a in args), span)
+        case E.Or(args, span):
+            return E.Or(tuple(_unqualified(a) for a in args), span)
+        case E.IfElse(c, t, o, span):
+            return E.IfElse(_unqualified(c), _unqualified(t), _unqualified(o), span)
+        case E.In(item, options, negated, span):
+            return E.In(_unqualified(item), tuple(_unqualified(o) for o in options), negated,
+                        span)
+        case E.Call(func, args, span):
+            return E.Call(func, tuple(_unqualified(a) for a in args), span)
+        case _:
+            return e
+
+
+class FastPaths:
+    """Per-checker state of the fast paths: compiled evaluator, bounds, reduced checkers."""
+
+    def __init__(self, checker: Checker) -> None:
+        self.checker = checker
+        self.ruleset = checker.ruleset
+        self._compiled: Compiled | None = None
+        self._bounds: Bounds | None = None
+        self._reduced: dict[frozenset[str], Checker | None] = {}
+        self.rng = random.Random(0)
+
+    @property
+    def compiled(self) -> Compiled:
+        if self._compiled is None:
+            self._compiled = compile_ruleset(self.ruleset)
+        return self._compiled
+
+    @property
+    def bounds(self) -> Bounds:
+        if self._bounds is None:
+            self._bounds = Bounds(self.ruleset)
+        return self._bounds
+
+    # -- dispatch --------------------------------------------------------------------------
+    def check(self, prop: P.Property, deadline: float) -> Result | None:
+        k = prop.kind
+        if isinstance(k, P.Independent | P.Monotone | P.SameContext):
+            return self.relational(prop, queries(self.ruleset, prop), deadline)
+        if isinstance(k, P.Always | P.TiersTotal):
+            return self.one_state(prop, queries(self.ruleset, prop)[0], deadline)
+        if isinstance(k, P.Reachable):
+            return self.reachable(prop, deadline)
+        return None
+
+    # -- relational slicing ----------------------------------------------------------------
+    def reduced_checker(self, varied: frozenset[str]) -> Checker | None:
+        if varied not in self._reduced:
+            from ruleproof.properties.check import Checker
+
+            reduced = reduce_for(self.ruleset, varied)
+            self._reduced[varied] = (None if reduced is None
+                                     else Checker(reduced, self.checker.limits, fast=False))
+        return self._reduced[varied]
+
+    def relational(self, prop: P.Property, qs: list[Query], deadline: float) -> Result | None:
+        from ruleproof.properties.check import order_labels
+
+        failures: list[tuple[Query, Counterexample]] = []
+        cores: set[str] = set()
+        for q in qs:
+            sub = self.reduced_checker(q.varied) if q.varied is not None else None
+            if sub is None:
+                return None
+            answer, copies, solver = sub.violation(q, deadline)
+            if isinstance(answer, Unsat):
+                cores.update(REST_LABEL if x == f"rule {REST}" else x for x in answer.core)
+                continue
+            if not isinstance(answer, Sat):
+                return None
+            found = sub.citizens_of(copies, answer.model, solver, deadline)
+            citizens = {t: {k: v for k, v in c.items() if k != REST} for t, c in found.items()}
+            if not self.violates(q, citizens):
+                return None  # the folded rules matter here: let the full encoding decide
+            validate_query(self.ruleset, q, citizens)
+            failures.append((q, self.counterexample(citizens, q.label or None)))
+        if failures:
+            return self.checker.violated(prop, failures)
+        note = ""
+        if isinstance(prop.kind, P.SameContext):
+            skipped = [s.name for s in self.ruleset.sanctions if s.domain is None]
+            if skipped:
+                note = f" (sanctions without a domain, not checked: {', '.join(skipped)})"
+        return Result(prop, "proved", "holds" + note, because=order_labels(self.ruleset, cores))
+
+    def violates(self, q: Query, citizens: Mapping[str, Citizen]) -> bool:
+        """Whether decoded citizens violate `q` on the original ruleset (compiled evaluator)."""
+        c = self.compiled
+        for cit in citizens.values():
+            if not self.possible(cit):
+                return False
+        if q.varied is not None:
+            first = citizens[q.citizens[0]]
+            if any(cit[a.name] != first[a.name] for cit in citizens.values()
+                   for a in self.ruleset.attributes if a.name not in q.varied):
+                return False
+        envs = {t: c.env(cit) for t, cit in citizens.items()}
+        return bool(self._relational_fn(q.assume)(envs)) and not self._relational_fn(
+            q.assert_)(envs)
+
+    def _relational_fn(self, e: E.Expr) -> Callable[[Mapping[str, Any]], Any]:
+        # A query's names are qualified (`a.x`); evaluate each in its citizen's environment.
+        from ruleproof.spec.evaluate import eval_expr
+
+        c = self.compiled
+
+        def run(envs: Mapping[str, Any]) -> Any:
+            def lookup(var: E.Var) -> Any:
+                assert var.citizen is not None
+                return c.function(E.Var(var.name))(envs[var.citizen])
+
+            return eval_expr(e, lookup)
+
+        return run
+
+    def possible(self, citizen: Mapping[str, M.Value]) -> bool:
+        from ruleproof.spec.evaluate import in_domain
+
+        return in_domain(self.ruleset, citizen) is None
+
+    def counterexample(self, citizens: Mapping[str, Citizen], sanction: str | None
+                       ) -> Counterexample:
+        outcomes = {t: self.compiled.evaluate(c) for t, c in citizens.items()}
+        return Counterexample(citizens, outcomes, sanction=sanction)
+
+    # -- one-state: intervals, then sampling -----------------------------------------------
+    def one_state(self, prop: P.Property, q: Query, deadline: float) -> Result | None:
+        assume, assert_ = _unqualified(q.assume), _unqualified(q.assert_)
+        b = self.bounds
+        proved = b.truth(assume) is False or b.truth(assert_) is True
+        if isinstance(prop.kind, P.TiersTotal):
+            proved = any(b.truth(t.when) is True for t in self.ruleset.tiers)
+        if proved:
+            because = ["interval bounds of every rule"]
+            sc = self.ruleset.score
+            if sc is not None and (sc.lo is not None or sc.hi is not None):
+                because.append("score range (clamp)")
+            return Result(prop, "proved", "holds", because=tuple(because))
+        fa, fs = self.compiled.function(assume), self.compiled.function(assert_)
+        found = self.sample(lambda env: bool(fa(env)) and not fs(env), deadline)
+        if found is None:
+            return None
+        citizens = {"a": found}
+        validate_query(self.ruleset, q, citizens)
+        return self.checker.violated(prop, [(q, self.counterexample(citizens, None))])
+
+    def reachable(self, prop: P.Property, deadline: float) -> Result | None:
+        assert isinstance(prop.kind, P.Reachable)
+        goals = reach_goals(self.ruleset, prop.kind)
+        qs = queries(self.ruleset, prop)
+        never: list[str] = []
+        open_: dict[str, tuple[Callable[[Any], Any], Query]] = {}
+        for (label, goal), q in zip(goals, qs, strict=True):
+            plain = _unqualified(goal)
+            if self.bounds.truth(plain) is False:
+                never.append(label)
+            else:
+                open_[label] = (self.compiled.function(plain), q)
+        witnesses: dict[str, Mapping[str, M.Value]] = {}
+        for label, citizen in self.sample_many(open_, deadline).items():
+            validate_query(self.ruleset, open_[label][1], {"a": citizen})
+            witnesses[label] = citizen
+        unknown: list[str] = []
+        for label, (_, q) in open_.items():
+            if label in witnesses:
+                continue
+            answer, copies, solver = self.checker.violation(q, deadline)
+            if isinstance(answer, Sat):
+                citizens = self.checker.citizens_of(copies, answer.model, solver, deadline)
+                validate_query(self.ruleset, q, citizens)
+                witnesses[label] = citizens["a"]
+            elif isinstance(answer, Unsat):
+                never.append(label)
+            else:
+                unknown.append(f"{label}: {answer.reason}")
+        order = [label for label, _ in goals]
+        never.sort(key=order.index)
+        witnesses = {k: witnesses[k] for k in order if k in witnesses}
+        if never:
+            cex = Counterexample({}, {}, note="never: " + "; ".join(never))
+            return Result(prop, "violated", f"{len(never)} of {len(goals)} can never happen: "
+                          + ", ".join(never), cex, witnesses=witnesses)
+        if unknown:
+            return Result(prop, "unknown", "; ".join(unknown), witnesses=witnesses)
+        return Result(prop, "proved", f"all {len(goals)} can happen", witnesses=witnesses)
+
+    # -- sampling --------------------------------------------------------------------------
+    def _budget(self, deadline: float) -> float:
+        if self.checker.limits.rlimit:
+            return 0.0  # an rlimit asks for solver-only, machine-independent answers
+        share = min(SAMPLE_MAX, SAMPLE_SHARE * self.checker.limits.timeout)
+        return min(time.monotonic() + share, deadline)
+
+    def random_citizen(self) -> Citizen:
+        rng = self.rng
+        out: Citizen = {}
+        for a in self.ruleset.attributes:
+            t = a.type
+            match t:
+                case M.BoolType():
+                    out[a.name] = rng.random() < 0.5
+                case M.IntType(lo, hi):
+                    r = rng.random()
+                    out[a.name] = lo if r < 0.1 else hi if r < 0.2 else rng.randint(lo, hi)
+                case M.RealType(lo, hi):
+                    out[a.name] = lo if rng.random() < 0.5 else hi
+                case M.EnumType(values):
+                    out[a.name] = rng.choice(values)
+        return out
+
+    def sample(self, bad: Callable[[Any], bool], deadline: float) -> Citizen | None:
+        """A possible citizen for which `bad` holds, shrunk toward the baseline, or None."""
+        stop = self._budget(deadline)
+        c = self.compiled
+        for _ in range(SAMPLES):
+            if time.monotonic() >= stop:
+                break
+            cit = self.random_citizen()
+            if self.possible(cit) and bad(c.env(cit)):
+                return self.shrink(cit, lambda x: self.possible(x) and bad(c.env(x)))
+        return None
+
+    def sample_many(self, goals: Mapping[str, tuple[Callable[[Any], Any], Query]],
+                    deadline: float) -> dict[str, Citizen]:
+        stop = self._budget(deadline)
+        c = self.compiled
+        found: dict[str, Citizen] = {}
+        for _ in range(SAMPLES):
+            if time.monotonic() >= stop or len(found) == len(goals):
+                break
+            cit = self.random_citizen()
+            if not self.possible(cit):
+                continue
+            env = c.env(cit)
+            for label, (f, _) in goals.items():
+                if label not in found and f(env):
+                    found[label] = cit
+        for label, cit in list(found.items()):
+            found[label] = self.shrink(cit, self._reaches(goals[label][0]))
+        return found
+
+    def _reaches(self, f: Callable[[Any], Any]) -> Callable[[Citizen], bool]:
+        return lambda x: self.possible(x) and bool(f(self.compiled.env(x)))
+
+    def shrink(self, citizen: Citizen, ok: Callable[[Citizen], bool]) -> Citizen:
+        """Move attributes to their baseline value while `ok` stays true (halving groups)."""
+        stop = time.monotonic() + SHRINK_MAX
+        best = dict(citizen)
+        base = self.ruleset.baseline()
+        groups = [[k for k in best if best[k] != base[k]]]
+        while groups and time.monotonic() < stop:
+            group = groups.pop()
+            trial = {**best, **{k: base[k] for k in group}}
+            if ok(trial):
+                best = trial
+            elif len(group) > 1:
+                mid = len(group) // 2
+                groups += [group[mid:], group[:mid]]
+        for a in self.ruleset.attributes:  # then pull each int toward its low bound
+            if not isinstance(a.type, M.IntType) or time.monotonic() >= stop:
+                continue
+            lo, hi = a.type.lo, best[a.name]
+            assert isinstance(hi, int)
+            while lo < hi:
+                mid = lo + (hi - lo) // 2
+                trial = {**best, a.name: mid}
+                if ok(trial):
+                    best, hi = trial, mid
+                else:
+                    lo = mid + 1
+        return best
+
+
+def fast_check(checker: Checker, prop: P.Property, deadline: float) -> Result | None:
+    """A result from the fast paths, or None when the plain checker must decide."""
+    fp: FastPaths | None = getattr(checker, "_fastpaths", None)
+    if fp is None:
+        fp = FastPaths(checker)
+        checker._fastpaths = fp  # type: ignore[attr-defined]
+    return fp.check(prop, deadline)

@@ -167,10 +167,7 @@ class Comparison:
         return self.terms[name]
 
     def constraints(self) -> list[list[Term]]:
-        """Both copies' ranges, assumes and definitions, the links, every tracker as a fact.
-
-        In groups that only ever grow at their end, as terms are built.
-        """
+        """Both copies' ranges, assumes and definitions, the links, every tracker as a fact."""
         return [self.a.all_constraints(), self.b.all_constraints(), self.links,
                 list(self.enc_old.trackers.values()), list(self.enc_new.trackers.values())]
 
@@ -195,7 +192,7 @@ class Comparison:
         return union, old, new
 
     def session(self, limits: Limits) -> Session:
-        """An incremental solver holding `constraints()`; build every goal's terms first."""
+        """Queries over this comparison (see `Session`)."""
         return Session(self, limits)
 
 
@@ -206,46 +203,35 @@ def _as(v: M.Value, typ: M.AttrType) -> M.Value:
 
 
 class Session:
-    """Queries over one comparison, sharing one incremental solver."""
+    """Queries over one comparison, each on a fresh solver.
+
+    A fresh solver per query keeps every answer (and the minimal citizen chosen) independent
+    of the queries asked before it; Z3's incremental mode also gave up on queries that a fresh
+    solver answered at once.
+    """
 
     def __init__(self, cmp: Comparison, limits: Limits) -> None:
         self.cmp = cmp
         self.limits = limits
-        self.solver = new_solver(limits, limits.timeout)
-        self.added: list[int] = []
-        self._sync()
-
-    def _sync(self) -> None:
-        """Assert the constraints of terms built since the last query."""
-        groups = self.cmp.constraints()
-        self.added += [0] * (len(groups) - len(self.added))
-        for i, group in enumerate(groups):
-            self.solver.add(*group[self.added[i]:])
-            self.added[i] = len(group)
 
     def find(self, goal: Term, seconds: float | None = None, minimal: bool = True) -> Answer:
         """A compared citizen satisfying `goal` (minimised when `minimal`), or why there is none."""
         seconds = self.limits.timeout if seconds is None else seconds
-        start = time.monotonic()
-        deadline = start + seconds
-        s = self.solver
-        self._sync()
-        s.push()
-        try:
-            s.add(goal)
-            s.set("timeout", max(1, int(seconds * 1000)))
-            r = s.check()
-            if r == z3.unsat:
-                return NotFound()
-            if r != z3.sat:
-                return Undecided(explain_unknown(s, self.cmp.enc_old, seconds, self.limits))
-            model = s.model()
-            if minimal and self.limits.minimise:
-                budget = min(deadline, time.monotonic() + max(2.0, seconds / 3))
-                model = minimise(self.cmp.enc_old, s, model, self.cmp.variables(), budget)
-            return Found(self.cmp.decode(model))
-        finally:
-            s.pop()
+        deadline = time.monotonic() + seconds
+        s = new_solver(self.limits, seconds)
+        for group in self.cmp.constraints():
+            s.add(*group)
+        s.add(goal)
+        r = s.check()
+        if r == z3.unsat:
+            return NotFound()
+        if r != z3.sat:
+            return Undecided(explain_unknown(s, self.cmp.enc_old, seconds, self.limits))
+        model = s.model()
+        if minimal and self.limits.minimise:
+            budget = min(deadline, time.monotonic() + max(2.0, seconds / 3))
+            model = minimise(self.cmp.enc_old, s, model, self.cmp.variables(), budget)
+        return Found(self.cmp.decode(model))
 
 
 # -- the diff --------------------------------------------------------------------------------
@@ -338,6 +324,11 @@ def diff_rulesets(old: M.Ruleset, new: M.Ruleset, old_file: str | None = None,
     return result
 
 
+def _summary_seconds(limits: Limits) -> float:
+    """Time per summary query: they are many (one per tier pair), and secondary."""
+    return min(limits.timeout, 5.0)
+
+
 def _trace(ruleset: M.Ruleset, outcome: Outcome) -> tuple[str, ...]:
     lines = outcome.trace.lines()
     return tuple(x for x in lines if ruleset.tiers or x != "no tier matches")
@@ -367,6 +358,8 @@ def _sanction_change(session: Session, o: Output, ans: Answer) -> SanctionChange
     cmp = session.cmp
     if isinstance(ans, NotFound):
         return SanctionChange(o.name, False, False, o.in_old, o.in_new)
+    if isinstance(ans, Undecided):
+        return SanctionChange(o.name, None, None, o.in_old, o.in_new)
     old_v, new_v = cmp.value("old", o), cmp.value("new", o)
     known: dict[str, bool | None] = {}
     if isinstance(ans, Found):
@@ -377,7 +370,7 @@ def _sanction_change(session: Session, o: Output, ans: Answer) -> SanctionChange
                                        ("lost", z3.And(old_v, z3.Not(new_v)), (True, False))):
         if kind in known:
             continue
-        got = session.find(goal, minimal=False)
+        got = session.find(goal, _summary_seconds(session.limits), minimal=False)
         if isinstance(got, Found):
             _validated(cmp, got, f"`{o.name}` {kind}", _imposed(o.name, w_old, w_new))
         known[kind] = None if isinstance(got, Undecided) else isinstance(got, Found)
@@ -390,11 +383,12 @@ def _transitions(session: Session, tier_answer: Answer) -> tuple[
     cmp = session.cmp
     rows: list[str | None] = [t.id for t in cmp.old.tiers]
     cols: list[str | None] = [t.id for t in cmp.new.tiers]
-    changed = not isinstance(tier_answer, NotFound)
+    changed = isinstance(tier_answer, Found)
+    seconds = _summary_seconds(session.limits)
     sides: tuple[tuple[Side, list[str | None]], ...] = (("old", rows), ("new", cols))
     for side, ids in sides:
-        if changed and not isinstance(session.find(cmp.tier_is(side, None), minimal=False),
-                                      NotFound):
+        if changed and not isinstance(
+                session.find(cmp.tier_is(side, None), seconds, minimal=False), NotFound):
             ids.append(None)
     moves: list[Transition] = []
     for t_old in rows:
@@ -402,10 +396,11 @@ def _transitions(session: Session, tier_answer: Answer) -> tuple[
             if t_old == t_new:
                 continue
             if not changed:
-                moves.append(Transition(t_old, t_new, False))
+                undecided = isinstance(tier_answer, Undecided)
+                moves.append(Transition(t_old, t_new, None if undecided else False))
                 continue
             got = session.find(z3.And(cmp.tier_is("old", t_old), cmp.tier_is("new", t_new)),
-                               minimal=False)
+                               seconds, minimal=False)
             if isinstance(got, Found):
                 _validated(cmp, got, f"the move {t_old} → {t_new}", _tiers(t_old, t_new))
             moves.append(Transition(t_old, t_new,

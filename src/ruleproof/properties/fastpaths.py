@@ -46,6 +46,9 @@ SAMPLE_SHARE = 0.1  # share of the time limit spent sampling before Z3 (at most 
 SAMPLE_MAX = 1.0
 SHRINK_MAX = 1.0
 SAMPLES = 500  # random citizens per property (fewer when the time share runs out)
+# Below this many score rules Z3 answers in milliseconds and its counterexamples are the
+# canonical (lexicographically least) ones, so sampling would only cost time and minimality.
+SAMPLE_MIN_RULES = 500
 
 Citizen = dict[str, M.Value]
 
@@ -285,7 +288,8 @@ class FastPaths:
 
     # -- sampling --------------------------------------------------------------------------
     def _budget(self, deadline: float) -> float:
-        if self.checker.limits.rlimit:
+        rules = len(self.ruleset.score.rules) if self.ruleset.score else 0
+        if self.checker.limits.rlimit or rules < SAMPLE_MIN_RULES:
             return 0.0  # an rlimit asks for solver-only, machine-independent answers
         share = min(SAMPLE_MAX, SAMPLE_SHARE * self.checker.limits.timeout)
         return min(time.monotonic() + share, deadline)

@@ -313,7 +313,7 @@ def test_2018_rail_bans_t1_t4_expire() -> None:
 
 
 def test_explain_shows_what_this_person_can_do() -> None:
-    from ruleproof.cli import recourse_json
+    from ruleproof.explain import recourse_json
 
     rs = load_text(APPEAL)
     who: dict[str, M.Value] = {"flagged": True, "stage": "none", "revoked": False}

@@ -144,7 +144,7 @@ def generate(rules: int, attrs_: int, planted: bool, seed: int = 7) -> Generated
         line = f"    - {{id: r{i}, when: {_q(when)}, add: {_q(add) if add[0] == '-' else add}}}"
         rule_lines.append(line)
         if i == diff_at and planted:
-            narrow = f"{when} and {ints[2].name} == 42 and {enums[-1].name} == 'v3'"
+            narrow = f"{when} and assoc == 42"
             diff_lines.append(f"    - {{id: r{i}, when: {_q(when)}, add: {_q(add)}}}")
             diff_lines.append(f"    - {{id: r{i}x, when: {_q(narrow)}, add: -1}}")
         elif i == diff_at and "x0" not in when:

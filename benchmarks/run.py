@@ -135,7 +135,13 @@ def _evaluator(rs: Any) -> tuple[str, Any]:
     try:
         from ruleproof.spec.compiled import compile_ruleset
 
-        return "compiled", compile_ruleset(rs).evaluate
+        compiled = compile_ruleset(rs)
+
+        class Outputs:  # score, tier, sanctions without the trace
+            def __init__(self, c: Any) -> None:
+                self.score, self.tier, self.sanctions = compiled.outputs(c)
+
+        return "compiled, no trace", Outputs
     except ImportError:
         from ruleproof.spec.evaluate import evaluate
 

@@ -18,7 +18,7 @@ from ruleproof.properties.load import load_properties
 from ruleproof.properties.solving import Limits
 from ruleproof.results import Counterexample, Result
 from ruleproof.spec import model as M
-from ruleproof.spec.evaluate import fmt_value
+from ruleproof.spec.evaluate import fmt_value, outcome_changes
 from ruleproof.spec.load import load
 
 
@@ -44,14 +44,7 @@ def one_line(ruleset: M.Ruleset, cex: Counterexample | None, limit: int = 6) -> 
         if shared:
             shown = ", ".join(f"{k}={fmt_value(a[k])}" for k in shared[:limit])
             parts.append(f"both {shown}" + (" …" if len(shared) > limit else ""))
-        oa, ob = cex.outcomes["a"], cex.outcomes["b"]
-        outs = []
-        if oa.score != ob.score:
-            outs.append(f"score {oa.score} vs {ob.score}")
-        if oa.tier != ob.tier:
-            outs.append(f"tier {oa.tier} vs {ob.tier}")
-        if oa.sanctions != ob.sanctions:
-            outs.append(f"sanctions {list(oa.sanctions)} vs {list(ob.sanctions)}")
+        outs = outcome_changes(cex.outcomes["a"], cex.outcomes["b"])
         return "; ".join(parts) + (" → " + ", ".join(outs) if outs else "")
     tag, citizen = next(iter(cex.citizens.items()))
     odd = [k for k, v in citizen.items() if v != base[k]]

@@ -23,7 +23,7 @@ from ruleproof.properties.solving import Limits, Sat, Unknown, Unsat, minimise, 
 from ruleproof.properties.templates import Query, queries, reach_goals
 from ruleproof.results import Counterexample, Result
 from ruleproof.spec import model as M
-from ruleproof.spec.evaluate import evaluate
+from ruleproof.spec.evaluate import evaluate, outcome_changes
 
 PATH_KINDS = (P.AppealPath, P.Expires, P.Recourse)
 COUNT_LIMIT = 20_000  # evaluator runs spent on exact counting per violated property
@@ -161,19 +161,25 @@ class Checker:
                 never.append(label)
             else:
                 unknown.append(f"{label}: {answer.reason}")
-        if never:
-            cex = Counterexample({}, {}, note="never: " + "; ".join(never))
-            return Result(prop, "violated", f"{len(never)} of {len(goals)} can never happen: "
-                          + ", ".join(never), cex, witnesses=witnesses)
-        if unknown:
-            return Result(prop, "unknown", "; ".join(unknown), witnesses=witnesses)
-        return Result(prop, "proved", f"all {len(goals)} can happen", witnesses=witnesses)
+        return reachable_result(prop, len(goals), never, unknown, witnesses)
 
     def counterexample(self, citizens: Mapping[str, Mapping[str, M.Value]],
                        sanction: str | None = None, steps: tuple[Any, ...] = (),
                        note: str = "") -> Counterexample:
         outcomes = {tag: evaluate(self.ruleset, c) for tag, c in citizens.items()}
         return Counterexample(citizens, outcomes, steps, note, sanction)
+
+
+def reachable_result(prop: P.Property, goals: int, never: list[str], unknown: list[str],
+                     witnesses: Mapping[str, Mapping[str, M.Value]]) -> Result:
+    """The verdict of a `reachable` property from what happened to each of its goals."""
+    if never:
+        cex = Counterexample({}, {}, note="never: " + "; ".join(never))
+        return Result(prop, "violated", f"{len(never)} of {goals} can never happen: "
+                      + ", ".join(never), cex, witnesses=witnesses)
+    if unknown:
+        return Result(prop, "unknown", "; ".join(unknown), witnesses=witnesses)
+    return Result(prop, "proved", f"all {goals} can happen", witnesses=witnesses)
 
 
 def order_labels(ruleset: M.Ruleset, labels: set[str]) -> tuple[str, ...]:
@@ -192,17 +198,8 @@ def describe_violation(prop: P.Property, cex: Counterexample) -> str:
     outs = cex.outcomes
     if len(outs) == 2 and "a" in outs and "b" in outs:
         diff = cex.differing()
-        a, b = outs["a"], outs["b"]
-        changed = []
-        if a.score != b.score:
-            changed.append(f"score {a.score} vs {b.score}")
-        if a.tier != b.tier:
-            changed.append(f"tier {a.tier} vs {b.tier}")
-        if a.sanctions != b.sanctions:
-            changed.append(f"sanctions {list(a.sanctions)} vs {list(b.sanctions)}")
-        for name in set(a.defines) | set(b.defines):
-            if a.defines.get(name) != b.defines.get(name) and not changed:
-                changed.append(f"{name} {a.defines.get(name)} vs {b.defines.get(name)}")
+        changed = outcome_changes(outs["a"], outs["b"]) or outcome_changes(
+            outs["a"], outs["b"], defines=True)
         return (f"citizens differing only in {', '.join(diff) or 'nothing'} get "
                 f"{'; '.join(changed) or 'outcomes violating the assertion'}")
     if "a" in outs:

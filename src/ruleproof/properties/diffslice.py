@@ -59,36 +59,12 @@ def rename(e: E.Expr, mapping: Mapping[str, str]) -> E.Expr | None:
 
 
 def _rename(e: E.Expr, m: Mapping[str, str]) -> E.Expr:
-    def go(x: E.Expr) -> E.Expr:
-        return _rename(x, m)
+    def rename(v: E.Var) -> E.Expr:
+        if v.name not in m:
+            raise _Unmatched(v.name)
+        return E.Var(m[v.name], v.citizen, v.span)
 
-    match e:
-        case E.BoolLit() | E.IntLit() | E.RealLit() | E.EnumLit():
-            return e
-        case E.Var(name, citizen, span):
-            if name not in m:
-                raise _Unmatched(name)
-            return E.Var(m[name], citizen, span)
-        case E.Neg(arg, span):
-            return E.Neg(go(arg), span)
-        case E.Not(arg, span):
-            return E.Not(go(arg), span)
-        case E.Arith(op, left, right, span):
-            return E.Arith(op, go(left), go(right), span)
-        case E.Compare(ops, operands, span):
-            return E.Compare(ops, tuple(go(o) for o in operands), span)
-        case E.And(args, span):
-            return E.And(tuple(go(a) for a in args), span)
-        case E.Or(args, span):
-            return E.Or(tuple(go(a) for a in args), span)
-        case E.IfElse(c, t, o, span):
-            return E.IfElse(go(c), go(t), go(o), span)
-        case E.In(item, options, negated, span):
-            return E.In(go(item), tuple(go(o) for o in options), negated, span)
-        case E.Call(func, args, span):
-            return E.Call(func, tuple(go(a) for a in args), span)
-        case _:
-            raise AssertionError(e)
+    return E.map_vars(e, rename)
 
 
 def same_attributes(old: M.Ruleset, new: M.Ruleset) -> frozenset[str]:

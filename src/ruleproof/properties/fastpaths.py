@@ -85,30 +85,7 @@ def reduce_for(ruleset: M.Ruleset, varied: frozenset[str]) -> M.Ruleset | None:
 
 def _unqualified(e: E.Expr) -> E.Expr:
     """One-citizen query expressions read `a.x`; the analyses read `x`."""
-    match e:
-        case E.Var(name, _, span):
-            return E.Var(name, None, span)
-        case E.Neg(arg, span):
-            return E.Neg(_unqualified(arg), span)
-        case E.Not(arg, span):
-            return E.Not(_unqualified(arg), span)
-        case E.Arith(op, left, right, span):
-            return E.Arith(op, _unqualified(left), _unqualified(right), span)
-        case E.Compare(ops, operands, span):
-            return E.Compare(ops, tuple(_unqualified(o) for o in operands), span)
-        case E.And(args, span):
-            return E.And(tuple(_unqualified(a) for a in args), span)
-        case E.Or(args, span):
-            return E.Or(tuple(_unqualified(a) for a in args), span)
-        case E.IfElse(c, t, o, span):
-            return E.IfElse(_unqualified(c), _unqualified(t), _unqualified(o), span)
-        case E.In(item, options, negated, span):
-            return E.In(_unqualified(item), tuple(_unqualified(o) for o in options), negated,
-                        span)
-        case E.Call(func, args, span):
-            return E.Call(func, tuple(_unqualified(a) for a in args), span)
-        case _:
-            return e
+    return E.map_vars(e, lambda v: E.Var(v.name, None, v.span))
 
 
 class FastPaths:
@@ -278,13 +255,9 @@ class FastPaths:
         order = [label for label, _ in goals]
         never.sort(key=order.index)
         witnesses = {k: witnesses[k] for k in order if k in witnesses}
-        if never:
-            cex = Counterexample({}, {}, note="never: " + "; ".join(never))
-            return Result(prop, "violated", f"{len(never)} of {len(goals)} can never happen: "
-                          + ", ".join(never), cex, witnesses=witnesses)
-        if unknown:
-            return Result(prop, "unknown", "; ".join(unknown), witnesses=witnesses)
-        return Result(prop, "proved", f"all {len(goals)} can happen", witnesses=witnesses)
+        from ruleproof.properties.check import reachable_result
+
+        return reachable_result(prop, len(goals), never, unknown, witnesses)
 
     # -- sampling --------------------------------------------------------------------------
     def _budget(self, deadline: float) -> float:

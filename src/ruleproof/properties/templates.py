@@ -30,34 +30,7 @@ class Query:
 
 def qualify(e: E.Expr, citizen: str) -> E.Expr:
     """`e` with every unqualified name read from `citizen`."""
-    match e:
-        case E.BoolLit() | E.IntLit() | E.RealLit() | E.EnumLit():
-            return e
-        case E.Var(name, None, span):
-            return E.Var(name, citizen, span)
-        case E.Var():
-            return e
-        case E.Neg(arg, span):
-            return E.Neg(qualify(arg, citizen), span)
-        case E.Not(arg, span):
-            return E.Not(qualify(arg, citizen), span)
-        case E.Arith(op, left, right, span):
-            return E.Arith(op, qualify(left, citizen), qualify(right, citizen), span)
-        case E.Compare(ops, operands, span):
-            return E.Compare(ops, tuple(qualify(o, citizen) for o in operands), span)
-        case E.And(args, span):
-            return E.And(tuple(qualify(a, citizen) for a in args), span)
-        case E.Or(args, span):
-            return E.Or(tuple(qualify(a, citizen) for a in args), span)
-        case E.IfElse(c, t, o, span):
-            return E.IfElse(qualify(c, citizen), qualify(t, citizen), qualify(o, citizen), span)
-        case E.In(item, options, negated, span):
-            return E.In(qualify(item, citizen), tuple(qualify(o, citizen) for o in options),
-                        negated, span)
-        case E.Call(func, args, span):
-            return E.Call(func, tuple(qualify(a, citizen) for a in args), span)
-        case _:
-            raise AssertionError(e)
+    return E.map_vars(e, lambda v: E.Var(v.name, citizen, v.span) if v.citizen is None else v)
 
 
 def _all(parts: list[E.Expr]) -> E.Expr:

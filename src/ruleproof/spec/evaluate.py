@@ -162,6 +162,21 @@ class Outcome:
         return name in self.sanctions
 
 
+def outcome_changes(a: Outcome, b: Outcome, defines: bool = False) -> list[str]:
+    """What differs between two outcomes, as short phrases ("score 410 vs 411")."""
+    out = []
+    if a.score != b.score:
+        out.append(f"score {a.score} vs {b.score}")
+    if a.tier != b.tier:
+        out.append(f"tier {a.tier} vs {b.tier}")
+    if a.sanctions != b.sanctions:
+        out.append(f"sanctions {list(a.sanctions)} vs {list(b.sanctions)}")
+    if defines:
+        out += [f"{k} {fmt_value(v)} vs {fmt_value(b.defines.get(k))}"
+                for k, v in a.defines.items() if v != b.defines.get(k)]
+    return out
+
+
 def fmt_value(v: object) -> str:
     """A value as the rule language would write it."""
     if isinstance(v, bool):

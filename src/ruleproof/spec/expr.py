@@ -8,6 +8,7 @@ interpreters through their environment; `Var.citizen` is set inside relational q
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Literal
 
@@ -165,3 +166,35 @@ def free_vars(e: Expr) -> set[tuple[str | None, str]]:
 def names(e: Expr) -> set[str]:
     """Every name the expression reads, ignoring citizens."""
     return {n for _, n in free_vars(e)}
+
+
+def map_vars(e: Expr, f: Callable[[Var], Expr]) -> Expr:
+    """`e` with every `Var` replaced by `f(var)`; all other nodes rebuilt with their spans."""
+
+    def go(x: Expr) -> Expr:
+        return map_vars(x, f)
+
+    match e:
+        case BoolLit() | IntLit() | RealLit() | EnumLit():
+            return e
+        case Var():
+            return f(e)
+        case Neg(arg, span):
+            return Neg(go(arg), span)
+        case Not(arg, span):
+            return Not(go(arg), span)
+        case Arith(op, left, right, span):
+            return Arith(op, go(left), go(right), span)
+        case Compare(ops, operands, span):
+            return Compare(ops, tuple(go(o) for o in operands), span)
+        case And(args, span):
+            return And(tuple(go(a) for a in args), span)
+        case Or(args, span):
+            return Or(tuple(go(a) for a in args), span)
+        case IfElse(c, t, o, span):
+            return IfElse(go(c), go(t), go(o), span)
+        case In(item, options, negated, span):
+            return In(go(item), tuple(go(o) for o in options), negated, span)
+        case Call(func, args, span):
+            return Call(func, tuple(go(a) for a in args), span)
+    raise AssertionError(e)

@@ -123,12 +123,11 @@ def _diff(old: Any, new: Any, timeout: float) -> str:
         out = fn(old, new, limits=Limits(timeout=timeout))
     except TypeError:
         out = fn(old, new)
-    eq = getattr(out, "equivalent", None)
-    if eq is None and isinstance(out, dict):
-        eq = out.get("equivalent")
-    if eq is None:
-        return str(getattr(out, "status", "?"))
-    return "equivalent" if eq else "different"
+    status = getattr(out, "status", None)  # equivalent | different | unknown
+    if status is not None:
+        return str(status)
+    eq = out.get("equivalent") if isinstance(out, dict) else None
+    return "?" if eq is None else "equivalent" if eq else "different"
 
 
 def _evaluator(rs: Any) -> tuple[str, Any]:

@@ -26,6 +26,7 @@ class Limits:
     timeout: float = 30.0  # wall-clock seconds per property (backstop)
     rlimit: int = 0  # Z3 resource limit per check (reproducible across machines); 0 = none
     minimise: bool = True
+    memory_mb: int = 2048  # Z3's memory cap per solver: past it the answer is `unknown`
 
 
 @attrs.frozen
@@ -52,6 +53,8 @@ def new_solver(limits: Limits, seconds: float) -> Any:
     if limits.rlimit:
         s.set("rlimit", limits.rlimit)
     s.set("core.minimize", True)
+    if limits.memory_mb:
+        s.set("max_memory", limits.memory_mb)
     return s
 
 
@@ -59,6 +62,8 @@ def explain_unknown(solver: Any, enc: Encoding, seconds: float, limits: Limits) 
     raw = str(solver.reason_unknown())
     if "timeout" in raw or "canceled" in raw:
         why = f"timed out after {seconds:.1f} s"
+    elif "memory" in raw:
+        why = f"solver memory limit reached ({limits.memory_mb:,} MiB)"
     elif "resource" in raw or "rlimit" in raw:
         why = f"solver resource limit reached (rlimit {limits.rlimit:,})"
     else:

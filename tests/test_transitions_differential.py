@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
+from fractions import Fraction
 
 import z3
 from hypothesis import given, settings
@@ -21,12 +22,12 @@ from hypothesis import strategies as st
 
 from ruleproof.properties import model as P
 from ruleproof.properties.check import Checker
-from ruleproof.properties.encode import Encoding, z3_value
+from ruleproof.properties.encode import NO_TIER, Encoding, z3_value
 from ruleproof.properties.solving import Limits
 from ruleproof.properties.transitions import Hard, move, param_values, pinned
 from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
-from ruleproof.spec.evaluate import holds, in_domain, step
+from ruleproof.spec.evaluate import State, holds, in_domain, step
 from ruleproof.testing import citizens, rulesets, values
 
 Citizen = dict[str, M.Value]
@@ -173,3 +174,85 @@ def test_recourse_verdict_agrees_with_brute_force(rs: M.Ruleset) -> None:
         assert not _escapes(rs, c, target, WITHIN)
         if result.bound is None:
             assert not _escapes(rs, c, target, None)
+
+
+def _literal(v: M.Value) -> E.Expr:
+    if isinstance(v, bool):
+        return E.BoolLit(v)
+    if isinstance(v, int):
+        return E.IntLit(v)
+    if isinstance(v, Fraction):
+        return E.RealLit(v)
+    return E.EnumLit(v)
+
+
+def _derived_names(rs: M.Ruleset) -> list[str]:
+    names = [d.name for d in rs.defines] + [s.name for s in rs.sanctions] + ["sanctioned"]
+    if rs.score is not None:
+        names.append("score")
+    if rs.tiers:
+        names.append("tier")
+    return names
+
+
+@settings(max_examples=150)
+@given(ruleset_state_action(), st.data())
+def test_shared_next_states_agree_with_the_evaluator(
+    case: tuple[M.Ruleset, Citizen, M.Action, Citizen], data: st.DataObject,
+) -> None:
+    """Two steps, each next state sharing with the one before (`move(share=True)`), from a
+    symbolic start copy equal to the citizen: every attribute and derived value of both next
+    states (defines, sanctions, score, tier) equals the evaluator's, and the steps are enabled
+    exactly when the evaluator enables them."""
+    rs, citizen, action, params = case
+    # `poke` sets one attribute to a literal, so derived values reading it do change.
+    target = data.draw(st.sampled_from(rs.attributes))
+    lit = _literal(data.draw(values(target.type)))
+    poke = M.Action("poke", "authority", E.BoolLit(True), "True",
+                    sets=(M.Assignment(target.name, lit, "poke"),))
+    if data.draw(st.booleans()):
+        action, params = poke, {}
+    second = data.draw(st.sampled_from([*rs.actions, poke]))
+    params2 = {p.name: data.draw(values(p.type)) for p in second.params}
+    enc = Encoding(rs)
+    start = enc.copy("a")
+    m1 = move(enc, start, action, param_values(enc, params))
+    m2 = move(enc, m1.after, second, param_values(enc, params2))
+    names = _derived_names(rs)
+    terms = [(c, n, c.value(n)) for c in (m1.after, m2.after) for n in names]
+    solver = z3.Solver()
+    hard = Hard(solver)
+    solver.add(*enc.trackers.values())
+    solver.add(*[start.attrs[k] == z3_value(v, enc.codes) for k, v in citizen.items()])
+    for c in (start, m1.after, m2.after):
+        hard.add(c.definitions())
+    hard.add(start.constraints)
+    new1, _ = step(rs, action, citizen, params)
+    new2 = None if new1 is None else step(rs, second, new1, params2)[0]
+    for m, new in ((m1, new1), (m2, new2)):
+        solver.push()
+        solver.add(m1.enabled, m.enabled)
+        got = solver.check()
+        solver.pop()
+        assert got != z3.unknown
+        assert (got == z3.sat) == (new is not None)
+    if new1 is None:
+        return
+    solver.add(m1.enabled)
+    expected = {id(m1.after): new1}
+    if new2 is not None:
+        solver.add(m2.enabled)
+        expected[id(m2.after)] = new2
+    for c, n, term in terms:
+        if id(c) not in expected:
+            continue
+        want = State(rs, expected[id(c)]).get(n)
+        if n == "tier" and want is None:
+            value = z3.IntVal(NO_TIER)
+        else:
+            assert want is not None
+            value = z3_value(want, enc.codes)
+        solver.push()
+        solver.add(term != value)
+        assert solver.check() == z3.unsat, (n, want, solver.model())
+        solver.pop()

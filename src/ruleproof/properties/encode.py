@@ -23,6 +23,7 @@ import z3
 
 from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
+from ruleproof.spec.intervals import Bounds
 from ruleproof.spec.support import support_sets
 from ruleproof.spec.typecheck import node_of
 
@@ -85,6 +86,14 @@ class Encoding:
         self.copies: dict[str, Copy] = {}
         self.nonlinear: list[E.Expr] = []
         self.serial = 0  # numbers fresh tags (`fresh`) so bound copies never share constants
+        self._bounds: Bounds | None = None
+
+    @property
+    def bounds(self) -> Bounds:
+        """The interval analysis of the ruleset (built on first use)."""
+        if self._bounds is None:
+            self._bounds = Bounds(self.ruleset)
+        return self._bounds
 
     def tracker(self, key: str, label: str) -> Term:
         t = self.trackers.get(key)
@@ -123,17 +132,34 @@ class Encoding:
         copy = Copy(self, tag, None, None, bound=attrs)
         return copy
 
+    def bind_from(self, tag: str, source: Copy, attrs: Mapping[str, Term]) -> Copy:
+        """A new copy like `bind(tag, attrs)`, sharing with `source` what `attrs` leaves alone.
+
+        An attribute not in `attrs` is `source`'s own term; any derived value whose attribute
+        support misses the keys of `attrs` is `source`'s own constant, defined by `source`'s
+        constraints (sound: such a value is a function of the shared attribute terms). The copy's
+        `possible` is still complete (every range, every `assume`, on this copy's terms); its
+        `constraints` and `definitions()` hold only what it defines itself, so callers must also
+        assert `source`'s definitions, including any it grows while this copy is encoded.
+        Path properties bind a next state to the terms an action sets (`transitions.move`).
+        """
+        return Copy(self, tag, None, None, bound=attrs, source=source)
+
 
 class Copy:
     """One citizen's Z3 constants and lazily built derived values."""
 
     def __init__(self, enc: Encoding, tag: str, parent: Copy | None,
                  varied: frozenset[str] | None,
-                 bound: Mapping[str, Term] | None = None) -> None:
+                 bound: Mapping[str, Term] | None = None, source: Copy | None = None) -> None:
         self.enc = enc
         self.tag = tag
         self.parent = parent
         self.varied = varied
+        # A bound copy sharing with `source` (`Encoding.bind_from`): `changed` are the attributes
+        # bound to new terms, every other attribute is `source`'s term.
+        self.source = source
+        self.changed = frozenset(bound or ()) if source is not None else None
         self.values: dict[str, Term] = {}
         self.attrs: dict[str, Term] = {}
         self.constraints: list[Term] = []  # ranges, assumes and defining equations of this copy
@@ -144,7 +170,9 @@ class Copy:
             if parent is not None and varied is not None and a.name not in varied:
                 self.attrs[a.name] = parent.attrs[a.name]
                 continue
-            if bound is not None and a.name in bound:
+            if source is not None and bound is not None and a.name not in bound:
+                self.attrs[a.name] = source.attrs[a.name]
+            elif bound is not None and a.name in bound:
                 self.attrs[a.name] = bound[a.name]
             else:
                 self.attrs[a.name] = self._const(a.name, a.type)
@@ -192,9 +220,16 @@ class Copy:
                 return z3.Int(full)
 
     def shares(self, node: str) -> bool:
+        """Whether the derived value `node` is `sharer()`'s (its support misses what differs)."""
+        if self.source is not None and self.changed is not None:
+            return not (self.enc.support.get(node, frozenset()) & self.changed)
         if self.parent is None or self.varied is None:
             return False
         return not (self.enc.support.get(node, frozenset()) & self.varied)
+
+    def sharer(self) -> Copy | None:
+        """The copy derived values are shared with: the base copy or the bound copy's source."""
+        return self.source if self.source is not None else self.parent
 
     def value(self, name: str) -> Term:
         """The term for any name of the ruleset: attribute, define, score, tier, sanction."""
@@ -205,8 +240,9 @@ class Copy:
         node = node_of(self.enc.ruleset, name)
         if node is None:
             raise KeyError(name)
-        if self.parent is not None and self.shares(node):
-            term = self.parent.value(name)
+        other = self.sharer()
+        if other is not None and self.shares(node):
+            term = other.value(name)
         else:
             term = self._derive(name, node)
         self.values[name] = term
@@ -269,8 +305,9 @@ class Copy:
         key = f"rule:{r.id}"
         if key in self.values:
             return self.values[key]
-        if self.parent is not None and self.shares(key):
-            term = self.parent.contribution(r)
+        other = self.sharer()
+        if other is not None and self.shares(key):
+            term = other.contribution(r)
         else:
             term = self._fresh(f"rule:{r.id}", "int")
             body = z3.If(self.expr(r.when), self.expr(r.add), z3.IntVal(0))

@@ -84,7 +84,8 @@ def _spacer_unreachable(enc: Encoding, citizen: Mapping[str, M.Value],
     rules: list[tuple[Term, Term]] = []
     rules.append((reach(*[z3_value(citizen[n], enc.codes) for n in names]), z3.BoolVal(True)))
     for action in actions:
-        m = move(enc, x, action, param_consts(enc, action, enc.fresh("q")))
+        # Unshared: a rule body must define everything its next state reads by itself.
+        m = move(enc, x, action, param_consts(enc, action, enc.fresh("q")), share=False)
         head = reach(*[m.after.attrs[n] for n in names])
         body = z3.And(reach(*[x.attrs[n] for n in names]), m.guard, *m.after.constraints)
         rules.append((head, body))

@@ -87,7 +87,12 @@ def param_values(enc: Encoding, params: Mapping[str, M.Value]) -> dict[str, Term
 
 def set_terms(state: Copy, action: M.Action, params: Mapping[str, Term]) -> dict[str, Term]:
     """The new value of every attribute (old term where the action does not set it)."""
-    out = dict(state.attrs)
+    return {**state.attrs, **new_terms(state, action, params)}
+
+
+def new_terms(state: Copy, action: M.Action, params: Mapping[str, Term]) -> dict[str, Term]:
+    """The new value of every attribute the action sets."""
+    out: dict[str, Term] = {}
     for s in action.sets:
         term = state.expr(s.expr, params)
         if isinstance(state.enc.ruleset.attribute(s.attribute).type, M.RealType) and z3.is_int(
@@ -98,12 +103,22 @@ def set_terms(state: Copy, action: M.Action, params: Mapping[str, Term]) -> dict
     return out
 
 
-def move(enc: Encoding, state: Copy, action: M.Action, params: Mapping[str, Term]) -> Move:
-    """Encode `action` from `state` with the given param terms (constants or values)."""
+def move(enc: Encoding, state: Copy, action: M.Action, params: Mapping[str, Term],
+         share: bool = True) -> Move:
+    """Encode `action` from `state` with the given param terms (constants or values).
+
+    With `share` the new state shares with `state` every attribute the action does not set and
+    every derived value not reading one (`Encoding.bind_from`): `after.definitions()` then only
+    define the values that changed, and the caller asserts `state`'s definitions as well (they
+    may grow while the new state is encoded). Without it the new state is encoded afresh.
+    """
     ranges = [f for p in action.params for f in range_constraints(params[p.name], p.type,
                                                                    enc.codes)]
     guard = z3.And(*ranges, state.expr(action.when, params))
-    after = enc.bind(enc.fresh("next"), set_terms(state, action, params))
+    if share:
+        after = enc.bind_from(enc.fresh("next"), state, new_terms(state, action, params))
+    else:
+        after = enc.bind(enc.fresh("next"), set_terms(state, action, params))
     return Move(action, dict(params), guard, after)
 
 
@@ -159,19 +174,22 @@ class _Unrolling:
         active = z3.Bool(f"{self.enc.prefix}active!{tag}")
         names = {a.name for a in (self.shape.first if i == 0 else self.shape.rest)}
         options = [j for j, a in enumerate(self.allowed) if a.name in names]
-        merged = dict(state.attrs)
+        merged: dict[str, Term] = {}
         guards = []
         ps: list[dict[str, Term]] = []
         for j, a in enumerate(self.allowed):
             params = param_consts(self.enc, a, self.enc.fresh("p"))
             ps.append(params)
-            news = set_terms(state, a, params)
+            news = new_terms(state, a, params)
             ranges = [f for p in a.params
                       for f in range_constraints(params[p.name], p.type, self.enc.codes)]
             guards.append(z3.And(ch == j, *ranges, state.expr(a.when, params)))
             for s in a.sets:
-                merged[s.attribute] = z3.If(ch == j, news[s.attribute], merged[s.attribute])
-        after = self.enc.bind(self.enc.fresh("s"), merged)
+                old = merged.get(s.attribute, state.attrs[s.attribute])
+                merged[s.attribute] = z3.If(ch == j, news[s.attribute], old)
+        # Shares with `state` what no allowed action sets; `sync` asserts every state's
+        # definitions, so the values `state` grows for it are asserted too.
+        after = self.enc.bind_from(self.enc.fresh("s"), state, merged)
         self.hard.add([z3.Implies(active, z3.And(
             z3.Or([ch == j for j in options] or [z3.BoolVal(False)]),
             z3.Or(guards or [z3.BoolVal(False)]), *after.possible))])

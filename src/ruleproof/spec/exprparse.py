@@ -92,27 +92,31 @@ def parse_expr(text: str, origin: Origin) -> E.Expr:
         RulesetError: RP101 syntax error, RP102 a construct outside the language, RP103 too deep or
         too long, RP104 a malformed literal.
     """
-    whole = Span(origin.file, origin.line, origin.col, origin.line, origin.col + max(len(text), 1))
-    if len(text) > MAX_EXPR_CHARS:
+    n = len(text)
+    if n > MAX_EXPR_CHARS:
         raise _error(
             "RP103",
-            f"expression is {len(text):,} characters long (limit {MAX_EXPR_CHARS:,})",
-            whole,
+            f"expression is {n:,} characters long (limit {MAX_EXPR_CHARS:,})",
+            _whole(text, origin),
             fix="split it into named `define:` entries",
         )
-    if _nesting_depth(text) > MAX_NESTING:
+    # Nesting brackets more than MAX_NESTING deep takes more than MAX_NESTING characters.
+    if n > MAX_NESTING and _nesting_depth(text) > MAX_NESTING:
         raise _error(
             "RP103",
             f"expression nests brackets more than {MAX_NESTING} deep",
-            whole,
+            _whole(text, origin),
             why="deeply nested expressions are refused before parsing so they cannot exhaust the "
             "parser's stack",
             fix="flatten it, or name parts of it with `define:`",
         )
-    if not text.strip():
-        raise _error("RP101", "empty expression", whole, fix='write a condition such as "True"')
+    stripped = text.strip()
+    if not stripped:
+        raise _error("RP101", "empty expression", _whole(text, origin),
+                     fix='write a condition such as "True"')
+    source = stripped.replace("\n", " ")
     try:
-        tree = ast.parse(text.strip().replace("\n", " "), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         col = origin.col + max((exc.offset or 1) - 1, 0) + (len(text) - len(text.lstrip()))
         raise _error(
@@ -125,20 +129,26 @@ def parse_expr(text: str, origin: Origin) -> E.Expr:
         raise _error(
             "RP103",
             f"expression cannot be parsed: {type(exc).__name__}",
-            whole,
+            _whole(text, origin),
             why="it nests operators too deeply or holds a literal too large for the parser",
             fix="flatten it, or name parts of it with `define:`",
         ) from None
-    if _tree_depth(tree.body) > MAX_TREE_DEPTH:
+    # Every level of the tree below its root needs at least one character of its own (a leaf name
+    # adds its `Load` context), so a short text cannot be too deep: walk only longer ones.
+    if len(source) + 2 > MAX_TREE_DEPTH and _tree_depth(tree.body) > MAX_TREE_DEPTH:
         raise _error(
             "RP103",
             f"expression nests operators more than {MAX_TREE_DEPTH} deep",
-            whole,
+            _whole(text, origin),
             why="every stage walks expressions recursively; a deeper tree could exhaust its stack",
             fix="flatten it, or name parts of it with `define:`",
         )
     offset = len(text) - len(text.lstrip())
-    return _Converter(origin, offset, text.strip().replace("\n", " ")).convert(tree.body)
+    return _Converter(origin, offset, source).convert(tree.body)
+
+
+def _whole(text: str, origin: Origin) -> Span:
+    return Span(origin.file, origin.line, origin.col, origin.line, origin.col + max(len(text), 1))
 
 
 class _Converter:
@@ -146,26 +156,33 @@ class _Converter:
         self.origin = origin
         self.offset = offset
         self.source = source
-        self.encoded = source.encode("utf-8", "surrogatepass")
+        self.ascii = source.isascii()
+        self.encoded = b"" if self.ascii else source.encode("utf-8", "surrogatepass")
+        self.file = origin.file
+        self.line = origin.line
+        self.base = origin.col + offset
 
     def text(self, node: ast.AST) -> str:
         return ast.get_source_segment(self.source, node) or ast.unparse(node)
 
     def chars(self, byte_offset: int) -> int:
         """`ast` columns count UTF-8 bytes; spans count characters."""
+        if self.ascii:
+            return byte_offset
         return len(self.encoded[:byte_offset].decode("utf-8", "ignore"))
 
     def span(self, node: ast.AST) -> Span:
-        col = self.chars(getattr(node, "col_offset", 0)) + self.offset
-        end = getattr(node, "end_col_offset", None)
-        end_col = (self.chars(end) + self.offset) if end is not None else col + 1
-        return Span(
-            self.origin.file,
-            self.origin.line,
-            self.origin.col + col,
-            self.origin.line,
-            self.origin.col + max(end_col, col + 1),
-        )
+        if self.ascii:
+            col = getattr(node, "col_offset", 0)
+            end = getattr(node, "end_col_offset", None)
+            end_col = end if end is not None else col + 1
+        else:
+            col = self.chars(getattr(node, "col_offset", 0))
+            end = getattr(node, "end_col_offset", None)
+            end_col = self.chars(end) if end is not None else col + 1
+        base = self.base
+        line = self.line
+        return Span(self.file, line, base + col, line, base + max(end_col, col + 1))
 
     def unsupported(self, node: ast.AST, what: str, fix: str = "") -> RulesetError:
         return _error(
@@ -179,6 +196,33 @@ class _Converter:
 
     def convert(self, node: ast.expr) -> E.Expr:
         span = self.span(node)
+        # Fast paths for the commonest nodes; each returns exactly what the `match` below would.
+        kind = type(node)
+        if kind is ast.Name:
+            name = node.id  # type: ignore[attr-defined]
+            if name in ("true", "false"):
+                return E.BoolLit(name == "true", span)
+            return E.Var(name, None, span)
+        if kind is ast.Constant:
+            value = node.value  # type: ignore[attr-defined]
+            vkind = type(value)
+            if vkind is int:
+                return E.IntLit(value, span)
+            if vkind is str:
+                return E.EnumLit(value, span)
+            if vkind is bool:
+                return E.BoolLit(value, span)
+        elif kind is ast.Compare:
+            return self._compare(
+                node, node.left, node.ops, node.comparators, span  # type: ignore[attr-defined,arg-type]
+            )
+        elif kind is ast.BoolOp:
+            operands = tuple([self.convert(v) for v in node.values])  # type: ignore[attr-defined]
+            if type(node.op) is ast.And:  # type: ignore[attr-defined]
+                return E.And(operands, span)
+            return E.Or(operands, span)
+        elif kind is ast.UnaryOp and type(node.op) is ast.Not:  # type: ignore[attr-defined]
+            return E.Not(self.convert(node.operand), span)  # type: ignore[attr-defined]
         match node:
             case ast.Constant(value=bool() as b):
                 return E.BoolLit(b, span)

@@ -118,54 +118,113 @@ def read_yaml(text: str, file: str, *, max_bytes: int = MAX_BYTES) -> YNode | No
         raise _fail("RP001", f"YAML error: {exc}", start) from None
 
 
+_ALLOWED_TAGS = _SCALAR_TAGS | {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_STR_TAG = "tag:yaml.org,2002:str"
+_ScalarEvent = yaml.ScalarEvent
+_MappingStart = yaml.MappingStartEvent
+_SequenceStart = yaml.SequenceStartEvent
+_MappingEnd = yaml.MappingEndEvent
+_SequenceEnd = yaml.SequenceEndEvent
+
+
 class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.anchors: dict[str, YNode] = {}
+        # (implicit, text) → constructed value, for scalars without an explicit tag: rulesets
+        # repeat the same plain scalars (numbers, keys, booleans) many times.
+        self._resolved: dict[tuple[Any, str], Scalar] = {}
 
     def build(self, events: Any) -> YNode | None:
         # Explicit stacks, not recursion: depth is limited by MAX_DEPTH, never by Python's stack.
         stack: list[tuple[Any, list[YNode]]] = []
         root: YNode | None = None
         documents = 0
+        file = self.file
+        anchors = self.anchors
+        resolved = self._resolved
         for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
+            kind = type(event)
+            node: YNode
+            if kind is _ScalarEvent:
+                # Inlined `_scalar` for the common case (no explicit tag); same result.
+                tag = event.tag
+                implicit = event.implicit
+                if tag and tag != "!" and not implicit[0]:
+                    node = self._scalar(event)
+                else:
+                    raw = event.value
+                    key = (implicit, raw)
+                    try:
+                        value = resolved[key]
+                    except KeyError:
+                        value = resolved[key] = self._resolve(raw, implicit)
+                    s, e = event.start_mark, event.end_mark
+                    line = s.line + 1
+                    col = s.column + 1
+                    if e is not None:
+                        end_line = e.line + 1
+                        end_col = e.column + 1
+                        if end_line == line and end_col <= col:
+                            end_col = col + 1
+                    else:
+                        end_line, end_col = line, col + 1
+                    span = Span(file, line, col, end_line, end_col)
+                    node = YScalar(value, raw, event.style, span)
+                if event.anchor:
+                    anchors[event.anchor] = node
+            elif kind is _MappingStart or kind is _SequenceStart:
+                if event.tag:
+                    self._check_tag(event)
+                if len(stack) >= MAX_DEPTH:
+                    raise _fail(
+                        "RP002",
+                        f"YAML nests deeper than {MAX_DEPTH} levels",
+                        _span(file, event),
+                        fix="a ruleset needs only a few levels; flatten the structure",
+                    )
+                stack.append((event, []))
+                continue
+            elif kind is _MappingEnd or kind is _SequenceEnd:
+                start, children = stack.pop()
+                node = self._container(start, event, children)
+                if start.anchor:
+                    anchors[start.anchor] = node
+            elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     raise _fail(
                         "RP005",
                         "the file holds more than one YAML document",
-                        _span(self.file, event),
+                        _span(file, event),
                         fix="remove the `---` separator; one file holds one ruleset",
                     )
                 continue
-            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                self._check_tag(event)
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                if event.tag:
+                    self._check_tag(event)
                 if len(stack) >= MAX_DEPTH:
                     raise _fail(
                         "RP002",
                         f"YAML nests deeper than {MAX_DEPTH} levels",
-                        _span(self.file, event),
+                        _span(file, event),
                         fix="a ruleset needs only a few levels; flatten the structure",
                     )
                 stack.append((event, []))
                 continue
-            node: YNode
-            if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 start, children = stack.pop()
                 node = self._container(start, event, children)
                 if start.anchor:
-                    self.anchors[start.anchor] = node
+                    anchors[start.anchor] = node
             elif isinstance(event, yaml.ScalarEvent):
                 node = self._scalar(event)
                 if event.anchor:
-                    self.anchors[event.anchor] = node
+                    anchors[event.anchor] = node
             elif isinstance(event, yaml.AliasEvent):
-                found = self.anchors.get(event.anchor or "")
+                found = anchors.get(event.anchor or "")
                 if found is None:
-                    raise _fail(
-                        "RP001", f"unknown alias `*{event.anchor}`", _span(self.file, event)
-                    )
+                    raise _fail("RP001", f"unknown alias `*{event.anchor}`", _span(file, event))
                 node = found
             else:
                 continue
@@ -179,8 +238,7 @@ class _Builder:
         tag = getattr(event, "tag", None)
         implicit = getattr(event, "implicit", True)
         explicit = not (implicit is True or (isinstance(implicit, tuple) and any(implicit)))
-        allowed = _SCALAR_TAGS | {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
-        if tag and explicit and tag not in allowed:
+        if tag and explicit and tag not in _ALLOWED_TAGS:
             raise _fail(
                 "RP003",
                 f"YAML tag `{tag}` is not allowed",
@@ -188,6 +246,12 @@ class _Builder:
                 why="ruleset files hold plain data; tags could ask a loader to build objects",
                 fix="remove the tag",
             )
+
+    @staticmethod
+    def _resolve(raw: str, implicit: Any) -> Scalar:
+        """The value of a scalar without an explicit tag (implicit resolution, safe types only)."""
+        tag = _RESOLVER.resolve(yaml.ScalarNode, raw, implicit)  # type: ignore[no-untyped-call]
+        return _construct(tag, raw)
 
     def _scalar(self, event: Any) -> YScalar:
         span = _span(self.file, event)
@@ -198,18 +262,15 @@ class _Builder:
             tag = _RESOLVER.resolve(  # type: ignore[no-untyped-call]
                 yaml.ScalarNode, event.value, event.implicit
             )
-        value: Scalar
-        if tag in _SCALAR_TAGS and tag != "tag:yaml.org,2002:str":
-            node = yaml.ScalarNode(tag, event.value)
-            value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
-        else:
-            value = event.value  # strings, and timestamps etc. kept as their text
-        return YScalar(value, event.value, event.style, span)
+        return YScalar(_construct(tag, event.value), event.value, event.style, span)
 
     def _container(self, start: Any, end: Any, children: list[YNode]) -> YNode:
-        span = _span(self.file, start)
-        span = Span(span.file, span.line, span.col, end.end_mark.line + 1, end.end_mark.column + 1)
-        size = 1 + sum(c.size for c in children)
+        s = start.start_mark
+        span = Span(self.file, s.line + 1, s.column + 1, end.end_mark.line + 1,
+                    end.end_mark.column + 1)
+        size = 1
+        for c in children:
+            size += c.size
         if size > MAX_NODES:
             raise _fail(
                 "RP002",
@@ -219,7 +280,7 @@ class _Builder:
                 "bombs without expanding them",
                 fix="remove the repeated aliases",
             )
-        if isinstance(start, yaml.SequenceStartEvent):
+        if type(start) is _SequenceStart or isinstance(start, yaml.SequenceStartEvent):
             return YSeq(tuple(children), span, size)
         items: list[tuple[YScalar, YNode]] = []
         seen: dict[Scalar, YScalar] = {}
@@ -238,3 +299,13 @@ class _Builder:
             seen[key.value] = key
             items.append((key, value))
         return YMap(tuple(items), span, size)
+
+
+def _construct(tag: str, raw: str) -> Scalar:
+    value: Scalar
+    if tag in _SCALAR_TAGS and tag != _STR_TAG:
+        node = yaml.ScalarNode(tag, raw)
+        value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+    else:
+        value = raw  # strings, and timestamps etc. kept as their text
+    return value

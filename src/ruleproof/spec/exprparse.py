@@ -147,6 +147,58 @@ def parse_expr(text: str, origin: Origin) -> E.Expr:
     return _Converter(origin, offset, source).convert(tree.body)
 
 
+class ExprCache:
+    """`parse_expr` for many expressions of one file, parsing each distinct text once.
+
+    A text seen before is not parsed again: its first tree is copied with every span moved to the
+    new origin. Spans of a parsed expression all lie on the origin's line at columns offset from
+    the origin's, so the copy is exactly what `parse_expr` would return there. Errors are not
+    cached (a failing text is parsed again and reports at its own position).
+    """
+
+    def __init__(self) -> None:
+        self._trees: dict[str, tuple[E.Expr, int]] = {}
+
+    def parse(self, text: str, origin: Origin) -> E.Expr:
+        hit = self._trees.get(text)
+        if hit is None:
+            tree = parse_expr(text, origin)
+            self._trees[text] = (tree, origin.col)
+            return tree
+        tree, col = hit
+        return _moved(tree, origin.file, origin.line, origin.col - col)
+
+
+def _moved(e: E.Expr, file: str, line: int, dc: int) -> E.Expr:
+    """`e` with every span on `line` of `file`, `dc` columns further right (recursive; parsed trees
+    are at most MAX_TREE_DEPTH deep)."""
+    s = e.span
+    span = Span(file, line, s.col + dc, line, s.end_col + dc)
+    kind = type(e)
+    if kind is E.Var:
+        return E.Var(e.name, e.citizen, span)  # type: ignore[union-attr]
+    if kind is E.IntLit or kind is E.BoolLit or kind is E.EnumLit or kind is E.RealLit:
+        return kind(e.value, span)  # type: ignore[union-attr,arg-type]
+    if kind is E.Compare:
+        return E.Compare(e.ops, tuple([_moved(o, file, line, dc) for o in e.operands]), span)  # type: ignore[union-attr]
+    if kind is E.Not or kind is E.Neg:
+        return kind(_moved(e.arg, file, line, dc), span)  # type: ignore[union-attr]
+    if kind is E.And or kind is E.Or:
+        return kind(tuple([_moved(a, file, line, dc) for a in e.args]), span)  # type: ignore[union-attr]
+    if kind is E.Arith:
+        return E.Arith(e.op, _moved(e.left, file, line, dc), _moved(e.right, file, line, dc),  # type: ignore[union-attr]
+                       span)
+    if kind is E.IfElse:
+        return E.IfElse(_moved(e.cond, file, line, dc), _moved(e.then, file, line, dc),  # type: ignore[union-attr]
+                        _moved(e.orelse, file, line, dc), span)  # type: ignore[union-attr]
+    if kind is E.In:
+        return E.In(_moved(e.item, file, line, dc),  # type: ignore[union-attr]
+                    tuple([_moved(o, file, line, dc) for o in e.options]), e.negated, span)  # type: ignore[union-attr]
+    if kind is E.Call:
+        return E.Call(e.func, tuple([_moved(a, file, line, dc) for a in e.args]), span)  # type: ignore[union-attr]
+    raise AssertionError(e)
+
+
 def _whole(text: str, origin: Origin) -> Span:
     return Span(origin.file, origin.line, origin.col, origin.line, origin.col + max(len(text), 1))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from ruleproof.errors import Diagnostic, RulesetError, Span, did_you_mean, raise_if_errors
 from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
-from ruleproof.spec.exprparse import Origin, parse_expr
+from ruleproof.spec.exprparse import ExprCache, Origin, parse_expr
 from ruleproof.spec.yamlsource import YMap, YNode, YScalar, YSeq, read_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -108,6 +108,7 @@ class Reader:
     def __init__(self, file: str) -> None:
         self.file = file
         self.diagnostics: list[Diagnostic] = []
+        self.exprs = ExprCache()  # generated rulesets repeat expression texts many times
 
     # -- reporting -------------------------------------------------------------------------
     def error(self, code: str, message: str, span: Span, why: str = "", fix: str = "") -> None:
@@ -189,7 +190,7 @@ class Reader:
             if isinstance(v, str):
                 line, col = node.text_origin()
                 try:
-                    return parse_expr(v, Origin(self.file, line, col, what)), v
+                    return self.exprs.parse(v, Origin(self.file, line, col, what)), v
                 except RulesetError as exc:
                     self.diagnostics.extend(exc.diagnostics)
                     return E.BoolLit(True, node.span), v

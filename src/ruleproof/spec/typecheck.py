@@ -58,14 +58,32 @@ def dependency_graph(ruleset: M.Ruleset) -> dict[Node, set[Node]]:
         nodes.append("tier")
     graph: dict[Node, set[Node]] = {}
     for n in nodes:
-        deps: set[Node] = set()
+        read: set[str] = set()
         for x in node_exprs(ruleset, n):
-            for name in E.names(x):
-                dep = node_of(ruleset, name)
-                if dep is not None:
-                    deps.add(dep)
+            _collect_names(x, read)
+        deps: set[Node] = set()
+        for name in read:
+            dep = node_of(ruleset, name)
+            if dep is not None:
+                deps.add(dep)
         graph[n] = deps
     return graph
+
+
+_LEAVES = (E.BoolLit, E.IntLit, E.RealLit, E.EnumLit)
+
+
+def _collect_names(e: E.Expr, out: set[str]) -> None:
+    """Add every name `e` reads to `out` (what `E.names` returns). Iterative."""
+    stack = [e]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        node = pop()
+        kind = type(node)
+        if kind is E.Var:
+            out.add(node.name)  # type: ignore[union-attr]
+        elif kind not in _LEAVES:
+            extend(E.children(node))
 
 
 def find_cycle(graph: dict[Node, set[Node]]) -> list[Node] | None:
@@ -171,10 +189,17 @@ def expr_depth(e: E.Expr) -> int:
     """The height of an expression tree (a literal or a name has height 1). Iterative."""
     best = 0
     stack = [(e, 1)]
+    pop, append = stack.pop, stack.append
     while stack:
-        node, d = stack.pop()
-        best = max(best, d)
-        stack.extend((c, d + 1) for c in E.children(node))
+        node, d = pop()
+        if d > best:
+            best = d
+        kind = type(node)
+        if kind is E.Var or kind in _LEAVES:
+            continue
+        d += 1
+        for c in E.children(node):
+            append((c, d))
     return best
 
 

@@ -60,7 +60,7 @@ def of_attr_type(t: M.AttrType, label: str) -> Type:
 
 
 def is_num(t: Type) -> bool:
-    return t in (INT, REAL)
+    return t is INT or t is REAL or t in (INT, REAL)
 
 
 def is_constant(e: E.Expr) -> bool:
@@ -97,6 +97,13 @@ class ExprChecker:
         return got
 
     def check(self, e: E.Expr) -> Type | None:
+        kind = type(e)  # fast paths for the commonest nodes, with the results of the `match`
+        if kind is E.Var:
+            return self.resolve(e)  # type: ignore[arg-type]
+        if kind is E.IntLit:
+            return INT
+        if kind is E.BoolLit:
+            return BOOL
         match e:
             case E.BoolLit():
                 return BOOL

@@ -60,8 +60,13 @@ class YMap:
     items: tuple[tuple[YScalar, YNode], ...]
     span: Span
     size: int
+    # key value → value, built by the reader (keys are unique); `get` scans `items` without it
+    index: dict[Scalar, YNode] | None = attrs.field(default=None, eq=False, repr=False)
 
     def get(self, key: str) -> YNode | None:
+        index = self.index
+        if index is not None and type(key) is str:
+            return index.get(key)
         for k, v in self.items:
             if k.value == key:
                 return v
@@ -158,7 +163,9 @@ class _Builder:
                     try:
                         value = resolved[key]
                     except KeyError:
-                        value = resolved[key] = self._resolve(raw, implicit)
+                        value = self._resolve(raw, implicit)
+                        if value == value:  # not NaN: each NaN stays its own object, as before
+                            resolved[key] = value
                     s, e = event.start_mark, event.end_mark
                     line = s.line + 1
                     col = s.column + 1
@@ -283,12 +290,12 @@ class _Builder:
         if type(start) is _SequenceStart or isinstance(start, yaml.SequenceStartEvent):
             return YSeq(tuple(children), span, size)
         items: list[tuple[YScalar, YNode]] = []
-        seen: dict[Scalar, YScalar] = {}
+        index: dict[Scalar, YNode] = {}
         for key, value in zip(children[0::2], children[1::2], strict=True):
             if not isinstance(key, YScalar):
                 raise _fail("RP003", "mapping keys must be plain scalars", key.span)
-            if key.value in seen:
-                first = seen[key.value]
+            if key.value in index:
+                first = next(k for k, _ in items if k.value == key.value or k.value is key.value)
                 raise _fail(
                     "RP004",
                     f"duplicate key `{key.raw}` (first at line {first.span.line})",
@@ -296,9 +303,9 @@ class _Builder:
                     why="YAML loaders silently keep only the last value of a duplicated key",
                     fix="remove or rename one of them",
                 )
-            seen[key.value] = key
+            index[key.value] = value
             items.append((key, value))
-        return YMap(tuple(items), span, size)
+        return YMap(tuple(items), span, size, index)
 
 
 def _construct(tag: str, raw: str) -> Scalar:

@@ -121,11 +121,18 @@ class _Minimiser:
         solver happened to find first (nor on what else it solved before). A variable that the
         current model already has at its target is pinned without a solver call.
         """
+        # Cores here only steer the search; minimising them costs seconds on large rulesets.
+        self.solver.set("core.minimize", False)
+        try:
+            return self._run(model, variables)
+        finally:
+            self.solver.set("core.minimize", True)
+
+    def _run(self, model: Any, variables: Sequence[tuple[Term, M.AttrType, M.Value]]) -> Any:
         best = model
         pins: list[Term] = []
         targets = [var == z3_value(base, self.enc.codes) for var, _, base in variables]
-        if self.check(targets) == z3.sat:  # often everything that is free can sit at baseline
-            best = self.solver.model()
+        best = self._mostly_baseline(best, targets)
         for var, typ, base in variables:
             if time.monotonic() >= self.deadline:
                 break
@@ -143,6 +150,26 @@ class _Minimiser:
             best = self._least(var, typ, best, pins)
             pins.append(var == best.eval(var, model_completion=True))
         return best
+
+    def _mostly_baseline(self, model: Any, targets: list[Term]) -> Any:
+        """A model with many variables at their baseline (core-guided), to start from.
+
+        Only a speed-up: the lexicographic pass that follows gives the same result from any
+        model, but it calls the solver only for variables this model has off their baseline.
+        """
+        active = {t.get_id(): t for t in targets}
+        while active:
+            r = self.check(list(active.values()))
+            if r == z3.sat:
+                return self.solver.model()
+            if r != z3.unsat:
+                break
+            core = [c for c in self.solver.unsat_core() if c.get_id() in active]
+            if not core:
+                break
+            for c in core[: len(core) // 2] if len(core) > 8 else core[:1]:
+                del active[c.get_id()]
+        return model
 
     def _least(self, var: Term, typ: M.AttrType, model: Any, pins: list[Term]) -> Any:
         """The model with `var` at the least value the query allows (after its baseline)."""

@@ -43,13 +43,23 @@ def _z3(e: E.Expr, env: Mapping[str, Any], codes: Mapping[str, int]) -> Any:
             return z3.Not(go(a))
         case E.Arith(op, left, right):
             x, y = go(left), go(right)
-            return {"+": lambda: x + y, "-": lambda: x - y, "*": lambda: x * y,
-                    "//": lambda: x / y, "%": lambda: x % y}[op]()
+            return {
+                "+": lambda: x + y,
+                "-": lambda: x - y,
+                "*": lambda: x * y,
+                "//": lambda: x / y,
+                "%": lambda: x % y,
+            }[op]()
         case E.Compare(ops, operands):
             ts = [go(o) for o in operands]
-            cmp = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b,
-                   "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
-                   ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+            cmp = {
+                "==": lambda a, b: a == b,
+                "!=": lambda a, b: a != b,
+                "<": lambda a, b: a < b,
+                "<=": lambda a, b: a <= b,
+                ">": lambda a, b: a > b,
+                ">=": lambda a, b: a >= b,
+            }
             return z3.And([cmp[o](a, b) for o, a, b in zip(ops, ts, ts[1:], strict=False)])
         case E.And(args):
             return z3.And([go(a) for a in args])
@@ -93,9 +103,13 @@ def naive_independent(ruleset: M.Ruleset, timeout: float) -> tuple[str, float]:
     assert ruleset.score is not None
 
     def score(env: Mapping[str, Any]) -> Any:
-        return z3.Sum([z3.IntVal(ruleset.score.base)] + [  # type: ignore[union-attr]
-            z3.If(_z3(r.when, env, codes), _z3(r.add, env, codes), 0)
-            for r in ruleset.score.rules])  # type: ignore[union-attr]
+        return z3.Sum(
+            [z3.IntVal(ruleset.score.base)]
+            + [  # type: ignore[union-attr]
+                z3.If(_z3(r.when, env, codes), _z3(r.add, env, codes), 0)
+                for r in ruleset.score.rules
+            ]
+        )  # type: ignore[union-attr]
 
     s = z3.Solver()
     s.set("timeout", int(timeout * 1000))
@@ -106,8 +120,9 @@ def naive_independent(ruleset: M.Ruleset, timeout: float) -> tuple[str, float]:
     return verdict, time.perf_counter() - start
 
 
-def random_search(ruleset: M.Ruleset, seconds: float,
-                  outcome: Callable[[Mapping[str, M.Value]], Any]) -> tuple[bool, int, float]:
+def random_search(
+    ruleset: M.Ruleset, seconds: float, outcome: Callable[[Mapping[str, M.Value]], Any]
+) -> tuple[bool, int, float]:
     """(found a difference, pairs evaluated, seconds) for independence of associations."""
     from hypothesis import HealthCheck, Phase, given, seed, settings
     from hypothesis import strategies as st
@@ -127,8 +142,13 @@ def random_search(ruleset: M.Ruleset, seconds: float,
         # Batches of a fixed size with their own seed: a time check inside a Hypothesis test
         # would make its data generation "flaky" in Hypothesis's eyes.
         @seed(k)
-        @settings(max_examples=100, deadline=None, database=None, phases=[Phase.generate],
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=100,
+            deadline=None,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         @given(st.data())
         def search(data: st.DataObject) -> None:
             nonlocal count

@@ -180,36 +180,47 @@ def generate(rules: int, attrs_: int, planted: bool, seed: int = 7) -> Generated
             head.append(f"  {a.name}: {{type: enum, values: [{', '.join(ENUM_VALUES)}]{dom}}}")
     head += ["score:", f"  base: {base}", "  rules:"]
 
-    tail = ["tiers:", f"  - {{id: A, when: {_q(f'score >= {t_high}')}}}",
-            f"  - {{id: B, when: {_q(f'score >= {t_mid}')}}}"]
+    tail = [
+        "tiers:",
+        f"  - {{id: A, when: {_q(f'score >= {t_high}')}}}",
+        f"  - {{id: B, when: {_q(f'score >= {t_mid}')}}}",
+    ]
     last = f"score < {t_low}" if planted else "True"
     tail.append(f"  - {{id: C, when: {_q(last)}}}")
     open_ = "not reviewed and days_listed < 365"
     tail.append("sanctions:")
     for d in DOMAINS:
         own = [a for a in by_domain.get(d, []) if a.kind != "enum"][:3]
-        cond = " or ".join(
-            f"{a.name} >= {INT_HI - 5}" if a.kind == "int" else a.name for a in own
-        ) or "x0 >= 99"
+        cond = (
+            " or ".join(f"{a.name} >= {INT_HI - 5}" if a.kind == "int" else a.name for a in own)
+            or "x0 >= 99"
+        )
         if d == "transport" and planted:
             fin = [a for a in by_domain.get("finance", []) if a.kind == "int"][:2]
             cond += f" or ({fin[0].name} == 13 and {fin[1].name} == 31 and x0 == 3)"
-        tail.append(f"  {d}_ban: {{when: {_q(f'({cond}) and {open_}')}, domain: {d}, "
-                    "appeal: [request_review]}")
-    tail.append(f"  low_score: {{when: {_q(f'score < {t_low} and {open_}')}, "
-                "appeal: [request_review]}")
-    tail.append(f"  watch: {{when: {_q(f'tier == {chr(39)}C{chr(39)} and {open_}')}, "
-                "appeal: [request_review]}")
+        tail.append(
+            f"  {d}_ban: {{when: {_q(f'({cond}) and {open_}')}, domain: {d}, "
+            "appeal: [request_review]}"
+        )
+    tail.append(
+        f"  low_score: {{when: {_q(f'score < {t_low} and {open_}')}, appeal: [request_review]}}"
+    )
+    tail.append(
+        f"  watch: {{when: {_q(f'tier == {chr(39)}C{chr(39)} and {open_}')}, "
+        "appeal: [request_review]}"
+    )
     if planted:
-        tail.append(f"  blacklist: {{when: {_q(f'score < {score_lo} and {open_}')}, "
-                    "appeal: [request_review]}")
+        tail.append(
+            f"  blacklist: {{when: {_q(f'score < {score_lo} and {open_}')}, "
+            "appeal: [request_review]}"
+        )
     tail += [
         "actions:",
         "  request_review: {by: citizen, set: {reviewed: true}}",
         "  wait:",
         "    by: time",
         "    params: {days: {type: int, range: [1, 3650]}}",
-        "    set: {days_listed: \"min(days_listed + days, 3650)\"}",
+        '    set: {days_listed: "min(days_listed + days, 3650)"}',
     ]
     text = "\n".join([*head, *rule_lines, *tail]) + "\n"
     diff_text = "\n".join([*head, *diff_lines, *tail]) + "\n"

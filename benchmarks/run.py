@@ -47,12 +47,17 @@ QUICK = [
     (10000, 500, tuple(k for k in ALL_KINDS if k != "reachable_rules")),
 ]
 EXPECTED = {  # verdict per kind for the planted variant; the clean one proves everything
-    "independent": "violated", "monotone": "violated", "same_context": "violated",
-    "diff": "different", "tiers_total": "violated", "reachable": "violated",
+    "independent": "violated",
+    "monotone": "violated",
+    "same_context": "violated",
+    "diff": "different",
+    "tiers_total": "violated",
+    "reachable": "violated",
 }
 
 
 # -- child ---------------------------------------------------------------------------------
+
 
 def _properties(rs: Any, g: Any) -> dict[str, Any]:
     from ruleproof.properties import model as P
@@ -70,8 +75,13 @@ def _properties(rs: Any, g: Any) -> dict[str, Any]:
         "tiers_total": P.TiersTotal(),
         "reachable": P.Reachable("sanctions"),
         "reachable_rules": P.Reachable("rules"),
-        "forall": P.Forall(("a", "b"), ex("a.score == b.score"), ex("a.tier == b.tier"),
-                           "a.score == b.score", "a.tier == b.tier"),
+        "forall": P.Forall(
+            ("a", "b"),
+            ex("a.score == b.score"),
+            ex("a.tier == b.tier"),
+            "a.score == b.score",
+            "a.tier == b.tier",
+        ),
         "appeal_path": P.AppealPath(1),
         "expires": P.Expires(1),
     }
@@ -177,8 +187,13 @@ def child(spec: dict[str, Any]) -> None:
         t = time.perf_counter()
         outcome(citizen)
         samples.append(time.perf_counter() - t)
-    emit({"kind": f"evaluate ({which})", "verdict": "one citizen",
-          "solve": statistics.median(samples)})
+    emit(
+        {
+            "kind": f"evaluate ({which})",
+            "verdict": "one citizen",
+            "solve": statistics.median(samples),
+        }
+    )
 
     timer = _Timer()
     _instrument(timer)
@@ -208,38 +223,68 @@ def child(spec: dict[str, Any]) -> None:
         total = time.perf_counter() - t
         if kind == "independent":
             indep_s = total
-        emit({"kind": kind, "verdict": verdict, "load": dl, "encode": total - timer.seconds,
-              "solve": timer.seconds, "total": total})
+        emit(
+            {
+                "kind": kind,
+                "verdict": verdict,
+                "load": dl,
+                "encode": total - timer.seconds,
+                "solve": timer.seconds,
+                "total": total,
+            }
+        )
 
     if spec.get("naive"):
         from baselines import naive_independent
 
         verdict, secs = naive_independent(rs, spec["naive"])
-        emit({"kind": "naive Z3 (independent, score)", "verdict": verdict, "total": secs,
-              "solve": secs})
+        emit(
+            {
+                "kind": "naive Z3 (independent, score)",
+                "verdict": verdict,
+                "total": secs,
+                "solve": secs,
+            }
+        )
     if spec.get("search"):
         from baselines import random_search
 
         budget = min(max(indep_s or 1.0, 1.0), 20.0)
         found, n, secs = random_search(rs, budget, outcome)
-        emit({"kind": "Hypothesis search (independent)",
-              "verdict": ("found" if found else "not found") + f", {n / secs:,.0f} pairs/s",
-              "total": secs})
+        emit(
+            {
+                "kind": "Hypothesis search (independent)",
+                "verdict": ("found" if found else "not found") + f", {n / secs:,.0f} pairs/s",
+                "total": secs,
+            }
+        )
 
 
 # -- parent --------------------------------------------------------------------------------
 
-def run_group(rules: int, nattrs: int, planted: bool, kinds: tuple[str, ...],
-              args: argparse.Namespace) -> list[dict[str, Any]]:
-    spec = {"rules": rules, "attrs": nattrs, "planted": planted, "kinds": list(kinds),
-            "timeout": args.timeout,
-            "naive": args.naive_timeout if rules <= 3000 else 0,
-            "search": rules <= 10000}
+
+def run_group(
+    rules: int, nattrs: int, planted: bool, kinds: tuple[str, ...], args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    spec = {
+        "rules": rules,
+        "attrs": nattrs,
+        "planted": planted,
+        "kinds": list(kinds),
+        "timeout": args.timeout,
+        "naive": args.naive_timeout if rules <= 3000 else 0,
+        "search": rules <= 10000,
+    }
     rows: list[dict[str, Any]] = []
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.group_timeout,
-                              env={**os.environ, "PYTHONHASHSEED": "0"})
+        proc = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            timeout=args.group_timeout,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+        )
         out, err = proc.stdout, proc.stderr
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
@@ -250,12 +295,16 @@ def run_group(rules: int, nattrs: int, planted: bool, kinds: tuple[str, ...],
     done = {r["kind"] for r in rows}
     for k in kinds:
         if k not in done:
-            rows.append({"kind": k, "verdict": "not run: " + (err.strip().splitlines() or ["?"])[-1]
-                         [:100]})
+            rows.append(
+                {"kind": k, "verdict": "not run: " + (err.strip().splitlines() or ["?"])[-1][:100]}
+            )
     for r in rows:
         r.update(rules=rules, attrs=nattrs, variant="planted" if planted else "clean")
-        want = EXPECTED.get(r["kind"], "proved") if planted else (
-            "equivalent" if r["kind"] == "diff" else "proved")
+        want = (
+            EXPECTED.get(r["kind"], "proved")
+            if planted
+            else ("equivalent" if r["kind"] == "diff" else "proved")
+        )
         if r["kind"] in ALL_KINDS and r.get("verdict") != want:
             r["verdict"] = f"{r.get('verdict')} (expected {want})"
     return rows
@@ -270,13 +319,30 @@ def _fmt(v: Any) -> str:
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    head = "| rules | attrs | variant | property | verdict | load s | encode s | solve s | " \
-           "total s | peak MiB |"
+    head = (
+        "| rules | attrs | variant | property | verdict | load s | encode s | solve s | "
+        "total s | peak MiB |"
+    )
     out = [head, "|" + "---|" * 10]
     for r in rows:
-        out.append("| " + " | ".join(_fmt(r.get(k)) for k in (
-            "rules", "attrs", "variant", "kind", "verdict", "load", "encode", "solve", "total",
-        )) + f" | {r.get('peak_mib', 0):.0f} |")
+        out.append(
+            "| "
+            + " | ".join(
+                _fmt(r.get(k))
+                for k in (
+                    "rules",
+                    "attrs",
+                    "variant",
+                    "kind",
+                    "verdict",
+                    "load",
+                    "encode",
+                    "solve",
+                    "total",
+                )
+            )
+            + f" | {r.get('peak_mib', 0):.0f} |"
+        )
     return "\n".join(out)
 
 
@@ -289,52 +355,84 @@ def targets(rows: list[dict[str, Any]]) -> list[tuple[str, str, bool | None]]:
     """(target, measured, met) for each target of issue #7 (None: not measured in this run)."""
     out: list[tuple[str, str, bool | None]] = []
 
-    def add(name: str, value: float | None, limit: float, unit: str = "s",
-            ok: bool | None = None) -> None:
+    def add(
+        name: str, value: float | None, limit: float, unit: str = "s", ok: bool | None = None
+    ) -> None:
         if value is None:
             out.append((name, "not measured", None))
             return
         met = value <= limit if ok is None else ok
         out.append((name, f"{value:.3f} {unit}", met))
 
-    add("100k rules / 1k attrs: load + typecheck ≤ 5 s",
-        _median(rows, "load", rules=100000, kind="load"), 5)
+    add(
+        "100k rules / 1k attrs: load + typecheck ≤ 5 s",
+        _median(rows, "load", rules=100000, kind="load"),
+        5,
+    )
     for kind in RELATIONAL:
         for variant in ("planted", "clean"):
-            vals = [r for r in rows if r["rules"] == 100000 and r["kind"] == kind
-                    and r["variant"] == variant]
+            vals = [
+                r
+                for r in rows
+                if r["rules"] == 100000 and r["kind"] == kind and r["variant"] == variant
+            ]
             good = bool(vals) and all("expected" not in str(r["verdict"]) for r in vals)
             v = _median(rows, "total", rules=100000, kind=kind, variant=variant)
-            add(f"100k rules: {kind} ({variant}) ≤ 10 s", v, 10,
-                ok=None if v is None else (v <= 10 and good))
+            add(
+                f"100k rules: {kind} ({variant}) ≤ 10 s",
+                v,
+                10,
+                ok=None if v is None else (v <= 10 and good),
+            )
     for n, limit in ((10000, 10.0), (1000, 2.0)):
         for kind in ("always", "tiers_total", "reachable", *PATH_KINDS):
             for variant in ("planted", "clean"):
-                vals = [r for r in rows if r["rules"] == n and r["kind"] == kind
-                        and r["variant"] == variant]
+                vals = [
+                    r
+                    for r in rows
+                    if r["rules"] == n and r["kind"] == kind and r["variant"] == variant
+                ]
                 good = bool(vals) and all("expected" not in str(r["verdict"]) for r in vals)
                 v = _median(rows, "total", rules=n, kind=kind, variant=variant)
-                add(f"{n:,} rules: {kind} ({variant}) ≤ {limit:g} s", v, limit,
-                    ok=None if v is None else (v <= limit and good))
+                add(
+                    f"{n:,} rules: {kind} ({variant}) ≤ {limit:g} s",
+                    v,
+                    limit,
+                    ok=None if v is None else (v <= limit and good),
+                )
     ours = _median(rows, "total", rules=1000, kind="independent", variant="planted")
-    naive = _median(rows, "total", rules=1000, kind="naive Z3 (independent, score)",
-                    variant="planted")
-    nv = [r for r in rows if r["rules"] == 1000 and r["variant"] == "planted"
-          and r["kind"].startswith("naive")]
+    naive = _median(
+        rows, "total", rules=1000, kind="naive Z3 (independent, score)", variant="planted"
+    )
+    nv = [
+        r
+        for r in rows
+        if r["rules"] == 1000 and r["variant"] == "planted" and r["kind"].startswith("naive")
+    ]
     timed_out = any(r["verdict"] == "timeout" for r in nv)
     if ours and naive:
         ratio = naive / ours
-        out.append(("1,000 rules: ≥ 20× faster than the naive encoding (planted)",
-                    f"{'≥ ' if timed_out else ''}{ratio:.0f}× ({ours:.2f} s vs "
-                    f"{'> ' if timed_out else ''}{naive:.1f} s)", ratio >= 20))
+        out.append(
+            (
+                "1,000 rules: ≥ 20× faster than the naive encoding (planted)",
+                f"{'≥ ' if timed_out else ''}{ratio:.0f}× ({ours:.2f} s vs "
+                f"{'> ' if timed_out else ''}{naive:.1f} s)",
+                ratio >= 20,
+            )
+        )
     else:
-        out.append(("1,000 rules: ≥ 20× faster than the naive encoding (planted)",
-                    "not measured", None))
+        out.append(
+            ("1,000 rules: ≥ 20× faster than the naive encoding (planted)", "not measured", None)
+        )
     peak = max((r.get("peak_mib", 0) for r in rows), default=None)
     add("peak memory ≤ 2 GiB", peak, 2048, "MiB")
     ev = [r for r in rows if r["rules"] == 100000 and r["kind"].startswith("evaluate")]
-    add("evaluate one citizen at 100k rules ≤ 50 ms",
-        statistics.median(r["solve"] * 1000 for r in ev) if ev else None, 50, "ms")
+    add(
+        "evaluate one citizen at 100k rules ≤ 50 ms",
+        statistics.median(r["solve"] * 1000 for r in ev) if ev else None,
+        50,
+        "ms",
+    )
     return out
 
 
@@ -367,10 +465,12 @@ def main() -> int:
                 new = run_group(rules, nattrs, planted, kinds, args)
                 rows += new
                 for r in new:
-                    print(f"{rules:>7} {nattrs:>5} {r['variant']:<8} {r['kind']:<34} "
-                          f"{r.get('verdict')!s:<40} total={_fmt(r.get('total'))} "
-                          f"load={_fmt(r.get('load'))} peak={r.get('peak_mib', 0):.0f}MiB",
-                          flush=True)
+                    print(
+                        f"{rules:>7} {nattrs:>5} {r['variant']:<8} {r['kind']:<34} "
+                        f"{r.get('verdict')!s:<40} total={_fmt(r.get('total'))} "
+                        f"load={_fmt(r.get('load'))} peak={r.get('peak_mib', 0):.0f}MiB",
+                        flush=True,
+                    )
     wall = time.perf_counter() - start
     import z3
 
@@ -389,8 +489,9 @@ def main() -> int:
         tg = targets(rows)
         lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
         for name, measured, met in tg:
-            lines.append(f"| {name} | {measured} | "
-                         f"{'yes' if met else 'n/a' if met is None else '**no**'} |")
+            lines.append(
+                f"| {name} | {measured} | {'yes' if met else 'n/a' if met is None else '**no**'} |"
+            )
     text = "\n".join(lines) + "\n"
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(text)

@@ -90,8 +90,10 @@ VARIANTS = ("with-protected", "without-protected", "compensated")
 PROTECTED = ("sex", "age", "foreign_worker")
 SEX_OF_STATUS = {"A91": "male", "A92": "female", "A93": "male", "A94": "male", "A95": "female"}
 BOOL_MEANINGS = {
-    "A191": "none", "A192": "yes, registered under the customer's name",
-    "A201": "yes", "A202": "no",
+    "A191": "none",
+    "A192": "yes, registered under the customer's name",
+    "A201": "yes",
+    "A202": "no",
 }
 
 
@@ -147,44 +149,164 @@ def _per_value(lo: int, hi: int) -> tuple[tuple[int, int], ...]:
 
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("status", 0, 1, "Status of existing checking account", _codes("A1", range(1, 5)),
-            domain="finance", values_map="status"),
-    Feature("duration_months", 1, 2, "Duration in months", lo=4, hi=72,
-            bins=((4, 12), (13, 24), (25, 36), (37, 72)), domain="finance"),
-    Feature("credit_history", 2, 3, "Credit history", _codes("A3", range(5)),
-            domain="finance", values_map="credit_history"),
-    Feature("purpose", 3, 4, "Purpose", _codes("A4", [*range(10), 10]),
-            domain="finance", values_map="purpose"),
-    Feature("credit_amount", 4, 5, "Credit amount, DM", lo=250, hi=18424,
-            bins=((250, 1499), (1500, 3999), (4000, 7999), (8000, 18424)), domain="finance"),
-    Feature("savings", 5, 6, "Savings account/bonds", _codes("A6", range(1, 6)),
-            domain="finance", values_map="savings"),
-    Feature("employment_since", 6, 7, "Present employment since", _codes("A7", range(1, 6)),
-            values_map="present_employment"),
-    Feature("installment_rate", 7, 8, "Installment rate in percentage of disposable income",
-            lo=1, hi=4, bins=_per_value(1, 4), domain="finance"),
-    Feature("sex", 8, 9, "Sex, from personal status (A92, A95 female; A91, A93, A94 male)",
-            protected=True),
-    Feature("other_debtors", 9, 10, "Other debtors / guarantors", _codes("A10", range(1, 4)),
-            domain="finance", values_map="other_debtors"),
-    Feature("residence_since", 10, 11, "Present residence since (years, coded 1-4)",
-            lo=1, hi=4, bins=_per_value(1, 4)),
-    Feature("property", 11, 12, "Property", _codes("A12", range(1, 5)),
-            domain="finance", values_map="property"),
-    Feature("age", 12, 13, "Age in years", lo=19, hi=75,
-            bins=((19, 25), (26, 35), (36, 49), (50, 75)), protected=True),
-    Feature("other_installment_plans", 13, 14, "Other installment plans",
-            _codes("A14", range(1, 4)), domain="finance", values_map="installment_plans"),
+    Feature(
+        "status",
+        0,
+        1,
+        "Status of existing checking account",
+        _codes("A1", range(1, 5)),
+        domain="finance",
+        values_map="status",
+    ),
+    Feature(
+        "duration_months",
+        1,
+        2,
+        "Duration in months",
+        lo=4,
+        hi=72,
+        bins=((4, 12), (13, 24), (25, 36), (37, 72)),
+        domain="finance",
+    ),
+    Feature(
+        "credit_history",
+        2,
+        3,
+        "Credit history",
+        _codes("A3", range(5)),
+        domain="finance",
+        values_map="credit_history",
+    ),
+    Feature(
+        "purpose",
+        3,
+        4,
+        "Purpose",
+        _codes("A4", [*range(10), 10]),
+        domain="finance",
+        values_map="purpose",
+    ),
+    Feature(
+        "credit_amount",
+        4,
+        5,
+        "Credit amount, DM",
+        lo=250,
+        hi=18424,
+        bins=((250, 1499), (1500, 3999), (4000, 7999), (8000, 18424)),
+        domain="finance",
+    ),
+    Feature(
+        "savings",
+        5,
+        6,
+        "Savings account/bonds",
+        _codes("A6", range(1, 6)),
+        domain="finance",
+        values_map="savings",
+    ),
+    Feature(
+        "employment_since",
+        6,
+        7,
+        "Present employment since",
+        _codes("A7", range(1, 6)),
+        values_map="present_employment",
+    ),
+    Feature(
+        "installment_rate",
+        7,
+        8,
+        "Installment rate in percentage of disposable income",
+        lo=1,
+        hi=4,
+        bins=_per_value(1, 4),
+        domain="finance",
+    ),
+    Feature(
+        "sex",
+        8,
+        9,
+        "Sex, from personal status (A92, A95 female; A91, A93, A94 male)",
+        protected=True,
+    ),
+    Feature(
+        "other_debtors",
+        9,
+        10,
+        "Other debtors / guarantors",
+        _codes("A10", range(1, 4)),
+        domain="finance",
+        values_map="other_debtors",
+    ),
+    Feature(
+        "residence_since",
+        10,
+        11,
+        "Present residence since (years, coded 1-4)",
+        lo=1,
+        hi=4,
+        bins=_per_value(1, 4),
+    ),
+    Feature(
+        "property",
+        11,
+        12,
+        "Property",
+        _codes("A12", range(1, 5)),
+        domain="finance",
+        values_map="property",
+    ),
+    Feature(
+        "age",
+        12,
+        13,
+        "Age in years",
+        lo=19,
+        hi=75,
+        bins=((19, 25), (26, 35), (36, 49), (50, 75)),
+        protected=True,
+    ),
+    Feature(
+        "other_installment_plans",
+        13,
+        14,
+        "Other installment plans",
+        _codes("A14", range(1, 4)),
+        domain="finance",
+        values_map="installment_plans",
+    ),
     Feature("housing", 14, 15, "Housing", _codes("A15", range(1, 4)), values_map="housing"),
-    Feature("existing_credits", 15, 16, "Number of existing credits at this bank", lo=1, hi=4,
-            bins=((1, 1), (2, 4)), domain="finance"),
+    Feature(
+        "existing_credits",
+        15,
+        16,
+        "Number of existing credits at this bank",
+        lo=1,
+        hi=4,
+        bins=((1, 1), (2, 4)),
+        domain="finance",
+    ),
     Feature("job", 16, 17, "Job", _codes("A17", range(1, 5)), values_map="job"),
-    Feature("people_liable", 17, 18, "Number of people being liable to provide maintenance for",
-            lo=1, hi=2, bins=_per_value(1, 2)),
-    Feature("telephone", 18, 19, "Telephone", _codes("A19", range(1, 3)),
-            values_map="telephone"),
-    Feature("foreign_worker", 19, 20, "Foreign worker", _codes("A20", range(1, 3)),
-            protected=True, values_map="foreign_worker"),
+    Feature(
+        "people_liable",
+        17,
+        18,
+        "Number of people being liable to provide maintenance for",
+        lo=1,
+        hi=2,
+        bins=_per_value(1, 2),
+    ),
+    Feature("telephone", 18, 19, "Telephone", _codes("A19", range(1, 3)), values_map="telephone"),
+    Feature(
+        "foreign_worker",
+        19,
+        20,
+        "Foreign worker",
+        _codes("A20", range(1, 3)),
+        protected=True,
+        values_map="foreign_worker",
+    ),
 )
 FEATURE = {f.name: f for f in FEATURES}
 
@@ -305,8 +427,10 @@ class Scorecard:
         parts: dict[str, dict[str | int, int]] = {}
         for f in FEATURES:
             own = [r for r in self.rules if r.condition.attribute == f.name]
-            parts[f.name] = {v: sum(r.add for r in own if r.condition.holds({f.name: v}))
-                             for v in f.domain_values()}
+            parts[f.name] = {
+                v: sum(r.add for r in own if r.condition.holds({f.name: v}))
+                for v in f.domain_values()
+            }
         return parts
 
     def reads(self) -> set[str]:
@@ -387,44 +511,60 @@ def _points_rules(data: Dataset, table: dict[str, list[Bin]], protected: bool) -
             what = f"{b.condition.value.upper()} ({meaning})" if meaning else b.condition.text()
             if f.name == "sex":
                 what = f"sex {b.condition.value}"
-            rules.append(Rule(
-                id=f"{f.name}_{b.condition.label()}",
-                condition=b.condition,
-                add=b.points,
-                cites=f"{CITE}, attribute {f.number} ({f.title}): {what}",
-                doc=f"n = {b.n} ({b.good} good, {b.bad} bad); WoE = {b.woe:.4f}",
-            ))
+            rules.append(
+                Rule(
+                    id=f"{f.name}_{b.condition.label()}",
+                    condition=b.condition,
+                    add=b.points,
+                    cites=f"{CITE}, attribute {f.number} ({f.title}): {what}",
+                    doc=f"n = {b.n} ({b.good} good, {b.bad} bad); WoE = {b.woe:.4f}",
+                )
+            )
     return rules
 
 
 def _compensation_rules(data: Dataset, table: dict[str, list[Bin]]) -> list[Rule]:
     """The naive compensation: lift each 'disadvantaged group' to the other group's points."""
+
     def pts(name: str, value: str | int) -> int:
         cond = next(b for b in table[name] if b.condition.holds({name: value}))
         return cond.points
 
     rules = [
-        Rule("comp_sex_female", Condition("sex", value="female"),
-             pts("sex", "male") - pts("sex", "female"),
-             "compensation for the sex points (naive)",
-             "adds back the gap between the male and the female points"),
+        Rule(
+            "comp_sex_female",
+            Condition("sex", value="female"),
+            pts("sex", "male") - pts("sex", "female"),
+            "compensation for the sex points (naive)",
+            "adds back the gap between the male and the female points",
+        ),
     ]
-    older = [int(row[FEATURE["age"].column]) for row in data.rows
-             if int(row[FEATURE["age"].column]) >= 26]
+    older = [
+        int(row[FEATURE["age"].column])
+        for row in data.rows
+        if int(row[FEATURE["age"].column]) >= 26
+    ]
     mean_older = sum(pts("age", a) for a in older) / len(older)
     young = Condition("age", lo=19, hi=25)
-    rules.append(Rule(
-        "comp_age_under_26", young, round_half_away(mean_older) - pts("age", 19),
-        "compensation for the age points (naive)",
-        f"lifts applicants under 26 to the mean age points of the {len(older)} applicants "
-        f"aged 26 or more ({mean_older:.4f}); leaves the bins from 26 up as they are",
-    ))
-    rules.append(Rule(
-        "comp_foreign_worker_a201", Condition("foreign_worker", value="a201"),
-        pts("foreign_worker", "a202") - pts("foreign_worker", "a201"),
-        "compensation for the foreign-worker points (naive)",
-        "adds back the gap between the non-foreign (a202) and the foreign (a201) points",
-    ))
+    rules.append(
+        Rule(
+            "comp_age_under_26",
+            young,
+            round_half_away(mean_older) - pts("age", 19),
+            "compensation for the age points (naive)",
+            f"lifts applicants under 26 to the mean age points of the {len(older)} applicants "
+            f"aged 26 or more ({mean_older:.4f}); leaves the bins from 26 up as they are",
+        )
+    )
+    rules.append(
+        Rule(
+            "comp_foreign_worker_a201",
+            Condition("foreign_worker", value="a201"),
+            pts("foreign_worker", "a202") - pts("foreign_worker", "a201"),
+            "compensation for the foreign-worker points (naive)",
+            "adds back the gap between the non-foreign (a202) and the foreign (a201) points",
+        )
+    )
     return [r for r in rules if r.add != 0]
 
 
@@ -440,8 +580,10 @@ def build(data: Dataset) -> dict[str, Scorecard]:
     rule_sets = {
         "with-protected": _points_rules(data, table, protected=True),
         "without-protected": _points_rules(data, table, protected=False),
-        "compensated": [*_points_rules(data, table, protected=True),
-                        *_compensation_rules(data, table)],
+        "compensated": [
+            *_points_rules(data, table, protected=True),
+            *_compensation_rules(data, table),
+        ],
     }
     cards: dict[str, Scorecard] = {}
     citizens = [data.citizen(i) for i in range(len(data.rows))]
@@ -543,7 +685,7 @@ def ruleset_yaml(card: Scorecard, data: Dataset) -> str:
         "tiers:",
         f"  - {{id: approve, when: {_s(f'score >= {card.cutoff}')}, "
         f"doc: {_s(f'cutoff {card.cutoff} approves the {APPROVAL_TARGET} best of 1,000')}}}",
-        "  - {id: decline, when: \"True\"}",
+        '  - {id: decline, when: "True"}',
         "",
         "sanctions:",
         "  loan_denied:",
@@ -570,48 +712,80 @@ def _check_round_trip(text: str, card: Scorecard, data: Dataset) -> None:
             assert spec["range"] == [f.lo, f.hi], f.name
     rules = doc["score"]["rules"]
     assert [(r["id"], r["when"], r["add"]) for r in rules] == [
-        (r.id, r.condition.text(), r.add) for r in card.rules]
+        (r.id, r.condition.text(), r.add) for r in card.rules
+    ]
     assert all(isinstance(r["cites"], str) and isinstance(r["doc"], str) for r in rules)
 
 
 def properties_yaml(card: Scorecard) -> str:
     """The property suite for one variant, each `expect` set to the true verdict."""
+
     def verdict(holds: bool) -> str:
         return "proved" if holds else "violated"
 
     lo, hi = score_bounds(card)
     outputs = "[score, tier, sanctions]"
     entries: list[tuple[str, str, str, str]] = []  # id, doc, kind line, expect
-    for attr, pid, what in (("sex", "sex-does-not-matter", "sex"),
-                            ("age", "age-does-not-matter", "age"),
-                            ("foreign_worker", "foreign-worker-does-not-matter",
-                             "being a foreign worker")):
-        entries.append((
-            pid, f"two applicants who differ only in {what} get the same score and decision",
-            f"independent: {{of: [{attr}], outputs: {outputs}}}",
-            verdict(not depends_on(card, [attr])),
-        ))
-    entries.append((
-        "protected-do-not-matter",
-        "two applicants who differ only in sex, age and foreign-worker status (any of them, "
-        "jointly) get the same score and decision",
-        f"independent: {{of: protected, outputs: {outputs}}}",
-        verdict(not depends_on(card, PROTECTED)),
-    ))
-    entries.append(("tiers-cover-everyone", "every applicant is approved or declined",
-                    "tiers_total: {}", "proved"))
+    for attr, pid, what in (
+        ("sex", "sex-does-not-matter", "sex"),
+        ("age", "age-does-not-matter", "age"),
+        ("foreign_worker", "foreign-worker-does-not-matter", "being a foreign worker"),
+    ):
+        entries.append(
+            (
+                pid,
+                f"two applicants who differ only in {what} get the same score and decision",
+                f"independent: {{of: [{attr}], outputs: {outputs}}}",
+                verdict(not depends_on(card, [attr])),
+            )
+        )
+    entries.append(
+        (
+            "protected-do-not-matter",
+            "two applicants who differ only in sex, age and foreign-worker status (any of them, "
+            "jointly) get the same score and decision",
+            f"independent: {{of: protected, outputs: {outputs}}}",
+            verdict(not depends_on(card, PROTECTED)),
+        )
+    )
+    entries.append(
+        (
+            "tiers-cover-everyone",
+            "every applicant is approved or declined",
+            "tiers_total: {}",
+            "proved",
+        )
+    )
     entries.append(("every-rule-can-fire", "no dead points rule", "reachable: rules", "proved"))
-    entries.append(("both-decisions-possible", "some applicant is approved and some declined",
-                    "reachable: tiers", verdict(lo < card.cutoff <= hi)))
-    entries.append(("score-bounds", f"the score lies between {lo} and {hi}, both attained",
-                    f"always: {_s(f'{lo} <= score <= {hi}')}", "proved"))
-    for attr, pid, what in (("duration_months", "longer-loans-never-help", "a longer duration"),
-                            ("installment_rate", "higher-installment-rate-never-helps",
-                             "a higher installment rate")):
+    entries.append(
+        (
+            "both-decisions-possible",
+            "some applicant is approved and some declined",
+            "reachable: tiers",
+            verdict(lo < card.cutoff <= hi),
+        )
+    )
+    entries.append(
+        (
+            "score-bounds",
+            f"the score lies between {lo} and {hi}, both attained",
+            f"always: {_s(f'{lo} <= score <= {hi}')}",
+            "proved",
+        )
+    )
+    for attr, pid, what in (
+        ("duration_months", "longer-loans-never-help", "a longer duration"),
+        ("installment_rate", "higher-installment-rate-never-helps", "a higher installment rate"),
+    ):
         if monotone_direction(card, attr) == "nonincreasing":
-            entries.append((
-                pid, f"{what} never raises the score, all else equal",
-                f"monotone: {{in: {attr}, output: score, direction: nonincreasing}}", "proved"))
+            entries.append(
+                (
+                    pid,
+                    f"{what} never raises the score, all else equal",
+                    f"monotone: {{in: {attr}, output: score, direction: nonincreasing}}",
+                    "proved",
+                )
+            )
     out = [
         "# Generated by scripts/german_scorecard.py export; do not edit by hand.",
         f"# Properties of spec/german-credit-{card.variant}.yaml; each expect is the true",
@@ -645,7 +819,9 @@ GROUPS: tuple[tuple[str, str, Any], ...] = (
     ("not foreign", "foreign_worker", lambda v: v == "a202"),
 )
 FLIP_SETS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("sex", ("sex",)), ("age", ("age",)), ("foreign_worker", ("foreign_worker",)),
+    ("sex", ("sex",)),
+    ("age", ("age",)),
+    ("foreign_worker", ("foreign_worker",)),
     ("joint", PROTECTED),
 )
 
@@ -668,8 +844,9 @@ def _alternatives(attrs: Sequence[str]) -> list[dict[str, str | int]]:
     return [dict(zip(attrs, combo, strict=True)) for combo in itertools.product(*domains)]
 
 
-def flipping_alternative(card: Scorecard, citizen: dict[str, str | int],
-                         attrs: Sequence[str]) -> dict[str, str | int] | None:
+def flipping_alternative(
+    card: Scorecard, citizen: dict[str, str | int], attrs: Sequence[str]
+) -> dict[str, str | int] | None:
     """The first alternative value(s) of `attrs` (domain order) that flip the decision, if any.
 
     Fast but exact: each rule reads one attribute, so the score is the part from the other
@@ -709,8 +886,9 @@ def report_variant(card: Scorecard, data: Dataset) -> VariantReport:
                 found.append((i, alt))
         flips.append((label, len(found)))
         witnesses[label] = found
-    return VariantReport(card.variant, card.cutoff, sum(decisions), tuple(groups), tuple(flips),
-                         witnesses)
+    return VariantReport(
+        card.variant, card.cutoff, sum(decisions), tuple(groups), tuple(flips), witnesses
+    )
 
 
 def _pct(k: int, n: int) -> str:
@@ -737,19 +915,24 @@ def report_markdown(data: Dataset) -> str:
         "## Approval rates per group",
         "",
         "| group | n | good credit (data) | "
-        + " | ".join(f"approved, {r.variant}" for r in reports) + " |",
+        + " | ".join(f"approved, {r.variant}" for r in reports)
+        + " |",
         "|---|---:|---:|" + "---:|" * len(reports),
     ]
     citizens = [data.citizen(i) for i in range(n)]
-    all_row = f"| all | {n} | {_pct(sum(data.good), n)} | " + " | ".join(
-        _pct(r.approved, n) for r in reports) + " |"
+    all_row = (
+        f"| all | {n} | {_pct(sum(data.good), n)} | "
+        + " | ".join(_pct(r.approved, n) for r in reports)
+        + " |"
+    )
     lines.append(all_row)
     for gi, (label, attr, member) in enumerate(GROUPS):
         idx = [i for i, c in enumerate(citizens) if member(c[attr])]
         good = sum(data.good[i] for i in idx)
         cells = [_pct(r.groups[gi][2], r.groups[gi][1]) for r in reports]
-        lines.append(f"| {label} | {len(idx)} | {_pct(good, len(idx))} | "
-                     + " | ".join(cells) + " |")
+        lines.append(
+            f"| {label} | {len(idx)} | {_pct(good, len(idx))} | " + " | ".join(cells) + " |"
+        )
     lines += [
         "",
         "## Decisions that flip when only protected attributes change",
@@ -762,8 +945,11 @@ def report_markdown(data: Dataset) -> str:
         "|---|---:|---:|" + "---:|" * len(FLIP_SETS),
     ]
     for r in reports:
-        lines.append(f"| {r.variant} | {r.cutoff} | {r.approved} | "
-                     + " | ".join(str(k) for _, k in r.flips) + " |")
+        lines.append(
+            f"| {r.variant} | {r.cutoff} | {r.approved} | "
+            + " | ".join(str(k) for _, k in r.flips)
+            + " |"
+        )
     lines += [
         "",
         "## Points table (with-protected)",
@@ -773,11 +959,18 @@ def report_markdown(data: Dataset) -> str:
     ]
     for f in FEATURES:
         for b in table[f.name]:
-            lines.append(f"| {f.name} | `{b.condition.text()}` | {b.n} | {b.good} | {b.bad} | "
-                         f"{b.woe:.4f} | {b.points} |")
+            lines.append(
+                f"| {f.name} | `{b.condition.text()}` | {b.n} | {b.good} | {b.bad} | "
+                f"{b.woe:.4f} | {b.points} |"
+            )
     comp = [r for r in cards["compensated"].rules if r.id.startswith("comp_")]
-    lines += ["", "## Compensation rules (compensated)", "",
-              "| rule | when | add |", "|---|---|---:|"]
+    lines += [
+        "",
+        "## Compensation rules (compensated)",
+        "",
+        "| rule | when | add |",
+        "|---|---|---:|",
+    ]
     lines += [f"| {r.id} | `{r.condition.text()}` | {r.add} |" for r in comp]
     return "\n".join(lines) + "\n"
 
@@ -820,8 +1013,9 @@ def cross_check(data: Dataset, repo: Path, api: ModuleType) -> int:
             out = rs.evaluate(citizen)
             theirs = Outcome(int(out.score), str(out.tier), tuple(sorted(out.sanctions)))
             if theirs != mine:
-                raise AssertionError(f"{variant}: ruleproof says {theirs}, the script says {mine} "
-                                     f"for {citizen}")
+                raise AssertionError(
+                    f"{variant}: ruleproof says {theirs}, the script says {mine} for {citizen}"
+                )
             count += 1
     return count
 
@@ -869,16 +1063,24 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help="folder with german.data and values_maps.json "
-                             "(default: <repo>/../shared/data/german)")
-    parser.add_argument("--out", type=Path, default=REPO,
-                        help="repository root to write into (default: this repository)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="folder with german.data and values_maps.json (default: <repo>/../shared/data/german)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=REPO,
+        help="repository root to write into (default: this repository)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("export", help="write spec/ and properties/ german-credit-*.yaml")
     rep = sub.add_parser("report", help="print approval rates and flips; write the results doc")
-    rep.add_argument("--no-api", action="store_true",
-                     help="do not cross-check through the ruleproof Python API")
+    rep.add_argument(
+        "--no-api", action="store_true", help="do not cross-check through the ruleproof Python API"
+    )
     args = parser.parse_args(argv)
     if not (args.data / "german.data").is_file():
         parser.error(f"no german.data in {args.data} (use --data)")

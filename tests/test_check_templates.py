@@ -66,14 +66,18 @@ def one(rs: object, kind: str) -> object:
 
 
 def test_independent_finds_a_planted_association_and_reports_a_minimal_pair() -> None:
-    rs = ruleset("- {id: guilt, when: \"friends >= 7\", add: -40}")
+    rs = ruleset('- {id: guilt, when: "friends >= 7", add: -40}')
     r = one(rs, "independent: {of: associations}")
     assert r.status == "violated"
     a, b = r.counterexample.citizens["a"], r.counterexample.citizens["b"]
     assert {k for k in a if a[k] != b[k]} == {"friends"}
     # minimal: every other attribute sits at its baseline; the pair straddles the threshold 7
     assert {k: v for k, v in a.items() if k != "friends"} == {
-        "debt": 0, "late": 0, "religion": "none", "games": 0}
+        "debt": 0,
+        "late": 0,
+        "religion": "none",
+        "games": 0,
+    }
     assert sorted([a["friends"], b["friends"]]) == [0, 7]
 
 
@@ -104,9 +108,10 @@ def test_always_score_bounds_and_the_clamp_in_the_core() -> None:
 
 def test_monotone_in_offences() -> None:
     rs = ruleset()
-    assert one(rs, "monotone: {in: late, output: score, direction: nonincreasing}").status \
-        == "proved"
-    bad = ruleset("- {id: odd, when: \"late == 5\", add: 200}")
+    assert (
+        one(rs, "monotone: {in: late, output: score, direction: nonincreasing}").status == "proved"
+    )
+    bad = ruleset('- {id: odd, when: "late == 5", add: 200}')
     r = one(bad, "monotone: {in: late, output: score, direction: nonincreasing}")
     assert r.status == "violated"
     a, b = r.counterexample.citizens["a"], r.counterexample.citizens["b"]
@@ -125,8 +130,11 @@ def test_same_context_names_the_sanction_that_reaches_into_another_domain() -> N
 
 
 def test_tiers_total_finds_the_uncovered_citizen() -> None:
-    text = BASE.replace("{extra}", "").replace("{sanction}", "").replace(
-        '  - {id: poor, when: "True"}', '  - {id: poor, when: "score < 400"}')
+    text = (
+        BASE.replace("{extra}", "")
+        .replace("{sanction}", "")
+        .replace('  - {id: poor, when: "True"}', '  - {id: poor, when: "score < 400"}')
+    )
     rs = load_text(text.replace("tier == 'poor'", "tier == 'fair'"), "t.yaml")
     r = one(rs, "tiers_total: {}")
     assert r.status == "violated"
@@ -135,7 +143,7 @@ def test_tiers_total_finds_the_uncovered_citizen() -> None:
 
 
 def test_reachable_lists_what_can_never_happen() -> None:
-    rs = ruleset("- {id: dead, when: \"late > 0 and debt == 0\", add: -5}")
+    rs = ruleset('- {id: dead, when: "late > 0 and debt == 0", add: -5}')
     r = one(rs, "reachable: rules")
     assert r.status == "violated"
     assert "rule dead" in r.message  # `assume` makes it impossible
@@ -144,24 +152,31 @@ def test_reachable_lists_what_can_never_happen() -> None:
 
 def test_forall_general_query() -> None:
     rs = ruleset()
-    r = one(rs, 'forall: [a, b]\n    assume: "a.debt == b.debt and a.late == b.late"\n'
-                '    assert: "a.tier == b.tier"')
+    r = one(
+        rs,
+        'forall: [a, b]\n    assume: "a.debt == b.debt and a.late == b.late"\n'
+        '    assert: "a.tier == b.tier"',
+    )
     assert r.status == "proved"
     r = one(rs, 'forall: [a, b]\n    assume: "a.debt <= b.debt"\n    assert: "a.score >= b.score"')
     assert r.status == "violated"
 
 
 def test_nonlinear_unknown_says_why() -> None:
-    rs = load_text(textwrap.dedent("""
+    rs = load_text(
+        textwrap.dedent("""
         ruleset: nl
         attributes:
           x: {type: int, range: [0, 100000000]}
           y: {type: int, range: [0, 100000000]}
         define:
           p: "x * y"
-        """), "nl.yaml")
-    ps = load_properties_text('properties:\n  - id: f\n    always: "p != 99999989 * 99999971"\n',
-                              "p.yaml", rs)
+        """),
+        "nl.yaml",
+    )
+    ps = load_properties_text(
+        'properties:\n  - id: f\n    always: "p != 99999989 * 99999971"\n', "p.yaml", rs
+    )
     r = Checker(rs, Limits(timeout=0.5, minimise=False)).check(ps[0])
     assert r.status in ("unknown", "violated")
     if r.status == "unknown":

@@ -45,9 +45,21 @@ def test_golden(fmt: str) -> None:
     # In a fresh process: which of several equally minimal counterexamples the solver picks
     # depends on what it solved before in the same process.
     proc = subprocess.run(
-        [sys.executable, "-m", "ruleproof.cli", "check", "small.yaml", "small-properties.yaml",
-         "--format", fmt, "--no-write", "--no-timing"],
-        cwd=CHECK, capture_output=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "ruleproof.cli",
+            "check",
+            "small.yaml",
+            "small-properties.yaml",
+            "--format",
+            fmt,
+            "--no-write",
+            "--no-timing",
+        ],
+        cwd=CHECK,
+        capture_output=True,
+        check=False,
         env={**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200"},
     )
     assert (proc.returncode, proc.stderr) == (1, b"")
@@ -60,8 +72,13 @@ def test_json_shape(project: Path) -> None:
     assert code == 1
     assert (doc["format"], doc["ruleset"], doc["file"]) == (1, "small", "spec/small.yaml")
     by_id = {r["property"]: r for r in doc["results"]}
-    assert list(by_id) == ["no-protected-influence", "no-guilt-by-association",
-                           "score-in-range", "debtors-get-a", "paying-lifts-the-ban"]
+    assert list(by_id) == [
+        "no-protected-influence",
+        "no-guilt-by-association",
+        "score-in-range",
+        "debtors-get-a",
+        "paying-lifts-the-ban",
+    ]
     proved = by_id["no-protected-influence"]
     assert proved["status"] == "proved" and "rule faith" in proved["because"]
     assert proved["counterexample"] is None
@@ -95,8 +112,9 @@ def test_missing_default_property_file(tmp_path: Path) -> None:
 
 
 def test_unknown_exit_code(project: Path) -> None:
-    code, out, _ = run("check", "spec/small.yaml", "--rlimit", "1", "--no-write",
-                       "--format", "json")
+    code, out, _ = run(
+        "check", "spec/small.yaml", "--rlimit", "1", "--no-write", "--format", "json"
+    )
     statuses = {r["status"] for r in json.loads(out)["results"]}
     assert "unknown" in statuses and "violated" not in statuses
     assert code == 3
@@ -104,8 +122,10 @@ def test_unknown_exit_code(project: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "text", "code"),
-    [("RP201", "properties:\n  - id: p\n    always: \"debtt > 0\"\n", "RP201"),
-     ("RP503", "properties:\n  - id: p\n", "RP503")],
+    [
+        ("RP201", 'properties:\n  - id: p\n    always: "debtt > 0"\n', "RP201"),
+        ("RP503", "properties:\n  - id: p\n", "RP503"),
+    ],
 )
 def test_bad_property_file(project: Path, name: str, text: str, code: str) -> None:
     (project / "bad.yaml").write_text(text)
@@ -123,8 +143,9 @@ def test_bad_spec(project: Path) -> None:
 
 def _cli(*argv: str) -> int:
     """Run the console command in a fresh process (as users and CI do)."""
-    return subprocess.run([sys.executable, "-m", "ruleproof.cli", *argv], capture_output=True,
-                          check=False).returncode
+    return subprocess.run(
+        [sys.executable, "-m", "ruleproof.cli", *argv], capture_output=True, check=False
+    ).returncode
 
 
 def test_counterexample_files(project: Path) -> None:
@@ -140,7 +161,8 @@ def test_counterexample_files(project: Path) -> None:
     # --out and --no-write
     assert _cli("check", "spec/small.yaml", "--out", "elsewhere") == 1
     assert (project / "elsewhere" / "small" / "debtors-get-a.json").read_bytes() == before[
-        "debtors-get-a.json"]
+        "debtors-get-a.json"
+    ]
     shutil.rmtree(folder)
     run("check", "spec/small.yaml", "--no-write")
     assert not folder.exists()
@@ -152,7 +174,7 @@ def test_stale_files_are_kept_and_replay_shows_the_fix(project: Path) -> None:
     code, out, _ = run("replay", "spec/small.yaml")
     assert code == 1 and "still violates" in out
     spec = project / "spec" / "small.yaml"
-    spec.write_text(spec.read_text().replace('add: -50}', 'add: 0}'))
+    spec.write_text(spec.read_text().replace("add: -50}", "add: 0}"))
     code, out, _ = run("check", "spec/small.yaml", "--format", "json")
     statuses = {r["property"]: r["status"] for r in json.loads(out)["results"]}
     assert statuses["no-guilt-by-association"] == "proved"

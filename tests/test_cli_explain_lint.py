@@ -106,7 +106,10 @@ def test_nan_literal_is_malformed_json() -> None:
 def test_lint_clean(monkeypatch: pytest.MonkeyPatch) -> None:
     # the static checks only; the solver-backed warnings are tested in test_lintchecks.py
     assert run(["lint", "--no-solver", "small.yaml"], monkeypatch) == (
-        0, "small.yaml: 0 errors, 0 warnings\n", "")
+        0,
+        "small.yaml: 0 errors, 0 warnings\n",
+        "",
+    )
 
 
 def test_lint_warnings_exit_0_golden(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -45,7 +45,7 @@ def _brute(rs, pred):  # type: ignore[no-untyped-def]
 
 def test_one_citizen_count_matches_brute_force() -> None:
     rs = load_text(SPEC)
-    p = load_properties_text('properties:\n  - {id: p, always: "tier == \'ok\'"}\n', "p", rs)[0]
+    p = load_properties_text("properties:\n  - {id: p, always: \"tier == 'ok'\"}\n", "p", rs)[0]
     count = count_affected(rs, queries(rs, p)[0])
     assert count is not None
     want = _brute(rs, lambda c: evaluate(rs, c).tier != "ok")
@@ -55,8 +55,9 @@ def test_one_citizen_count_matches_brute_force() -> None:
 
 def test_pair_count_matches_brute_force() -> None:
     rs = load_text(SPEC)
-    p = load_properties_text("properties:\n  - {id: p, independent: {of: associations}}\n",
-                             "p", rs)[0]
+    p = load_properties_text(
+        "properties:\n  - {id: p, independent: {of: associations}}\n", "p", rs
+    )[0]
     count = count_affected(rs, queries(rs, p)[0])
     assert count is not None
 

@@ -42,8 +42,14 @@ FAST = Limits(timeout=20.0)
 def run_fresh(argv: list[str], cwd: Path = ROOT) -> tuple[int, str, str]:
     """The command line in a new process: which of several equally minimal citizens Z3 returns
     can depend on the terms earlier tests created in this process's Z3 context."""
-    proc = subprocess.run([sys.executable, "-m", "ruleproof.cli", *argv], cwd=cwd,
-                          capture_output=True, text=True, encoding="utf-8", check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruleproof.cli", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
     return proc.returncode, proc.stdout, proc.stderr
 
 
@@ -61,7 +67,7 @@ def replace(text: str, old: str, new: str) -> str:
 
 # -- equivalent rewrites -----------------------------------------------------------------------
 
-DEBTORS_DEFINES = '''define:
+DEBTORS_DEFINES = """define:
   art10_deletion_ground: >-
     not (not performed and not settlement_performed and not creditor_deletion_approved
     and not no_assets_after_searches and not suspended_retrial_or_bankruptcy
@@ -74,7 +80,7 @@ DEBTORS_DEFINES = '''define:
     violated_consumption_order or refused_settlement or obstructs_enforcement
     or evades_enforcement or violated_asset_reporting
 
-sanctions:'''
+sanctions:"""
 
 
 def debtors_rewritten() -> str:
@@ -82,9 +88,12 @@ def debtors_rewritten() -> str:
     for `x >= 18`, De Morgan, operands swapped."""
     text = (SPEC / "dishonest-debtors-2017.yaml").read_text(encoding="utf-8")
     start, end = text.index("define:\n"), text.index("sanctions:")
-    text = text[:start] + DEBTORS_DEFINES + text[end + len("sanctions:"):]
-    return replace(text, "      listable and not revoked and not early_deleted\n",
-                   "      not (not listable or revoked or early_deleted)\n")
+    text = text[:start] + DEBTORS_DEFINES + text[end + len("sanctions:") :]
+    return replace(
+        text,
+        "      listable and not revoked and not early_deleted\n",
+        "      not (not listable or revoked or early_deleted)\n",
+    )
 
 
 def rongcheng_rewritten() -> str:
@@ -92,15 +101,22 @@ def rongcheng_rewritten() -> str:
     reordered, the define renamed, `not (age < 18)`, and De Morgan in a tier."""
     text = (SPEC / "rongcheng.yaml").read_text(encoding="utf-8")
     text = re.sub(r"\bin_scope\b", "assessed", text)
-    text = replace(text, 'assessed: "age >= 18 and residence_months >= 12"',
-                   'assessed: "not (age < 18) and residence_months >= 12"')
+    text = replace(
+        text,
+        'assessed: "age >= 18 and residence_months >= 12"',
+        'assessed: "not (age < 18) and residence_months >= 12"',
+    )
     text = replace(text, 'when: "not assessed"', 'when: "age < 18 or residence_months < 12"')
-    bank = ('    - {id: bank-overdue, when: "assessed and bank_overdue_cycles > 0", '
-            'add: "-10 * bank_overdue_cycles",')
-    split = ('    - {id: bank-overdue-long, when: "assessed and bank_overdue_cycles > 12", '
-             'add: "-(bank_overdue_cycles * 10)"}\n'
-             '    - {id: bank-overdue, when: "assessed and 0 < bank_overdue_cycles <= 12", '
-             'add: "-10 * bank_overdue_cycles",')
+    bank = (
+        '    - {id: bank-overdue, when: "assessed and bank_overdue_cycles > 0", '
+        'add: "-10 * bank_overdue_cycles",'
+    )
+    split = (
+        '    - {id: bank-overdue-long, when: "assessed and bank_overdue_cycles > 12", '
+        'add: "-(bank_overdue_cycles * 10)"}\n'
+        '    - {id: bank-overdue, when: "assessed and 0 < bank_overdue_cycles <= 12", '
+        'add: "-10 * bank_overdue_cycles",'
+    )
     text = replace(text, bank, split)
     lines = text.splitlines(keepends=True)
     first = next(i for i, x in enumerate(lines) if x.startswith("    - {id: contract-nonperf"))
@@ -114,8 +130,13 @@ def test_debtors_rewrite_is_equivalent(slicing: bool) -> None:
     old = load(SPEC / "dishonest-debtors-2017.yaml")
     new = load_text(debtors_rewritten(), "rewritten.yaml")
     assert new != old
-    r = diff_rulesets(old, new, outputs="listed,listable,term_days,art10_deletion_ground",
-                      limits=FAST, slicing=slicing)
+    r = diff_rulesets(
+        old,
+        new,
+        outputs="listed,listable,term_days,art10_deletion_ground",
+        limits=FAST,
+        slicing=slicing,
+    )
     assert (r.status, r.differences, r.unknown) == ("equivalent", (), ())
     assert r.sanctions[0].gained is False and r.sanctions[0].lost is False
 
@@ -134,8 +155,9 @@ def test_rongcheng_rewrite_is_equivalent(slicing: bool) -> None:
 
 def test_rewrite_exit_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "new.yaml").write_text(debtors_rewritten(), encoding="utf-8")
-    code, out, err = run(["diff", str(SPEC / "dishonest-debtors-2017.yaml"), "new.yaml"],
-                         monkeypatch, tmp_path)
+    code, out, err = run(
+        ["diff", str(SPEC / "dishonest-debtors-2017.yaml"), "new.yaml"], monkeypatch, tmp_path
+    )
     assert (code, err) == (0, "")
     assert "This change has no effect" in out
 
@@ -145,8 +167,10 @@ def test_slicing_matches_renamed_and_reordered_parts() -> None:
     new = load_text(rongcheng_rewritten(), "rewritten.yaml")
     m = match_versions(old, new)
     assert "assessed" not in m.names  # `not (age < 18)` is not syntactically `age >= 18`
-    renamed = load_text(re.sub(r"\bin_scope\b", "assessed",
-                               (SPEC / "rongcheng.yaml").read_text(encoding="utf-8")), "x.yaml")
+    renamed = load_text(
+        re.sub(r"\bin_scope\b", "assessed", (SPEC / "rongcheng.yaml").read_text(encoding="utf-8")),
+        "x.yaml",
+    )
     m = match_versions(old, renamed)
     assert m.names["assessed"] == "in_scope" and m.names["score"] == "score"
     assert old.score is not None
@@ -179,14 +203,18 @@ def test_boundary_change_finds_exactly_the_boundary() -> None:
 def test_boundary_change_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = (SPEC / "dishonest-debtors-2017.yaml").read_text(encoding="utf-8")
     (tmp_path / "new.yaml").write_text(replace(text, "age >= 18", "age > 18"), encoding="utf-8")
-    code, out, err = run(["diff", str(SPEC / "dishonest-debtors-2017.yaml"), "new.yaml",
-                          "--format", "json"], monkeypatch, tmp_path)
+    code, out, err = run(
+        ["diff", str(SPEC / "dishonest-debtors-2017.yaml"), "new.yaml", "--format", "json"],
+        monkeypatch,
+        tmp_path,
+    )
     assert (code, err) == (1, "")
     doc = json.loads(out)
     assert doc["equivalent"] is False
-    assert {(d["output"], d["citizen"]["age"], d["old"], d["new"])
-            for d in doc["differences"]} == {("listed", 18, True, False),
-                                             ("listable", 18, True, False)}
+    assert {(d["output"], d["citizen"]["age"], d["old"], d["new"]) for d in doc["differences"]} == {
+        ("listed", 18, True, False),
+        ("listable", 18, True, False),
+    }
 
 
 # -- the 2013 and 2017 texts -------------------------------------------------------------------
@@ -200,8 +228,7 @@ def test_debtors_2013_vs_2017_minors() -> None:
     assert [d.output for d in r.differences] == ["listed", "listable"]
     cmp = Comparison(old, new)
     listed = Output("listed", "sanction")
-    goal = z3.And(cmp.value("old", listed), z3.Not(cmp.value("new", listed)),
-                  cmp.attr("age") == 17)
+    goal = z3.And(cmp.value("old", listed), z3.Not(cmp.value("new", listed)), cmp.attr("age") == 17)
     found = cmp.session(FAST).find(goal)
     assert isinstance(found, Found)
     _, c_old, c_new = found.citizens
@@ -213,8 +240,15 @@ def test_debtors_2013_vs_2017_minors() -> None:
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_debtors_golden(fmt: str) -> None:
-    code, out, err = run_fresh(["diff", "spec/dishonest-debtors-2013.yaml",
-                                "spec/dishonest-debtors-2017.yaml", "--format", fmt])
+    code, out, err = run_fresh(
+        [
+            "diff",
+            "spec/dishonest-debtors-2013.yaml",
+            "spec/dishonest-debtors-2017.yaml",
+            "--format",
+            fmt,
+        ]
+    )
     assert (code, err) == (1, "")
     assert_golden(DIFF / f"debtors-2013-2017.{'txt' if fmt == 'text' else 'json'}", out)
 
@@ -300,7 +334,11 @@ def test_sanctions_gained_and_lost() -> None:
     assert got == {"watch": (True, True, True, True), "flag": (True, False, False, True)}
     flag = next(d for d in r.differences if d.output == "flag")
     assert (flag.citizen["x"], flag.citizen["added"], flag.old_value, flag.new_value) == (
-        20, "present", False, True)
+        20,
+        "present",
+        False,
+        True,
+    )
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
@@ -321,13 +359,21 @@ def test_changed_range_compares_the_intersection() -> None:
     assert any("only citizens possible under both" in n for n in r.notes)
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--outputs", "score,tierz"], "--outputs:1:7: error[RP007]: `tierz` is not an output"),
-    (["--outputs", "flag"], None),
-    (["--timeout", "0"], "must be between 0 and 86400"),
-])
-def test_bad_arguments(argv: list[str], message: str | None, tmp_path: Path,
-                       monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--outputs", "score,tierz"], "--outputs:1:7: error[RP007]: `tierz` is not an output"),
+        (["--outputs", "flag"], None),
+        (["--timeout", "0"], "must be between 0 and 86400"),
+    ],
+)
+def test_bad_arguments(
+    argv: list[str],
+    message: str | None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     (tmp_path / "old.yaml").write_text(SMALL_OLD, encoding="utf-8")
     (tmp_path / "new.yaml").write_text(SMALL_NEW, encoding="utf-8")
     code, out, err = run(["diff", "old.yaml", "new.yaml", *argv], monkeypatch, tmp_path)
@@ -340,15 +386,19 @@ def test_bad_arguments(argv: list[str], message: str | None, tmp_path: Path,
 
 def test_incompatible_attribute_kinds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "old.yaml").write_text(SMALL_OLD, encoding="utf-8")
-    (tmp_path / "new.yaml").write_text(SMALL_OLD.replace("gone: {type: bool}",
-                                                         "gone: {type: int, range: [0, 1]}")
-                                       .replace('when: "gone"', 'when: "gone == 1"'))
+    (tmp_path / "new.yaml").write_text(
+        SMALL_OLD.replace("gone: {type: bool}", "gone: {type: int, range: [0, 1]}").replace(
+            'when: "gone"', 'when: "gone == 1"'
+        )
+    )
     code, _, err = run(["diff", "old.yaml", "new.yaml"], monkeypatch, tmp_path)
     assert code == 2
     assert err.startswith("new.yaml:4:3: error[RP007]: attribute `gone` is bool in OLD")
     with pytest.raises(RulesetError):
-        diff_rulesets(load_text(SMALL_OLD), load_text(SMALL_OLD.replace(
-            "gone: {type: bool}", "gone: {type: enum, values: [a]}")))
+        diff_rulesets(
+            load_text(SMALL_OLD),
+            load_text(SMALL_OLD.replace("gone: {type: bool}", "gone: {type: enum, values: [a]}")),
+        )
 
 
 # -- git revisions -----------------------------------------------------------------------------
@@ -372,8 +422,9 @@ def repo(tmp_path: Path) -> Path:
 
 
 def test_git_revision_input(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, err = run(["diff", "main:spec/x.yaml", "spec/x.yaml", "--format", "json"],
-                         monkeypatch, repo)
+    code, out, err = run(
+        ["diff", "main:spec/x.yaml", "spec/x.yaml", "--format", "json"], monkeypatch, repo
+    )
     assert (code, err) == (1, "")
     doc = json.loads(out)
     assert doc["old"]["file"] == "main:spec/x.yaml" and doc["new"]["file"] == "spec/x.yaml"
@@ -381,8 +432,9 @@ def test_git_revision_input(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert code == 0
 
 
-def test_git_revision_diagnostics_name_the_revision(repo: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_git_revision_diagnostics_name_the_revision(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (repo / "spec" / "x.yaml").write_text(SMALL_OLD.replace('"x"', '"y"'), encoding="utf-8")
     git(repo, "commit", "-q", "-am", "broken")
     code, _, err = run(["diff", "HEAD:spec/x.yaml", "main~1:spec/x.yaml"], monkeypatch, repo)
@@ -391,21 +443,24 @@ def test_git_revision_diagnostics_name_the_revision(repo: Path,
     assert '   8 |     - {id: by-x, when: "True", add: "y"}' in err
 
 
-@pytest.mark.parametrize(("old", "message"), [
-    ("nosuch:spec/x.yaml", "`nosuch` is not a git revision here"),
-    ("main:spec/missing.yaml", "`spec/missing.yaml` does not exist in revision `main`"),
-    ("main:spec", "`spec` in revision `main` is a tree, not a file"),
-    ("missing.yaml", "cannot read file"),
-])
-def test_git_revision_errors(old: str, message: str, repo: Path,
-                             monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("old", "message"),
+    [
+        ("nosuch:spec/x.yaml", "`nosuch` is not a git revision here"),
+        ("main:spec/missing.yaml", "`spec/missing.yaml` does not exist in revision `main`"),
+        ("main:spec", "`spec` in revision `main` is a tree, not a file"),
+        ("missing.yaml", "cannot read file"),
+    ],
+)
+def test_git_revision_errors(
+    old: str, message: str, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, out, err = run(["diff", old, "spec/x.yaml"], monkeypatch, repo)
     assert (code, out) == (2, "")
     assert err.startswith(f"{old}:1:1: error[RP006]: ") and message in err
 
 
-def test_git_revision_outside_a_repository(tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_git_revision_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "x.yaml").write_text(SMALL_OLD, encoding="utf-8")
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     code, _, err = run(["diff", "main:x.yaml", "x.yaml"], monkeypatch, tmp_path)
@@ -425,13 +480,24 @@ def _mutants(rs: M.Ruleset) -> st.SearchStrategy[M.Ruleset]:
         options.append(attrs.evolve(rs, score=attrs.evolve(sc, rules=sc.rules[::-1])))
         for i, r in enumerate(sc.rules):
             flipped = attrs.evolve(r, when=E.Not(r.when))
-            options.append(attrs.evolve(rs, score=attrs.evolve(
-                sc, rules=(*sc.rules[:i], flipped, *sc.rules[i + 1:]))))
+            options.append(
+                attrs.evolve(
+                    rs, score=attrs.evolve(sc, rules=(*sc.rules[:i], flipped, *sc.rules[i + 1 :]))
+                )
+            )
     if len(rs.tiers) >= 2:
         options.append(attrs.evolve(rs, tiers=(rs.tiers[1], rs.tiers[0], *rs.tiers[2:])))
     for i, s in enumerate(rs.sanctions):
-        options.append(attrs.evolve(rs, sanctions=(
-            *rs.sanctions[:i], attrs.evolve(s, when=E.Not(s.when)), *rs.sanctions[i + 1:])))
+        options.append(
+            attrs.evolve(
+                rs,
+                sanctions=(
+                    *rs.sanctions[:i],
+                    attrs.evolve(s, when=E.Not(s.when)),
+                    *rs.sanctions[i + 1 :],
+                ),
+            )
+        )
     return st.sampled_from(options)
 
 

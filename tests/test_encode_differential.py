@@ -27,8 +27,9 @@ def _pin(enc: Encoding, copy: Copy, citizen: dict[str, M.Value]) -> list[object]
     return [copy.attrs[k] == z3_value(v, enc.codes) for k, v in citizen.items()]
 
 
-def _expected_terms(enc: Encoding, copy: Copy, ruleset: M.Ruleset,
-                    citizen: dict[str, M.Value]) -> list[tuple[str, object, object]]:
+def _expected_terms(
+    enc: Encoding, copy: Copy, ruleset: M.Ruleset, citizen: dict[str, M.Value]
+) -> list[tuple[str, object, object]]:
     """(name, term, value the evaluator gives) for every derived output."""
     out = evaluate(ruleset, citizen)
     rows: list[tuple[str, object, object]] = []
@@ -47,8 +48,9 @@ def _expected_terms(enc: Encoding, copy: Copy, ruleset: M.Ruleset,
     return rows
 
 
-def _assert_determined(enc: Encoding, copies: list[Copy], pins: list[object],
-                       rows: list[tuple[str, object, object]]) -> None:
+def _assert_determined(
+    enc: Encoding, copies: list[Copy], pins: list[object], rows: list[tuple[str, object, object]]
+) -> None:
     solver = z3.Solver()
     for c in copies:
         solver.add(*c.all_constraints())
@@ -118,8 +120,11 @@ def test_floor_division_and_modulo_follow_python() -> None:
     enc = Encoding(rs)
     a = enc.copy("a")
     for x in range(-20, 21):
-        rows = [("q", a.value("q"), z3.IntVal(x // 3)), ("r", a.value("r"), z3.IntVal(x % 3)),
-                ("h", a.value("h"), z3_value(Fraction(x, 2), enc.codes))]
+        rows = [
+            ("q", a.value("q"), z3.IntVal(x // 3)),
+            ("r", a.value("r"), z3.IntVal(x % 3)),
+            ("h", a.value("h"), z3_value(Fraction(x, 2), enc.codes)),
+        ]
         _assert_determined(enc, [a], [a.attrs["x"] == x], rows)
 
 
@@ -132,8 +137,9 @@ def test_clamp_at_the_boundaries_of_the_raw_score(data: st.DataObject) -> None:
     if ruleset.score is None:
         return
     citizen = data.draw(citizens(ruleset))
-    raw = evaluate(attrs.evolve(ruleset, score=attrs.evolve(ruleset.score, lo=None, hi=None)),
-                   citizen).score
+    raw = evaluate(
+        attrs.evolve(ruleset, score=attrs.evolve(ruleset.score, lo=None, hi=None)), citizen
+    ).score
     assert raw is not None
     lo = raw + data.draw(st.sampled_from([-1, 0, 1]))
     hi = data.draw(st.sampled_from([lo, lo + 1, raw - 1, raw, raw + 1]))

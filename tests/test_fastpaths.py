@@ -31,16 +31,24 @@ LIMITS = Limits(timeout=10.0, minimise=False)
 def _props(data: st.DataObject, rs: M.Ruleset) -> list[P.Kind]:
     names = [a.name for a in rs.attributes]
     of = tuple(data.draw(st.lists(st.sampled_from(names), min_size=1, unique=True)))
-    kinds: list[P.Kind] = [P.Independent(P.Selector("names", names=of), None),
-                           P.SameContext(), P.Reachable("sanctions"), P.Reachable("rules")]
+    kinds: list[P.Kind] = [
+        P.Independent(P.Selector("names", names=of), None),
+        P.SameContext(),
+        P.Reachable("sanctions"),
+        P.Reachable("rules"),
+    ]
     ints = [a.name for a in rs.attributes if isinstance(a.type, M.IntType)]
     if rs.score is not None:
         k = data.draw(st.integers(-80, 80))
         kinds.append(P.Always(E.Compare((">=",), (E.Var("score"), E.IntLit(k))), ""))
         if ints:
-            kinds.append(P.Monotone(data.draw(st.sampled_from(ints)), "score",
-                                    data.draw(st.sampled_from(["nondecreasing",
-                                                               "nonincreasing"]))))
+            kinds.append(
+                P.Monotone(
+                    data.draw(st.sampled_from(ints)),
+                    "score",
+                    data.draw(st.sampled_from(["nondecreasing", "nonincreasing"])),
+                )
+            )
     if rs.tiers:
         kinds.append(P.TiersTotal())
     return kinds
@@ -70,8 +78,9 @@ def test_reduction_preserves_outputs_with_the_folded_sum(data: st.DataObject) ->
         return
     citizen = data.draw(citizens(rs))
     folded = [r for r in rs.score.rules if r.id not in {k.id for k in reduced.score.rules}]
-    bare = attrs.evolve(rs, score=attrs.evolve(rs.score, base=0, rules=tuple(folded),
-                                                lo=None, hi=None))
+    bare = attrs.evolve(
+        rs, score=attrs.evolve(rs.score, base=0, rules=tuple(folded), lo=None, hi=None)
+    )
     rest = evaluate(bare, citizen).score
     rest_type = reduced.attribute(REST).type
     assert isinstance(rest_type, M.IntType) and rest is not None

@@ -44,7 +44,8 @@ def test_file_content_and_round_trip(tmp_path: Path) -> None:
     saved = read_counterexample_text(text, str(path), SMALL)
     assert (saved.ruleset, saved.property, saved.kind) == ("small", "query", "independent")
     assert {t: dict(c) for t, c in saved.citizens.items()} == {
-        t: dict(c) for t, c in r.counterexample.citizens.items()}  # type: ignore[union-attr]
+        t: dict(c) for t, c in r.counterexample.citizens.items()
+    }  # type: ignore[union-attr]
     prop = parse_query("independent: {of: associations}", SMALL)
     assert replay(SMALL, saved, prop).verdict == "still violates"
 
@@ -80,10 +81,17 @@ def test_reals_are_exact_text() -> None:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("[1]", "RP406"), ("{", "RP406"), ('{"format": 2}', "RP601"),
-     ('{"format": 1, "ruleset": "small", "property": "p", "kind": "always"}', "RP601"),
-     ('{"format": 1, "ruleset": "other", "property": "p", "kind": "always", '
-      '"counterexample": {"citizens": {}}}', "RP602")],
+    [
+        ("[1]", "RP406"),
+        ("{", "RP406"),
+        ('{"format": 2}', "RP601"),
+        ('{"format": 1, "ruleset": "small", "property": "p", "kind": "always"}', "RP601"),
+        (
+            '{"format": 1, "ruleset": "other", "property": "p", "kind": "always", '
+            '"counterexample": {"citizens": {}}}',
+            "RP602",
+        ),
+    ],
 )
 def test_bad_files(text: str, code: str) -> None:
     with pytest.raises(RulesetError) as exc:
@@ -92,14 +100,27 @@ def test_bad_files(text: str, code: str) -> None:
 
 
 def test_replay_tolerates_attribute_changes() -> None:
-    text = json.dumps({"format": 1, "ruleset": "small", "property": "p", "kind": "always",
-                       "counterexample": {"citizens": {"a": {"debt": 5, "evades": True,
-                                                            "gone": 1}}}})
+    text = json.dumps(
+        {
+            "format": 1,
+            "ruleset": "small",
+            "property": "p",
+            "kind": "always",
+            "counterexample": {"citizens": {"a": {"debt": 5, "evades": True, "gone": 1}}},
+        }
+    )
     saved = read_counterexample_text(text, "x.json", SMALL)
     out = replay(SMALL, saved, parse_query("implies(listed, tier == 'A')", SMALL))
     assert out.verdict == "still violates"
     assert any("gone" in n for n in out.notes) and any("religion" in n for n in out.notes)
-    impossible = json.dumps({"format": 1, "ruleset": "small", "property": "p", "kind": "always",
-                             "counterexample": {"citizens": {"a": {"debt": 5000}}}})
+    impossible = json.dumps(
+        {
+            "format": 1,
+            "ruleset": "small",
+            "property": "p",
+            "kind": "always",
+            "counterexample": {"citizens": {"a": {"debt": 5000}}},
+        }
+    )
     saved = read_counterexample_text(impossible, "x.json", SMALL)
     assert replay(SMALL, saved, parse_query("score > 0", SMALL)).verdict == "impossible"

@@ -72,13 +72,15 @@ def test_export_is_byte_identical_to_committed_files(gs: ModuleType, data: Any) 
         path = REPO / rel
         assert path.is_file(), f"{rel} missing: run python scripts/german_scorecard.py export"
         assert path.read_bytes() == text.encode("utf-8"), (
-            f"{rel} is stale: run python scripts/german_scorecard.py export")
+            f"{rel} is stale: run python scripts/german_scorecard.py export"
+        )
 
 
 def test_results_doc_is_current(gs: ModuleType, data: Any) -> None:
     path = REPO / "docs" / "german-credit-results.md"
     assert path.read_bytes() == gs.report_markdown(data).encode("utf-8"), (
-        "docs/german-credit-results.md is stale: run python scripts/german_scorecard.py report")
+        "docs/german-credit-results.md is stale: run python scripts/german_scorecard.py report"
+    )
 
 
 def test_points_table_is_deterministic(gs: ModuleType, data: Any) -> None:
@@ -123,8 +125,7 @@ def test_with_protected_reads_every_protected_attribute() -> None:
         assert read >= PROTECTED
 
 
-def test_cutoff_approves_about_70_percent(gs: ModuleType, data: Any,
-                                          cards: dict[str, Any]) -> None:
+def test_cutoff_approves_about_70_percent(gs: ModuleType, data: Any, cards: dict[str, Any]) -> None:
     citizens = [data.citizen(i) for i in range(len(data.rows))]
     for card in cards.values():
         scores = [card.score(c) for c in citizens]
@@ -134,8 +135,9 @@ def test_cutoff_approves_about_70_percent(gs: ModuleType, data: Any,
         assert all(lo <= s <= hi for s in scores)
 
 
-def test_flip_search_agrees_with_brute_force(gs: ModuleType, data: Any,
-                                             cards: dict[str, Any]) -> None:
+def test_flip_search_agrees_with_brute_force(
+    gs: ModuleType, data: Any, cards: dict[str, Any]
+) -> None:
     for card in cards.values():
         for i in range(0, 1000, 50):
             citizen = data.citizen(i)
@@ -145,7 +147,8 @@ def test_flip_search_agrees_with_brute_force(gs: ModuleType, data: Any,
                 brute = any(
                     gs.evaluate(card, {**citizen, **dict(zip(attrs, combo, strict=True))}).tier
                     != before
-                    for combo in itertools.product(*domains))
+                    for combo in itertools.product(*domains)
+                )
                 alt = gs.flipping_alternative(card, citizen, attrs)
                 assert (alt is not None) == brute, (card.variant, i, attrs)
                 if alt is not None:
@@ -162,7 +165,8 @@ def test_report_counts_are_consistent(reports: dict[str, Any]) -> None:
         assert sizes["age < 26"] + sizes["age >= 26"] == 1000
         assert sizes["foreign worker"] + sizes["not foreign"] == 1000
         assert sum(a for label, _, a in report.groups if label in ("female", "male")) == (
-            report.approved), variant
+            report.approved
+        ), variant
     assert set(dict(reports["without-protected"].flips).values()) == {0}
     assert all(k > 0 for _, k in reports["with-protected"].flips)
     comp = dict(reports["compensated"].flips)
@@ -170,15 +174,24 @@ def test_report_counts_are_consistent(reports: dict[str, Any]) -> None:
     assert comp["age"] > 0
 
 
-def test_expected_verdicts_match_the_scorecards(gs: ModuleType, cards: dict[str, Any],
-                                                reports: dict[str, Any]) -> None:
-    ids = {"sex": "sex-does-not-matter", "age": "age-does-not-matter",
-           "foreign_worker": "foreign-worker-does-not-matter", "joint": "protected-do-not-matter"}
+def test_expected_verdicts_match_the_scorecards(
+    gs: ModuleType, cards: dict[str, Any], reports: dict[str, Any]
+) -> None:
+    ids = {
+        "sex": "sex-does-not-matter",
+        "age": "age-does-not-matter",
+        "foreign_worker": "foreign-worker-does-not-matter",
+        "joint": "protected-do-not-matter",
+    }
     expected = {
         "with-protected": dict.fromkeys(ids, "violated"),
         "without-protected": dict.fromkeys(ids, "proved"),
-        "compensated": {"sex": "proved", "age": "violated", "foreign_worker": "proved",
-                        "joint": "violated"},
+        "compensated": {
+            "sex": "proved",
+            "age": "violated",
+            "foreign_worker": "proved",
+            "joint": "violated",
+        },
     }
     for variant, report in reports.items():
         props = _properties(variant)

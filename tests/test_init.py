@@ -53,8 +53,9 @@ def test_init_refuses_to_overwrite(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert text.startswith("# A starter")
 
 
-def test_starter_suite_matches_its_expectations(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_starter_suite_matches_its_expectations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run(["init"], tmp_path, monkeypatch)
     ruleset = load(tmp_path / "spec" / "example.yaml")
     props = load_properties(tmp_path / "properties" / "example.yaml", ruleset)
@@ -75,8 +76,9 @@ def test_check_on_the_scaffold_exits_0(tmp_path: Path, monkeypatch: pytest.Monke
     if "check" not in cli.COMMANDS:
         pytest.skip("`ruleproof check` is not part of this build yet")
     run(["init"], tmp_path, monkeypatch)
-    code, out, err = run(["check", "spec/example.yaml", "properties/example.yaml"], tmp_path,
-                         monkeypatch)
+    code, out, err = run(
+        ["check", "spec/example.yaml", "properties/example.yaml"], tmp_path, monkeypatch
+    )
     assert (code, err) == (0, ""), out
 
 

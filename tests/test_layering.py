@@ -11,10 +11,22 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "ruleproof"
-Z3_FREE = ["spec", "counterexamples", "report", "results.py", "errors.py", "counting.py",
-           "testing.py"]
-PROPERTY_FRONT_END = ["properties/model.py", "properties/load.py", "properties/load_kinds.py",
-                      "properties/querytext.py", "properties/templates.py"]
+Z3_FREE = [
+    "spec",
+    "counterexamples",
+    "report",
+    "results.py",
+    "errors.py",
+    "counting.py",
+    "testing.py",
+]
+PROPERTY_FRONT_END = [
+    "properties/model.py",
+    "properties/load.py",
+    "properties/load_kinds.py",
+    "properties/querytext.py",
+    "properties/templates.py",
+]
 
 
 def _imports(path: Path) -> set[str]:
@@ -37,8 +49,9 @@ def _files(entries: list[str]) -> list[Path]:
 
 
 def test_only_the_solver_side_imports_z3() -> None:
-    offenders = [str(f.relative_to(SRC)) for f in _files(Z3_FREE + PROPERTY_FRONT_END)
-                 if "z3" in _imports(f)]
+    offenders = [
+        str(f.relative_to(SRC)) for f in _files(Z3_FREE + PROPERTY_FRONT_END) if "z3" in _imports(f)
+    ]
     assert offenders == []
 
 
@@ -46,7 +59,10 @@ def test_nothing_calls_eval_or_exec() -> None:
     found = []
     for f in sorted(SRC.rglob("*.py")):
         for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in ("eval", "exec", "compile", "__import__")):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("eval", "exec", "compile", "__import__")
+            ):
                 found.append(f"{f.relative_to(SRC)}:{node.lineno}")
     assert found == []

@@ -50,11 +50,13 @@ def test_each_warning_is_found_at_its_node() -> None:
 
 
 def test_a_clean_ruleset_has_no_warnings() -> None:
-    clean = (SPEC.replace("late > 0 and debt == 0", "late > 5")
-             .replace('score < 50"', 'score < 100"')
-             .replace('  never: {when: "debt > 100"}\n', "")
-             .replace('  jump: {by: citizen, when: "debt > 200", set: {debt: 0}}\n', "")
-             .replace('when: "debt > 0", set: {debt: 0}', 'when: "debt > 0", set: {late: 0}')
-             .replace('set: {days: "days + n"}', 'set: {days: "min(days + n, 30)"}'))
+    clean = (
+        SPEC.replace("late > 0 and debt == 0", "late > 5")
+        .replace('score < 50"', 'score < 100"')
+        .replace('  never: {when: "debt > 100"}\n', "")
+        .replace('  jump: {by: citizen, when: "debt > 200", set: {debt: 0}}\n', "")
+        .replace('when: "debt > 0", set: {debt: 0}', 'when: "debt > 0", set: {late: 0}')
+        .replace('set: {days: "days + n"}', 'set: {days: "min(days + n, 30)"}')
+    )
     rs = load_text(clean, "clean.yaml")
     assert [d.code for d in semantic_warnings(rs)] == []

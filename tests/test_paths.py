@@ -202,8 +202,9 @@ def test_recourse_of_length_zero_counts() -> None:
 
 def test_timeout_is_unknown_not_a_guess() -> None:
     rs = load_text(APPEAL)
-    [prop] = load_properties_text("properties:\n  - id: p\n    appeal_path: {within: 2}\n",
-                                  "p.yaml", rs)
+    [prop] = load_properties_text(
+        "properties:\n  - id: p\n    appeal_path: {within: 2}\n", "p.yaml", rs
+    )
     r = Checker(rs, Limits(timeout=0.0)).check(prop)
     assert r.status == "unknown" and "timed out" in r.message
 
@@ -218,8 +219,9 @@ def test_a_witness_that_does_not_replay_is_an_internal_error(
 
 def test_steps_agree_with_the_evaluator() -> None:
     rs = load_text(APPEAL.replace("by: authority", "by: citizen"))
-    [prop] = load_properties_text("properties:\n  - id: p\n    recourse: {within: 1}\n",
-                                  "p.yaml", rs)
+    [prop] = load_properties_text(
+        "properties:\n  - id: p\n    recourse: {within: 1}\n", "p.yaml", rs
+    )
     r = Checker(rs, LIMITS).check(prop)
     assert r.counterexample is not None
     citizen = r.counterexample.citizens["a"]
@@ -238,7 +240,9 @@ def test_minimal_recourse_fewest_actions_then_least_params() -> None:
     assert minimal_recourse(rs, {"days": 30, "serious": False}) == []
     two = load_text(CLOCK.replace("HI", "50"))
     assert minimal_recourse(two, {"days": 0, "serious": True}) == [
-        ("wait", {"n": 50}), ("wait", {"n": 50})]
+        ("wait", {"n": 50}),
+        ("wait", {"n": 50}),
+    ]
     assert minimal_recourse(two, {"days": 0, "serious": True}, max_steps=1) is None
     assert minimal_recourse(two, {"days": 0, "serious": True}, by=["citizen"]) is None
     with pytest.raises(ValueError, match="impossible"):
@@ -278,16 +282,16 @@ def test_worked_path_properties_match_expect(name: str, props_file: str) -> None
 
 def _result(name: str, prop_id: str) -> Result:
     rs = load(ROOT / "spec" / f"{name}.yaml")
-    [prop] = [p for p in load_properties(ROOT / "properties" / f"{name}.yaml", rs)
-              if p.id == prop_id]
+    [prop] = [
+        p for p in load_properties(ROOT / "properties" / f"{name}.yaml", rs) if p.id == prop_id
+    ]
     return Checker(rs, LIMITS).check(prop)
 
 
 def test_2017_refusal_listing_never_ends_by_waiting() -> None:
     r = _result("dishonest-debtors-2017", "refusal-listing-never-ends-by-waiting")
     assert (r.status, r.bound) == ("violated", None)
-    assert changed(r) == {"age": 18, "debt": 1, "able_to_perform": True,
-                          "refuses_to_perform": True}
+    assert changed(r) == {"age": 18, "debt": 1, "able_to_perform": True, "refuses_to_perform": True}
     assert r.counterexample is not None
     [wait] = r.counterexample.steps
     assert wait.enabled and "`listed` is still imposed" in wait.detail
@@ -321,6 +325,8 @@ def test_explain_shows_what_this_person_can_do() -> None:
     assert doc is not None
     assert doc["by"] == ["citizen", "authority", "time"]  # their own actions are not enough
     assert [(s["action"], s["params"], s["sanctions"]) for s in doc["path"]] == [
-        ("contest", {}, ["banned"]), ("decide", {"grant": 1}, [])]
+        ("contest", {}, ["banned"]),
+        ("decide", {"grant": 1}, []),
+    ]
     free = {**who, "flagged": False}
     assert recourse_json(rs, free, rs.evaluate(free)) is None

@@ -19,7 +19,8 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     (pytester.path / "properties").mkdir()
     (pytester.path / "spec" / "small.yaml").write_text((CHECK / "small.yaml").read_text())
     (pytester.path / "properties" / "small.yaml").write_text(
-        (CHECK / "small-properties.yaml").read_text())
+        (CHECK / "small-properties.yaml").read_text()
+    )
     return pytester
 
 
@@ -40,14 +41,17 @@ def _save_counterexamples(root: Path) -> None:
 def test_properties_are_items_named_by_id(project: pytest.Pytester) -> None:
     result = project.runpytest("-v")
     result.assert_outcomes(passed=4, failed=1)
-    result.stdout.fnmatch_lines([
-        "*properties/small.yaml::no-protected-influence PASSED*",
-        "*properties/small.yaml::no-guilt-by-association FAILED*",
-        "*properties/small.yaml::debtors-get-a PASSED*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*properties/small.yaml::no-protected-influence PASSED*",
+            "*properties/small.yaml::no-guilt-by-association FAILED*",
+            "*properties/small.yaml::debtors-get-a PASSED*",
+        ]
+    )
     # the failure is the counterexample table, not a traceback
-    result.stdout.fnmatch_lines(["*citizens differing only in friends_listed*",
-                                 "*friends_listed*≠*"])
+    result.stdout.fnmatch_lines(
+        ["*citizens differing only in friends_listed*", "*friends_listed*≠*"]
+    )
     assert "Traceback" not in result.stdout.str() and "runtest" not in result.stdout.str()
 
 
@@ -55,8 +59,7 @@ def test_counterexamples_are_replayed(project: pytest.Pytester) -> None:
     _save_counterexamples(project.path)
     result = project.runpytest("-v", "counterexamples")
     result.assert_outcomes(passed=1, failed=1)  # documented finding passes, the other fails
-    result.stdout.fnmatch_lines(["*replay[[]no-guilt-by-association[]] FAILED*",
-                                 "*still violate*"])
+    result.stdout.fnmatch_lines(["*replay[[]no-guilt-by-association[]] FAILED*", "*still violate*"])
     # fix the rule: the saved counterexample now documents the fix
     spec = project.path / "spec" / "small.yaml"
     spec.write_text(spec.read_text().replace("add: -50}", "add: 0}"))

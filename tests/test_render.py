@@ -37,9 +37,14 @@ def test_proof_says_why() -> None:
 
 @pytest.mark.parametrize(
     ("labels", "text"),
-    [((), ""), (("rule late",), "holds because of rule late"),
-     (("rule late", "score range (clamp)", "assume #2 (x)"),
-      "holds because of rule late, score range (clamp) and assume #2 (x)")],
+    [
+        ((), ""),
+        (("rule late",), "holds because of rule late"),
+        (
+            ("rule late", "score range (clamp)", "assume #2 (x)"),
+            "holds because of rule late, score range (clamp) and assume #2 (x)",
+        ),
+    ],
 )
 def test_because_text(labels: tuple[str, ...], text: str) -> None:
     assert because_text(labels) == text

@@ -29,8 +29,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def check(fmt: str, *extra: str) -> tuple[int, str]:
     out = io.StringIO()
-    code = main(["check", "spec/small.yaml", "--format", fmt, "--no-write", *extra], out,
-                io.StringIO())
+    code = main(
+        ["check", "spec/small.yaml", "--format", fmt, "--no-write", *extra], out, io.StringIO()
+    )
     return code, out.getvalue()
 
 
@@ -42,8 +43,12 @@ def test_sarif_validates_and_locates_findings(project: Path) -> None:
     jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).validate(log)
     run = log["runs"][0]
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [
-        "no-protected-influence", "no-guilt-by-association", "score-in-range", "debtors-get-a",
-        "paying-lifts-the-ban"]
+        "no-protected-influence",
+        "no-guilt-by-association",
+        "score-in-range",
+        "debtors-get-a",
+        "paying-lifts-the-ban",
+    ]
     results = {r["ruleId"]: r for r in run["results"]}
     assert set(results) == {"no-guilt-by-association", "debtors-get-a"}  # proved: no finding
     finding = results["no-guilt-by-association"]
@@ -55,12 +60,15 @@ def test_sarif_validates_and_locates_findings(project: Path) -> None:
     related = finding["relatedLocations"]
     spec_lines = (project / "spec" / "small.yaml").read_text().splitlines()
     assert [r["physicalLocation"]["artifactLocation"]["uri"] for r in related] == [
-        "spec/small.yaml"]
+        "spec/small.yaml"
+    ]
     assert "id: friends" in spec_lines[related[0]["physicalLocation"]["region"]["startLine"] - 1]
     documented = results["debtors-get-a"]
     assert documented["suppressions"][0]["kind"] == "inSource"
     assert {r["message"]["text"].split(" ")[0] for r in documented["relatedLocations"]} == {
-        "rule", "sanction"}
+        "rule",
+        "sanction",
+    }
 
 
 def test_sarif_unknown_is_a_warning(project: Path) -> None:
@@ -88,8 +96,13 @@ def test_junit_validates(project: Path) -> None:
     suite = root.find("testsuite")
     assert suite is not None
     cases = {c.get("name"): c for c in suite.iter("testcase")}
-    assert list(cases) == ["no-protected-influence", "no-guilt-by-association",
-                           "score-in-range", "debtors-get-a", "paying-lifts-the-ban"]
+    assert list(cases) == [
+        "no-protected-influence",
+        "no-guilt-by-association",
+        "score-in-range",
+        "debtors-get-a",
+        "paying-lifts-the-ban",
+    ]
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("5", "1", "0")
     failure = cases["no-guilt-by-association"].find("failure")
     assert failure is not None and "friends_listed" in (failure.text or "")

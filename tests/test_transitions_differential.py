@@ -160,13 +160,17 @@ def test_recourse_verdict_agrees_with_brute_force(rs: M.Ruleset) -> None:
     if not _small(rs) or not rs.sanctions:
         return
     target = E.Not(E.Var("sanctioned"))
-    prop = P.Property("r", P.Recourse(E.Var("sanctioned"), "sanctioned", target,
-                                      "not sanctioned", WITHIN))
+    prop = P.Property(
+        "r", P.Recourse(E.Var("sanctioned"), "sanctioned", target, "not sanctioned", WITHIN)
+    )
     result = Checker(rs, Limits(timeout=20)).check(prop)
     domains = {a.name: _domain(a.type) or [] for a in rs.attributes}
     possible = [c for c in _all(domains) if in_domain(rs, c) is None]
-    stuck = [c for c in possible
-             if holds(rs, E.Var("sanctioned"), c) and not _escapes(rs, c, target, WITHIN)]
+    stuck = [
+        c
+        for c in possible
+        if holds(rs, E.Var("sanctioned"), c) and not _escapes(rs, c, target, WITHIN)
+    ]
     assert result.status == ("violated" if stuck else "proved"), result.message
     if result.status == "violated":
         assert result.counterexample is not None
@@ -198,7 +202,8 @@ def _derived_names(rs: M.Ruleset) -> list[str]:
 @settings(max_examples=150)
 @given(ruleset_state_action(), st.data())
 def test_shared_next_states_agree_with_the_evaluator(
-    case: tuple[M.Ruleset, Citizen, M.Action, Citizen], data: st.DataObject,
+    case: tuple[M.Ruleset, Citizen, M.Action, Citizen],
+    data: st.DataObject,
 ) -> None:
     """Two steps, each next state sharing with the one before (`move(share=True)`), from a
     symbolic start copy equal to the citizen: every attribute and derived value of both next
@@ -208,8 +213,9 @@ def test_shared_next_states_agree_with_the_evaluator(
     # `poke` sets one attribute to a literal, so derived values reading it do change.
     target = data.draw(st.sampled_from(rs.attributes))
     lit = _literal(data.draw(values(target.type)))
-    poke = M.Action("poke", "authority", E.BoolLit(True), "True",
-                    sets=(M.Assignment(target.name, lit, "poke"),))
+    poke = M.Action(
+        "poke", "authority", E.BoolLit(True), "True", sets=(M.Assignment(target.name, lit, "poke"),)
+    )
     if data.draw(st.booleans()):
         action, params = poke, {}
     second = data.draw(st.sampled_from([*rs.actions, poke]))

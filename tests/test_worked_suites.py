@@ -24,9 +24,12 @@ def rows() -> list[Row]:
 
 
 def test_every_property_matches_its_expectation(rows: list[Row]) -> None:
-    wrong = [f"{r.ruleset}/{r.result.property.id}: {r.result.status} "
-             f"(expected {r.result.property.expect or 'proved'}): {r.result.message}"
-             for r in rows if not r.result.matches_expectation]
+    wrong = [
+        f"{r.ruleset}/{r.result.property.id}: {r.result.status} "
+        f"(expected {r.result.property.expect or 'proved'}): {r.result.message}"
+        for r in rows
+        if not r.result.matches_expectation
+    ]
     assert wrong == []
     assert len({r.ruleset for r in rows}) >= 10
 
@@ -40,8 +43,9 @@ def test_every_expected_finding_has_a_readable_counterexample(rows: list[Row]) -
 def test_findings_table_is_current(rows: list[Row]) -> None:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("findings_report",
-                                                  ROOT / "scripts" / "findings_report.py")
+    spec = importlib.util.spec_from_file_location(
+        "findings_report", ROOT / "scripts" / "findings_report.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -75,10 +75,18 @@ def _add_lint(sub: Any) -> None:
         "tier, sanctions never imposed, actions never enabled or disabled by the range rule.",
     )
     p.add_argument("spec", metavar="SPEC.yaml")
-    p.add_argument("--no-solver", action="store_true",
-                   help="only the static checks (no Z3 warnings RP301-RP306)")
-    p.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
-                   help="time for the solver-backed warnings (default 20)")
+    p.add_argument(
+        "--no-solver",
+        action="store_true",
+        help="only the static checks (no Z3 warnings RP301-RP306)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="time for the solver-backed warnings (default 20)",
+    )
 
 
 def _sorted(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
@@ -88,8 +96,7 @@ def _sorted(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
 def cmd_lint(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
     text = sources.read(args.spec)
     ruleset, diags = diagnose_text(text, args.spec)
-    if ruleset is not None and not args.no_solver and not any(
-            d.severity == "error" for d in diags):
+    if ruleset is not None and not args.no_solver and not any(d.severity == "error" for d in diags):
         from ruleproof.properties.lintchecks import semantic_warnings
 
         diags = [*diags, *semantic_warnings(ruleset, args.timeout)]
@@ -131,12 +138,21 @@ def _add_diff(sub: Any) -> None:
     rev = "a file, or REV:PATH for a file in a git revision (e.g. main:spec/x.yaml)"
     p.add_argument("old", metavar="OLD.yaml", help=rev)
     p.add_argument("new", metavar="NEW.yaml", help=rev)
-    p.add_argument("--outputs", metavar="LIST", help="comma-separated outputs to compare: "
-                   "score, tier, sanctions, a sanction or a define (default: score, tier, every "
-                   "sanction, every define both versions have)")
+    p.add_argument(
+        "--outputs",
+        metavar="LIST",
+        help="comma-separated outputs to compare: "
+        "score, tier, sanctions, a sanction or a define (default: score, tier, every "
+        "sanction, every define both versions have)",
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS",
-                   help="solver time per query (default 30)")
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=30.0,
+        metavar="SECONDS",
+        help="solver time per query (default 30)",
+    )
 
 
 def cmd_diff(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
@@ -153,14 +169,16 @@ def cmd_diff(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
         versions.append(load_text(text, name))
     if args.outputs is not None:
         sources[OUTPUTS_FILE] = args.outputs
-    result = diff_rulesets(versions[0], versions[1], args.old, args.new, args.outputs,
-                           Limits(timeout=args.timeout))
+    result = diff_rulesets(
+        versions[0], versions[1], args.old, args.new, args.outputs, Limits(timeout=args.timeout)
+    )
     if args.format == "json":
         out.write(json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n")
     else:
         render_text(result, out)
-    return {"equivalent": EXIT_OK, "different": EXIT_FINDING,
-            "unknown": EXIT_DIFF_UNKNOWN}[result.status]
+    return {"equivalent": EXIT_OK, "different": EXIT_FINDING, "unknown": EXIT_DIFF_UNKNOWN}[
+        result.status
+    ]
 
 
 # -- init ----------------------------------------------------------------------------------
@@ -174,8 +192,13 @@ def _add_init(sub: Any) -> None:
         "passes), a pre-commit hook and a CI workflow that runs `check` and `diff` against the "
         "base branch. Existing files are never overwritten unless --force is given.",
     )
-    p.add_argument("dir", metavar="DIR", nargs="?", default=".",
-                   help="project directory (default: the current one)")
+    p.add_argument(
+        "dir",
+        metavar="DIR",
+        nargs="?",
+        default=".",
+        help="project directory (default: the current one)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite existing files")
 
 
@@ -187,9 +210,7 @@ def cmd_init(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
     root = Path(args.dir)
     for path in scaffold(root, force=args.force):
         out.write(f"wrote {path}\n")
-    out.write(
-        f"next: cd {root} && ruleproof check spec/example.yaml properties/example.yaml\n"
-    )
+    out.write(f"next: cd {root} && ruleproof check spec/example.yaml properties/example.yaml\n")
     return EXIT_OK
 
 
@@ -210,20 +231,46 @@ def _add_check(sub: Any) -> None:
     p.add_argument("spec", metavar="SPEC.yaml")
     p.add_argument("properties", metavar="PROPERTIES.yaml", nargs="*")
     p.add_argument("--format", choices=["text", "json", "sarif", "junit"], default="text")
-    p.add_argument("--timeout", type=_positive_float, default=30.0, metavar="SECONDS",
-                   help="wall-clock limit per property (default 30)")
-    p.add_argument("--rlimit", type=_natural, default=0, metavar="N",
-                   help="Z3 resource limit per solver call, reproducible across machines "
-                   "(default 0: none)")
-    p.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N",
-                   help="check in N worker processes (output stays in file order)")
-    p.add_argument("--out", default="counterexamples", metavar="DIR",
-                   help="where counterexample files go (default: counterexamples/)")
+    p.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=30.0,
+        metavar="SECONDS",
+        help="wall-clock limit per property (default 30)",
+    )
+    p.add_argument(
+        "--rlimit",
+        type=_natural,
+        default=0,
+        metavar="N",
+        help="Z3 resource limit per solver call, reproducible across machines (default 0: none)",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="check in N worker processes (output stays in file order)",
+    )
+    p.add_argument(
+        "--out",
+        default="counterexamples",
+        metavar="DIR",
+        help="where counterexample files go (default: counterexamples/)",
+    )
     p.add_argument("--no-write", action="store_true", help="write no counterexample files")
-    p.add_argument("--no-timing", action="store_true",
-                   help="leave seconds out of the text and JUnit reports (for reproducible output)")
-    p.add_argument("--all", action="store_true", dest="show_all",
-                   help="show every attribute of a counterexample, also those at the baseline")
+    p.add_argument(
+        "--no-timing",
+        action="store_true",
+        help="leave seconds out of the text and JUnit reports (for reproducible output)",
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        dest="show_all",
+        help="show every attribute of a counterexample, also those at the baseline",
+    )
 
 
 def _number(kind: Callable[[str], Any], ok: Callable[[Any], bool], what: str) -> Any:
@@ -251,13 +298,18 @@ def _property_files(spec: str, given: Sequence[str]) -> list[str]:
         return list(given)
     default = default_property_file(spec)
     if not default.is_file():
-        raise RulesetError([Diagnostic(
-            "RP603", f"no property files given, and the default {default} does not exist",
-            Span.point(spec, 1, 1),
-            why="without property files `check` uses properties/NAME.yaml next to the spec's "
-            "folder",
-            fix=f"give property files: ruleproof check {spec} PROPERTIES.yaml",
-        )])
+        raise RulesetError(
+            [
+                Diagnostic(
+                    "RP603",
+                    f"no property files given, and the default {default} does not exist",
+                    Span.point(spec, 1, 1),
+                    why="without property files `check` uses properties/NAME.yaml next to "
+                    "the spec's folder",
+                    fix=f"give property files: ruleproof check {spec} PROPERTIES.yaml",
+                )
+            ]
+        )
     return [str(default)]
 
 
@@ -271,8 +323,15 @@ def cmd_check(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
     written: list[str] = []
     if not args.no_write:
         written = [str(p) for p in write_counterexamples(args.out, suite.ruleset, results)]
-    emit(args.format, out, suite, results, timing=not args.no_timing, show_all=args.show_all,
-         written=written)
+    emit(
+        args.format,
+        out,
+        suite,
+        results,
+        timing=not args.no_timing,
+        show_all=args.show_all,
+        written=written,
+    )
     return exit_code(results)
 
 
@@ -291,10 +350,19 @@ def _add_replay(sub: Any) -> None:
     )
     p.add_argument("spec", metavar="SPEC.yaml")
     p.add_argument("files", metavar="COUNTEREXAMPLE.json", nargs="*")
-    p.add_argument("--properties", action="append", default=[], metavar="PROPERTIES.yaml",
-                   help="property file to replay against (repeatable)")
-    p.add_argument("--dir", default="counterexamples", metavar="DIR",
-                   help="where to look for counterexample files (default: counterexamples/)")
+    p.add_argument(
+        "--properties",
+        action="append",
+        default=[],
+        metavar="PROPERTIES.yaml",
+        help="property file to replay against (repeatable)",
+    )
+    p.add_argument(
+        "--dir",
+        default="counterexamples",
+        metavar="DIR",
+        help="where to look for counterexample files (default: counterexamples/)",
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
 
 
@@ -310,15 +378,17 @@ def cmd_replay(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int
         prop_files = [str(default)]
     suite = load_suite(args.spec, prop_files, sources)
     files = list(args.files) or sorted(
-        str(p) for p in (Path(args.dir) / suite.ruleset.id).glob("*.json"))
+        str(p) for p in (Path(args.dir) / suite.ruleset.id).glob("*.json")
+    )
     props = {p.id: p for p in suite.properties}
     outcomes = []
     for f in files:
         saved = read_counterexample_text(sources.read(f), f, suite.ruleset)
         outcomes.append(replay(suite.ruleset, saved, props.get(saved.property)))
     if args.format == "json":
-        out.write(json.dumps(replays_json(suite.ruleset, outcomes), indent=2,
-                             ensure_ascii=False) + "\n")
+        out.write(
+            json.dumps(replays_json(suite.ruleset, outcomes), indent=2, ensure_ascii=False) + "\n"
+        )
     else:
         render_replays(out, suite.ruleset.id, outcomes, prop_files)
     return EXIT_FINDING if any(o.fails for o in outcomes) else EXIT_OK

@@ -37,13 +37,15 @@ class Count:
     over: tuple[str, ...]  # the attributes enumerated
 
     def ratio_text(self) -> str:
-        """"1 in 40" style text, with the exact counts."""
+        """ "1 in 40" style text, with the exact counts."""
         if self.affected == 0 or self.possible == 0:
             return f"0 of {self.possible:,}"
         frac = self.affected / self.possible
         head = f"1 in {round(1 / frac):,}" if frac <= 0.5 else f"{frac:.0%}"
-        return f"{head} ({self.affected:,} of {self.possible:,} combinations of " \
-               f"{', '.join(self.over)})"
+        return (
+            f"{head} ({self.affected:,} of {self.possible:,} combinations of "
+            f"{', '.join(self.over)})"
+        )
 
 
 Weighted = list[tuple[M.Value, int]]  # representative value, how many values it stands for
@@ -108,8 +110,9 @@ def _domain(t: M.AttrType, cuts: set[int] | None, limit: int) -> Weighted | None
             return [(a, b - a) for a, b in itertools.pairwise(points)]
 
 
-def _assignments(ruleset: M.Ruleset, names: tuple[str, ...],
-                 domains: list[Weighted]) -> Iterator[tuple[dict[str, M.Value], int]]:
+def _assignments(
+    ruleset: M.Ruleset, names: tuple[str, ...], domains: list[Weighted]
+) -> Iterator[tuple[dict[str, M.Value], int]]:
     base = ruleset.baseline()
     for combo in itertools.product(*domains):
         c = dict(base)
@@ -118,9 +121,14 @@ def _assignments(ruleset: M.Ruleset, names: tuple[str, ...],
 
 
 def _all_exprs(ruleset: M.Ruleset, q: Query) -> list[E.Expr]:
-    out = [q.assume, q.assert_, *(a.expr for a in ruleset.assumptions),
-           *(d.expr for d in ruleset.defines), *(t.when for t in ruleset.tiers),
-           *(s.when for s in ruleset.sanctions)]
+    out = [
+        q.assume,
+        q.assert_,
+        *(a.expr for a in ruleset.assumptions),
+        *(d.expr for d in ruleset.defines),
+        *(t.when for t in ruleset.tiers),
+        *(s.when for s in ruleset.sanctions),
+    ]
     if ruleset.score:
         out += [x for r in ruleset.score.rules for x in (r.when, r.add)]
     return out
@@ -155,7 +163,8 @@ def count_affected(ruleset: M.Ruleset, q: Query, limit: int = DEFAULT_LIMIT) -> 
         possible += weight
         if q.varied is None:
             if holds_relational(ruleset, q.assume, {"a": a}) and not holds_relational(
-                    ruleset, q.assert_, {"a": a}):
+                ruleset, q.assert_, {"a": a}
+            ):
                 affected += weight
             continue
         for combo in itertools.product(*alt_doms):
@@ -165,7 +174,8 @@ def count_affected(ruleset: M.Ruleset, q: Query, limit: int = DEFAULT_LIMIT) -> 
                 continue
             pair = {q.citizens[0]: a, q.citizens[1]: b}
             if holds_relational(ruleset, q.assume, pair) and not holds_relational(
-                    ruleset, q.assert_, pair):
+                ruleset, q.assert_, pair
+            ):
                 affected += weight
                 break
     return Count(affected, possible, order)

@@ -71,9 +71,10 @@ RECOURSE_STEPS = 5
 RECOURSE_SECONDS = 10.0
 
 
-def recourse_json(ruleset: M.Ruleset, citizen: dict[str, M.Value],
-                  outcome: Outcome) -> dict[str, Any] | None:
-    """"What this person can do" for a sanctioned citizen (None if not sanctioned).
+def recourse_json(
+    ruleset: M.Ruleset, citizen: dict[str, M.Value], outcome: Outcome
+) -> dict[str, Any] | None:
+    """ "What this person can do" for a sanctioned citizen (None if not sanctioned).
 
     The least path (`properties.recourse.minimal_recourse`: fewest actions, then smallest
     params) of at most RECOURSE_STEPS actions that lifts every sanction, first using only the
@@ -88,8 +89,9 @@ def recourse_json(ruleset: M.Ruleset, citizen: dict[str, M.Value],
     limits = Limits(timeout=RECOURSE_SECONDS)
     doc: dict[str, Any] = {"by": ["citizen", "time"], "path": None, "note": ""}
     try:
-        path = minimal_recourse(ruleset, citizen, by=("citizen", "time"),
-                                max_steps=RECOURSE_STEPS, limits=limits)
+        path = minimal_recourse(
+            ruleset, citizen, by=("citizen", "time"), max_steps=RECOURSE_STEPS, limits=limits
+        )
         if path is None:
             doc["by"] = list(M.ACTOR_KINDS)
             path = minimal_recourse(ruleset, citizen, max_steps=RECOURSE_STEPS, limits=limits)
@@ -107,13 +109,15 @@ def recourse_json(ruleset: M.Ruleset, citizen: dict[str, M.Value],
         new, reason = step(ruleset, action, state, params)
         if new is None:
             raise InternalError(f"the recourse step {name} does not replay: {reason}")
-        steps.append({
-            "action": name,
-            "by": action.by,
-            "params": {k: value_json(v) for k, v in params.items()},
-            "changes": {k: value_json(v) for k, v in new.items() if v != state[k]},
-            "sanctions": list(evaluate(ruleset, new).sanctions),
-        })
+        steps.append(
+            {
+                "action": name,
+                "by": action.by,
+                "params": {k: value_json(v) for k, v in params.items()},
+                "changes": {k: value_json(v) for k, v in new.items() if v != state[k]},
+                "sanctions": list(evaluate(ruleset, new).sanctions),
+            }
+        )
         state = new
     if evaluate(ruleset, state).sanctions:
         raise InternalError("the recourse path does not lift the sanctions when replayed")
@@ -234,8 +238,9 @@ def explain_text(doc: dict[str, Any], out: IO[str]) -> None:
     rec = doc.get("recourse")
     if rec is not None:
         kinds = ", ".join(rec["by"])
-        console.print(f"what this person can do (fewest actions, then smallest params; "
-                      f"by: {kinds})")
+        console.print(
+            f"what this person can do (fewest actions, then smallest params; by: {kinds})"
+        )
         if rec["path"] is None:
             console.print(rec["note"])
         elif not rec["path"]:
@@ -245,10 +250,14 @@ def explain_text(doc: dict[str, Any], out: IO[str]) -> None:
             for col in ("step", "action", "by", "params", "changes", "sanctions after"):
                 can.add_column(col)
             for i, s in enumerate(rec["path"], 1):
-                can.add_row(str(i), s["action"], s["by"],
-                            ", ".join(f"{k}={_show_json(v)}" for k, v in s["params"].items()),
-                            ", ".join(f"{k}={_show_json(v)}" for k, v in s["changes"].items()),
-                            ", ".join(s["sanctions"]) or "(none)")
+                can.add_row(
+                    str(i),
+                    s["action"],
+                    s["by"],
+                    ", ".join(f"{k}={_show_json(v)}" for k, v in s["params"].items()),
+                    ", ".join(f"{k}={_show_json(v)}" for k, v in s["changes"].items()),
+                    ", ".join(s["sanctions"]) or "(none)",
+                )
             console.print(can)
 
 

@@ -39,17 +39,29 @@ def split_revision(spec: str) -> tuple[str, str] | None:
 
 def _git(args: list[str], name: str) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(["git", *args], capture_output=True, check=False,
-                              timeout=GIT_TIMEOUT, stdin=subprocess.DEVNULL)
+        return subprocess.run(
+            ["git", *args],
+            capture_output=True,
+            check=False,
+            timeout=GIT_TIMEOUT,
+            stdin=subprocess.DEVNULL,
+        )
     except FileNotFoundError:
-        raise _fail(name, "cannot read a git revision: `git` is not installed or not on PATH",
-                    "install git, or give a file path instead of REV:PATH") from None
+        raise _fail(
+            name,
+            "cannot read a git revision: `git` is not installed or not on PATH",
+            "install git, or give a file path instead of REV:PATH",
+        ) from None
     except subprocess.TimeoutExpired:
-        raise _fail(name, f"`git {' '.join(args)}` did not finish in {GIT_TIMEOUT:.0f} s",
-                    "check the repository, or give a file path") from None
+        raise _fail(
+            name,
+            f"`git {' '.join(args)}` did not finish in {GIT_TIMEOUT:.0f} s",
+            "check the repository, or give a file path",
+        ) from None
     except OSError as exc:
-        raise _fail(name, f"cannot run git: {exc.strerror or exc}",
-                    "give a file path instead of REV:PATH") from None
+        raise _fail(
+            name, f"cannot run git: {exc.strerror or exc}", "give a file path instead of REV:PATH"
+        ) from None
 
 
 def _stderr(proc: subprocess.CompletedProcess[bytes]) -> str:
@@ -60,41 +72,62 @@ def _stderr(proc: subprocess.CompletedProcess[bytes]) -> str:
 def read_revision(rev: str, path: str, name: str) -> str:
     """The text of `path` at git revision `rev` (see the module docstring for errors)."""
     if rev.startswith("-"):
-        raise _fail(name, f"`{rev}` is not a git revision (it starts with `-`)",
-                    "write the revision first, e.g. `main:spec/x.yaml`")
+        raise _fail(
+            name,
+            f"`{rev}` is not a git revision (it starts with `-`)",
+            "write the revision first, e.g. `main:spec/x.yaml`",
+        )
     inside = _git(["rev-parse", "--is-inside-work-tree"], name)
     if inside.returncode != 0:
-        raise _fail(name, f"`{name}` is not a file, and the current directory is not inside a "
-                    "git repository, so it cannot be read as REV:PATH",
-                    "run ruleproof inside the repository, or give a file path")
-    commit = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-                  name)
+        raise _fail(
+            name,
+            f"`{name}` is not a file, and the current directory is not inside a "
+            "git repository, so it cannot be read as REV:PATH",
+            "run ruleproof inside the repository, or give a file path",
+        )
+    commit = _git(
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], name
+    )
     if commit.returncode != 0:
-        raise _fail(name, f"`{name}` is not a file, and `{rev}` is not a git revision here",
-                    f"check the spelling; in CI fetch the base branch first (e.g. "
-                    f"`git fetch origin {rev.split('/')[-1]}`, or checkout with fetch-depth: 0)")
+        raise _fail(
+            name,
+            f"`{name}` is not a file, and `{rev}` is not a git revision here",
+            f"check the spelling; in CI fetch the base branch first (e.g. "
+            f"`git fetch origin {rev.split('/')[-1]}`, or checkout with fetch-depth: 0)",
+        )
     kind = _git(["cat-file", "-t", f"{rev}:{path}"], name)
     if kind.returncode != 0:
-        raise _fail(name, f"`{path}` does not exist in revision `{rev}`",
-                    "paths after `:` are relative to the repository root (write `REV:./x` for "
-                    "the current directory); the file may be new in this change",
-                    why=_stderr(kind))
+        raise _fail(
+            name,
+            f"`{path}` does not exist in revision `{rev}`",
+            "paths after `:` are relative to the repository root (write `REV:./x` for "
+            "the current directory); the file may be new in this change",
+            why=_stderr(kind),
+        )
     if kind.stdout.decode().strip() != "blob":
-        raise _fail(name, f"`{path}` in revision `{rev}` is a {kind.stdout.decode().strip()}, "
-                    "not a file", "name a YAML file")
+        raise _fail(
+            name,
+            f"`{path}` in revision `{rev}` is a {kind.stdout.decode().strip()}, not a file",
+            "name a YAML file",
+        )
     shown = _git(["show", f"{rev}:{path}"], name)
     if shown.returncode != 0:
-        raise _fail(name, f"`git show {rev}:{path}` failed: {_stderr(shown)}",
-                    "check the revision and the path")
+        raise _fail(
+            name,
+            f"`git show {rev}:{path}` failed: {_stderr(shown)}",
+            "check the revision and the path",
+        )
     data = shown.stdout
     if len(data) > MAX_BYTES:
-        raise _fail(name, f"`{name}` is larger than {MAX_BYTES // (1024 * 1024)} MiB",
-                    "split the ruleset")
+        raise _fail(
+            name, f"`{name}` is larger than {MAX_BYTES // (1024 * 1024)} MiB", "split the ruleset"
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _fail(name, f"`{name}` is not UTF-8 (byte {exc.start})",
-                    "save the file as UTF-8") from None
+        raise _fail(
+            name, f"`{name}` is not UTF-8 (byte {exc.start})", "save the file as UTF-8"
+        ) from None
 
 
 def read_input(spec: str) -> tuple[str, str]:

@@ -39,12 +39,25 @@ _SPEC_INDEX = pytest.StashKey[dict[Path, dict[str, Path]]]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("ruleproof", "ruleproof property suites and counterexamples")
-    group.addoption("--no-ruleproof", action="store_true", default=False,
-                    help="do not collect properties/*.yaml and counterexamples/**/*.json")
-    group.addoption("--ruleproof-timeout", type=float, default=None, metavar="SECONDS",
-                    help="wall-clock limit per property (default: ini ruleproof_timeout, 30)")
-    parser.addini("ruleproof", type="bool", default=True,
-                  help="collect ruleproof property suites and counterexamples (default true)")
+    group.addoption(
+        "--no-ruleproof",
+        action="store_true",
+        default=False,
+        help="do not collect properties/*.yaml and counterexamples/**/*.json",
+    )
+    group.addoption(
+        "--ruleproof-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="wall-clock limit per property (default: ini ruleproof_timeout, 30)",
+    )
+    parser.addini(
+        "ruleproof",
+        type="bool",
+        default=True,
+        help="collect ruleproof property suites and counterexamples (default true)",
+    )
     parser.addini("ruleproof_timeout", default="30", help="seconds per property (default 30)")
 
 
@@ -64,8 +77,11 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         spec = file_path.parent.parent / "spec" / file_path.name
         if spec.is_file():
             return PropertyFile.from_parent(parent, path=file_path)
-    if (file_path.suffix == ".json" and file_path.parent.parent.name == "counterexamples"
-            and not file_path.name.startswith(".")):
+    if (
+        file_path.suffix == ".json"
+        and file_path.parent.parent.name == "counterexamples"
+        and not file_path.name.startswith(".")
+    ):
         return CounterexampleFile.from_parent(parent, path=file_path)
     return None
 
@@ -106,8 +122,7 @@ class PropertyFile(pytest.File):
             self._checker = Checker(self.ruleset, Limits(timeout=_timeout(self.config)))
         return self._checker
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
-                     style: Any = None) -> Any:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         text = _input_error(excinfo.value, getattr(self, "sources", {}))
         return text if text is not None else super().repr_failure(excinfo)
 
@@ -122,14 +137,14 @@ class PropertyItem(pytest.Item):
         from ruleproof.suite import check_one, with_baseline
 
         assert isinstance(self.parent, PropertyFile)
-        result: Result = with_baseline(check_one(self.parent.checker(), self.prop),
-                                       self.parent.ruleset)
+        result: Result = with_baseline(
+            check_one(self.parent.checker(), self.prop), self.parent.ruleset
+        )
         self.user_properties.append(("ruleproof_status", result.status))
         if not result.matches_expectation:
             raise RuleproofFailure(plain_text(result))
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
-                     style: Any = None) -> Any:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         text = _input_error(excinfo.value, {})
         return text if text is not None else super().repr_failure(excinfo)
 
@@ -201,8 +216,7 @@ class ReplayItem(pytest.Item):
                 console.print(counterexample_group(outcome.counterexample))
             raise RuleproofFailure(buf.getvalue())
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
-                     style: Any = None) -> Any:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         text = _input_error(excinfo.value, getattr(self, "sources", {}))
         return text if text is not None else super().repr_failure(excinfo)
 

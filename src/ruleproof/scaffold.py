@@ -204,26 +204,45 @@ def scaffold(root: Path, force: bool = False) -> list[Path]:
     if not force:
         existing = [p for p, _ in targets if p.exists()]
         if existing:
-            raise RulesetError([
-                Diagnostic("RP008", "refusing to overwrite an existing file",
-                           Span.point(str(p), 1, 1),
-                           fix="move it away, choose another directory, or pass --force")
-                for p in existing])
+            raise RulesetError(
+                [
+                    Diagnostic(
+                        "RP008",
+                        "refusing to overwrite an existing file",
+                        Span.point(str(p), 1, 1),
+                        fix="move it away, choose another directory, or pass --force",
+                    )
+                    for p in existing
+                ]
+            )
     written = []
     try:
         for path, text in targets:
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.is_dir():
-                raise RulesetError([Diagnostic(
-                    "RP008", "a directory stands where a file goes", Span.point(str(path), 1, 1),
-                    fix="move the directory away")])
+                raise RulesetError(
+                    [
+                        Diagnostic(
+                            "RP008",
+                            "a directory stands where a file goes",
+                            Span.point(str(path), 1, 1),
+                            fix="move the directory away",
+                        )
+                    ]
+                )
             tmp = path.with_name(path.name + ".tmp")
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(path)
             written.append(path)
     except OSError as exc:
-        raise RulesetError([Diagnostic(
-            "RP008", f"cannot write the project: {exc.strerror or exc}",
-            Span.point(str(exc.filename or root), 1, 1),
-            fix="check the directory's permissions")]) from None
+        raise RulesetError(
+            [
+                Diagnostic(
+                    "RP008",
+                    f"cannot write the project: {exc.strerror or exc}",
+                    Span.point(str(exc.filename or root), 1, 1),
+                    fix="check the directory's permissions",
+                )
+            ]
+        ) from None
     return written

@@ -47,8 +47,9 @@ def default_property_file(spec: str | Path) -> Path:
     return p.parent.parent / "properties" / p.name
 
 
-def load_suite(spec_file: str, property_files: Sequence[str],
-               sources: dict[str, str] | None = None) -> Suite:
+def load_suite(
+    spec_file: str, property_files: Sequence[str], sources: dict[str, str] | None = None
+) -> Suite:
     """Read and typecheck the spec and every property file.
 
     `sources`, when given, receives file name → text of everything read (for diagnostics).
@@ -81,8 +82,10 @@ def check_one(checker: object, prop: P.Property) -> Result:
     except InternalError as exc:
         message = str(exc)
     except (NotImplementedError, ImportError) as exc:
-        message = (f"the checker cannot handle `{prop.kind_name}` properties in this version "
-                   f"({type(exc).__name__}: {exc})")
+        message = (
+            f"the checker cannot handle `{prop.kind_name}` properties in this version "
+            f"({type(exc).__name__}: {exc})"
+        )
     except RecursionError:
         message = "the property is nested too deeply for the checker"
     return Result(prop, "error", message, seconds=round(time.monotonic() - start, 3))
@@ -92,8 +95,14 @@ def is_internal(r: Result) -> bool:
     return r.status == "error" and r.message.startswith(INTERNAL_PREFIX)
 
 
-def check_block(spec_file: str, property_files: Sequence[str], start: int, stop: int,
-                timeout: float, rlimit: int) -> list[Result]:
+def check_block(
+    spec_file: str,
+    property_files: Sequence[str],
+    start: int,
+    stop: int,
+    timeout: float,
+    rlimit: int,
+) -> list[Result]:
     """Worker entry point: load the suite, check properties `start:stop` with one checker."""
     from ruleproof.properties.check import Checker
     from ruleproof.properties.solving import Limits
@@ -145,5 +154,6 @@ def with_baseline(r: Result, ruleset: M.Ruleset) -> Result:
     """The result with its counterexample knowing the ruleset's baseline (for rendering)."""
     if r.counterexample is None:
         return r
-    return attrs.evolve(r, counterexample=attrs.evolve(r.counterexample,
-                                                       baseline=ruleset.baseline()))
+    return attrs.evolve(
+        r, counterexample=attrs.evolve(r.counterexample, baseline=ruleset.baseline())
+    )

@@ -137,22 +137,30 @@ def to_json(r: DiffResult) -> dict[str, Any]:
         "new": {"file": r.new.file, "ruleset": r.new.ruleset},
         "outputs": list(r.outputs),
         "unknown": [{"output": o, "reason": why} for o, why in r.unknown],
-        "tier_transitions": None if r.transitions is None else {
+        "tier_transitions": None
+        if r.transitions is None
+        else {
             "old_tiers": list(r.old_tiers),
             "new_tiers": list(r.new_tiers),
-            "moves": [{"old": t.old, "new": t.new, "possible": t.possible}
-                      for t in r.transitions],
+            "moves": [{"old": t.old, "new": t.new, "possible": t.possible} for t in r.transitions],
         },
         "sanctions": [
-            {"sanction": s.sanction, "gained": s.gained, "lost": s.lost,
-             "in_old": s.in_old, "in_new": s.in_new}
+            {
+                "sanction": s.sanction,
+                "gained": s.gained,
+                "lost": s.lost,
+                "in_old": s.in_old,
+                "in_new": s.in_new,
+            }
             for s in r.sanctions
         ],
         "attributes": {
             "only_old": list(r.only_old),
             "only_new": list(r.only_new),
-            "changed": [{"name": c.name, "old": c.old, "new": c.new, "compared": c.compared}
-                        for c in r.changed],
+            "changed": [
+                {"name": c.name, "old": c.old, "new": c.new, "compared": c.compared}
+                for c in r.changed
+            ],
         },
         "notes": list(r.notes),
     }
@@ -166,9 +174,16 @@ def _console(out: IO[str]) -> Any:
     from rich.console import Console
 
     tty = out.isatty()
-    return Console(file=out, width=None if tty else 100, force_terminal=tty,
-                   color_system="auto" if tty else None, force_jupyter=False, highlight=False,
-                   emoji=False, markup=False)
+    return Console(
+        file=out,
+        width=None if tty else 100,
+        force_terminal=tty,
+        color_system="auto" if tty else None,
+        force_jupyter=False,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
 
 
 def _show(v: Value | tuple[str, ...] | None) -> str:
@@ -187,14 +202,20 @@ def summary_line(r: DiffResult) -> str:
     """One sentence: the verdict."""
     what = ", ".join(f"`{o}`" for o in r.outputs) or "nothing"
     if r.status == "equivalent":
-        return ("This change has no effect: every citizen possible under both versions gets the "
-                f"same {what}.")
+        return (
+            "This change has no effect: every citizen possible under both versions gets the "
+            f"same {what}."
+        )
     if r.status == "unknown":
-        return (f"Undecided: no difference found, but the solver could not decide "
-                f"{', '.join(f'`{o}`' for o, _ in r.unknown)}.")
+        return (
+            f"Undecided: no difference found, but the solver could not decide "
+            f"{', '.join(f'`{o}`' for o, _ in r.unknown)}."
+        )
     changed = ", ".join(f"`{d.output}`" for d in r.differences)
-    return (f"{len(r.differences)} of {len(r.outputs)} output"
-            f"{'s' * (len(r.outputs) != 1)} changed: {changed}.")
+    return (
+        f"{len(r.differences)} of {len(r.outputs)} output"
+        f"{'s' * (len(r.outputs) != 1)} changed: {changed}."
+    )
 
 
 def render_text(r: DiffResult, out: IO[str]) -> None:
@@ -214,11 +235,15 @@ def render_text(r: DiffResult, out: IO[str]) -> None:
     for d in r.differences:
         console.print("")
         console.print(f"`{d.output}` changed: OLD {_show(d.old_value)}, NEW {_show(d.new_value)}")
-        rows = [(k, fmt_value(v),
-                 "only in OLD" if k in r.only_old else "only in NEW" if k in r.only_new else "")
-                for k, v in d.citizen.items()
-                if not (k in d.baseline and d.baseline[k] == v
-                        and type(d.baseline[k]) is type(v))]
+        rows = [
+            (
+                k,
+                fmt_value(v),
+                "only in OLD" if k in r.only_old else "only in NEW" if k in r.only_new else "",
+            )
+            for k, v in d.citizen.items()
+            if not (k in d.baseline and d.baseline[k] == v and type(d.baseline[k]) is type(v))
+        ]
         notes = any(note for _, _, note in rows)
         cit = Table()
         cit.add_column("attribute")
@@ -238,8 +263,9 @@ def render_text(r: DiffResult, out: IO[str]) -> None:
         return
     if r.transitions is not None:
         console.print("")
-        console.print("tier transitions (row: tier under OLD, column: tier under NEW; can a "
-                      "citizen move?):")
+        console.print(
+            "tier transitions (row: tier under OLD, column: tier under NEW; can a citizen move?):"
+        )
         console.print(_matrix(r))
     if r.sanctions:
         console.print("")
@@ -248,8 +274,9 @@ def render_text(r: DiffResult, out: IO[str]) -> None:
         for col in ("sanction", "someone gains it", "someone loses it"):
             sanc.add_column(col)
         for s in r.sanctions:
-            name = s.sanction + (" (only in OLD)" if not s.in_new else
-                                 " (only in NEW)" if not s.in_old else "")
+            name = s.sanction + (
+                " (only in OLD)" if not s.in_new else " (only in NEW)" if not s.in_old else ""
+            )
             sanc.add_row(name, _yes(s.gained), _yes(s.lost))
         console.print(sanc)
 
@@ -271,8 +298,9 @@ def _sides(d: Difference) -> Any:
         t.add_row(d.output, _show(d.old_value), _show(d.new_value))
     lo, ln = d.old_trace, d.new_trace
     for i in range(max(len(lo), len(ln))):
-        t.add_row("trace" if i == 0 else "", lo[i] if i < len(lo) else "",
-                  ln[i] if i < len(ln) else "")
+        t.add_row(
+            "trace" if i == 0 else "", lo[i] if i < len(lo) else "", ln[i] if i < len(ln) else ""
+        )
     return t
 
 
@@ -287,6 +315,8 @@ def _matrix(r: DiffResult) -> Any:
     for n in news:
         m.add_column(n if n is not None else NO_TIER_LABEL, justify="center")
     for o in olds:
-        m.add_row(o if o is not None else NO_TIER_LABEL,
-                  *[cell.get((o, n), "=" if o == n else "") for n in news])
+        m.add_row(
+            o if o is not None else NO_TIER_LABEL,
+            *[cell.get((o, n), "=" if o == n else "") for n in news],
+        )
     return m

@@ -222,8 +222,11 @@ def read_counterexample_text(text: str, file: str, ruleset: M.Ruleset | None = N
     """
     data = parse_json_object(text, file)
     if data.get("format") != FORMAT:
-        raise _bad(file, f"not a ruleproof counterexample file of format {FORMAT} "
-                         f"(`format` is {json.dumps(_plain(data.get('format')))})")
+        raise _bad(
+            file,
+            f"not a ruleproof counterexample file of format {FORMAT} "
+            f"(`format` is {json.dumps(_plain(data.get('format')))})",
+        )
     for key in ("ruleset", "property", "kind"):
         if not isinstance(data.get(key), str):
             raise _bad(file, f"`{key}` is missing or not text")
@@ -267,8 +270,7 @@ def read_counterexample_text(text: str, file: str, ruleset: M.Ruleset | None = N
             [
                 Diagnostic(
                     "RP602",
-                    f"counterexample of ruleset `{saved.ruleset}`, replayed against "
-                    f"`{ruleset.id}`",
+                    f"counterexample of ruleset `{saved.ruleset}`, replayed against `{ruleset.id}`",
                     Span.point(file, 1, 1),
                     why="a counterexample only means something for the ruleset it was found in",
                     fix=f"replay it against the spec of `{saved.ruleset}`, or give files under "

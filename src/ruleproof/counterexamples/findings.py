@@ -75,8 +75,11 @@ def run_suites(pairs: Iterable[tuple[Path, Path]], limits: Limits | None = None)
 
 def suite_pairs(root: Path) -> list[tuple[Path, Path]]:
     """(spec, properties) for every `spec/X.yaml` with a `properties/X.yaml` under `root`."""
-    return [(s, root / "properties" / s.name) for s in sorted((root / "spec").glob("*.yaml"))
-            if (root / "properties" / s.name).exists()]
+    return [
+        (s, root / "properties" / s.name)
+        for s in sorted((root / "spec").glob("*.yaml"))
+        if (root / "properties" / s.name).exists()
+    ]
 
 
 def _cell(text: str) -> str:
@@ -96,6 +99,8 @@ def markdown(rows: list[Row]) -> str:
         detail = row.line
         if r.affected:
             detail = f"{detail}; {r.affected}" if detail else r.affected
-        out.append(f"| {row.ruleset} | {r.property.id} | {verdict} | {expected}: {mark} | "
-                   f"{_cell(detail)} |")
+        out.append(
+            f"| {row.ruleset} | {r.property.id} | {verdict} | {expected}: {mark} | "
+            f"{_cell(detail)} |"
+        )
     return "\n".join(out) + "\n"

@@ -30,14 +30,22 @@ from rich.text import Text
 from ruleproof.results import Counterexample, Result
 from ruleproof.spec.evaluate import fraction_text
 
-STATUS_STYLE = {"proved": "bold green", "violated": "bold red", "unknown": "bold yellow",
-                "error": "bold magenta"}
+STATUS_STYLE = {
+    "proved": "bold green",
+    "violated": "bold red",
+    "unknown": "bold yellow",
+    "error": "bold magenta",
+}
 DIFF_STYLE = "bold yellow"
 WIDTH = 100
 
 
-def make_console(out: IO[str] | None = None, width: int | None = None, record: bool = False,
-                 colour: bool | None = None) -> Console:
+def make_console(
+    out: IO[str] | None = None,
+    width: int | None = None,
+    record: bool = False,
+    colour: bool | None = None,
+) -> Console:
     """A console for `out`: colour and the terminal's width on a tty, else plain text at 100."""
     tty = bool(out is not None and out.isatty()) if colour is None else colour
     return Console(
@@ -224,8 +232,11 @@ def sanctions_table(cex: Counterexample) -> Table | None:
     imposed = [set(cex.outcomes[t].sanctions) for t in tags]
     for t in tags:
         for s in cex.outcomes[t].trace.sanctions:
-            show = (s.imposed if len(tags) == 1
-                    else _differs([s.name in i for i in imposed]) or s.name == cex.sanction)
+            show = (
+                s.imposed
+                if len(tags) == 1
+                else _differs([s.name in i for i in imposed]) or s.name == cex.sanction
+            )
             if show:
                 vals = ", ".join(f"{k}={cell(v)}" for k, v in s.values)
                 table.add_row(t, s.name, "yes" if s.imposed else "no", s.when, vals)
@@ -256,8 +267,12 @@ def counterexample_group(cex: Counterexample, show_all: bool = False) -> Group:
         table, hidden = citizens_table(cex, show_all)
         parts.append(table)
         if hidden:
-            parts.append(Text(f"({hidden} attribute{'s' * (hidden != 1)} at the baseline value "
-                              "not shown)", style="dim"))
+            parts.append(
+                Text(
+                    f"({hidden} attribute{'s' * (hidden != 1)} at the baseline value not shown)",
+                    style="dim",
+                )
+            )
         parts.append(outcomes_table(cex))
     for extra in (rules_table(cex), sanctions_table(cex), steps_table(cex)):
         if extra is not None:
@@ -314,9 +329,16 @@ def summary_line(results: Sequence[Result]) -> str:
     return text
 
 
-def render_check(console: Console, ruleset_id: str, spec_file: str, property_files: Sequence[str],
-                 results: Sequence[Result], timing: bool = True, show_all: bool = False,
-                 written: Sequence[str] = ()) -> None:
+def render_check(
+    console: Console,
+    ruleset_id: str,
+    spec_file: str,
+    property_files: Sequence[str],
+    results: Sequence[Result],
+    timing: bool = True,
+    show_all: bool = False,
+    written: Sequence[str] = (),
+) -> None:
     """The `ruleproof check` text report."""
     files = ", ".join(property_files)
     console.print(f"ruleset {ruleset_id} ({spec_file}), properties from {files}")
@@ -351,8 +373,11 @@ def html(obj: Result | Counterexample) -> str:
     """A result or counterexample as an HTML fragment (Jupyter's `_repr_html_`)."""
     console = make_console(io.StringIO(), width=WIDTH, record=True, colour=True)
     console.print(_renderable(obj))
-    return console.export_html(inline_styles=True, code_format="<pre style=\"font-family: "
-                               "Menlo, 'DejaVu Sans Mono', consolas, monospace\">{code}</pre>")
+    return console.export_html(
+        inline_styles=True,
+        code_format='<pre style="font-family: '
+        "Menlo, 'DejaVu Sans Mono', consolas, monospace\">{code}</pre>",
+    )
 
 
 def _renderable(obj: Result | Counterexample) -> Group:
@@ -365,6 +390,8 @@ def outcome_summary(outcomes: Mapping[str, Any]) -> str:
     """`a: score 900, tier B, sanctions flight_ban` — one line per citizen, for messages."""
     lines = []
     for tag, o in outcomes.items():
-        lines.append(f"{tag}: score {cell(o.score)}, tier {cell(o.tier)}, "
-                     f"sanctions {cell(tuple(o.sanctions))}")
+        lines.append(
+            f"{tag}: score {cell(o.score)}, tier {cell(o.tier)}, "
+            f"sanctions {cell(tuple(o.sanctions))}"
+        )
     return "; ".join(lines)

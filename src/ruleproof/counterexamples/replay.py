@@ -53,8 +53,9 @@ class Replay:
         return self.verdict == "still violates" and self.expect != "violated"
 
 
-def citizens_of(ruleset: M.Ruleset, saved: Saved
-                ) -> tuple[dict[str, dict[str, M.Value]] | None, list[str], str]:
+def citizens_of(
+    ruleset: M.Ruleset, saved: Saved
+) -> tuple[dict[str, dict[str, M.Value]] | None, list[str], str]:
     """(citizens, notes, why impossible): the saved citizens as possible citizens, or None."""
     notes: list[str] = []
     out: dict[str, dict[str, M.Value]] = {}
@@ -85,34 +86,52 @@ def _json_value(v: M.Value) -> Any:
 def replay(ruleset: M.Ruleset, saved: Saved, prop: P.Property | None) -> Replay:
     """Re-evaluate one saved counterexample against the current ruleset and property."""
     if prop is None:
-        return Replay(saved, "skipped", f"property `{saved.property}` is not in the property "
-                      "files; nothing to replay against")
+        return Replay(
+            saved,
+            "skipped",
+            f"property `{saved.property}` is not in the property files; nothing to replay against",
+        )
     if isinstance(prop.kind, P.Reachable):
-        return Replay(saved, "skipped", "a reachability finding has no citizens; "
-                      "`ruleproof check` re-checks it", prop.expect)
+        return Replay(
+            saved,
+            "skipped",
+            "a reachability finding has no citizens; `ruleproof check` re-checks it",
+            prop.expect,
+        )
     citizens, notes, impossible = citizens_of(ruleset, saved)
     if citizens is None:
         return Replay(saved, "impossible", impossible, prop.expect, tuple(notes))
-    cex = Counterexample(citizens, {t: evaluate(ruleset, c) for t, c in citizens.items()},
-                         saved.steps, sanction=saved.sanction, baseline=ruleset.baseline())
+    cex = Counterexample(
+        citizens,
+        {t: evaluate(ruleset, c) for t, c in citizens.items()},
+        saved.steps,
+        sanction=saved.sanction,
+        baseline=ruleset.baseline(),
+    )
     if isinstance(prop.kind, P.AppealPath | P.Expires | P.Recourse):
         still, detail = _path_still(ruleset, saved, prop, citizens)
     else:
         still, detail = _query_still(ruleset, prop, citizens)
-    return Replay(saved, "still violates" if still else "fixed", detail, prop.expect,
-                  tuple(notes), cex)
+    return Replay(
+        saved, "still violates" if still else "fixed", detail, prop.expect, tuple(notes), cex
+    )
 
 
-def _query_still(ruleset: M.Ruleset, prop: P.Property,
-                 citizens: Mapping[str, Mapping[str, M.Value]]) -> tuple[bool, str]:
+def _query_still(
+    ruleset: M.Ruleset, prop: P.Property, citizens: Mapping[str, Mapping[str, M.Value]]
+) -> tuple[bool, str]:
     for q in queries(ruleset, prop):
         if not set(q.citizens) <= set(citizens):
             continue
         sub = {t: citizens[t] for t in q.citizens}
         if q.varied is not None:
             first = sub[q.citizens[0]]
-            if any(c[a.name] != first[a.name] for c in sub.values() for a in ruleset.attributes
-                   if a.name not in q.varied):
+            if any(
+                c[a.name] != first[a.name]
+                for c in sub.values()
+                for a in ruleset.attributes
+                if a.name not in q.varied
+            ):
                 continue
         if holds_relational(ruleset, q.assume, sub) and not holds_relational(
             ruleset, q.assert_, sub
@@ -122,8 +141,12 @@ def _query_still(ruleset: M.Ruleset, prop: P.Property,
     return False, "the saved citizens no longer violate the property"
 
 
-def _path_still(ruleset: M.Ruleset, saved: Saved, prop: P.Property,
-                citizens: Mapping[str, Mapping[str, M.Value]]) -> tuple[bool, str]:
+def _path_still(
+    ruleset: M.Ruleset,
+    saved: Saved,
+    prop: P.Property,
+    citizens: Mapping[str, Mapping[str, M.Value]],
+) -> tuple[bool, str]:
     a = citizens.get("a") or next(iter(citizens.values()))
     k = prop.kind
     if isinstance(k, P.Recourse):
@@ -168,8 +191,9 @@ def _typed_params(action: M.Action, raw: Mapping[str, Any]) -> dict[str, M.Value
     return out
 
 
-def _target(ruleset: M.Ruleset, saved: Saved, prop: P.Property,
-            state: Mapping[str, M.Value]) -> bool:
+def _target(
+    ruleset: M.Ruleset, saved: Saved, prop: P.Property, state: Mapping[str, M.Value]
+) -> bool:
     k = prop.kind
     if isinstance(k, P.Recourse):
         return holds(ruleset, k.target, state)
@@ -200,8 +224,9 @@ def replays_json(ruleset: M.Ruleset, replays: Sequence[Replay]) -> dict[str, Any
     }
 
 
-def render_replays(out: IO[str], ruleset_id: str, replays: Sequence[Replay],
-                   property_files: Sequence[str]) -> None:
+def render_replays(
+    out: IO[str], ruleset_id: str, replays: Sequence[Replay], property_files: Sequence[str]
+) -> None:
     """`replay` text output: a table of files and verdicts, then each still-violating one."""
     from rich.table import Table
     from rich.text import Text
@@ -210,19 +235,26 @@ def render_replays(out: IO[str], ruleset_id: str, replays: Sequence[Replay],
 
     console = make_console(out)
     files = ", ".join(property_files) or "no property file"
-    console.print(f"ruleset {ruleset_id}: {len(replays)} counterexample file"
-                  f"{'s' * (len(replays) != 1)} replayed against {files}")
+    console.print(
+        f"ruleset {ruleset_id}: {len(replays)} counterexample file"
+        f"{'s' * (len(replays) != 1)} replayed against {files}"
+    )
     if not replays:
         return
     table = Table(title="replay", title_justify="left")
     for col in ("property", "verdict", "expectation", "file"):
         table.add_column(col, overflow="fold")
-    styles = {"still violates": "bold red", "fixed": "bold green", "impossible": "bold green",
-              "skipped": "yellow"}
+    styles = {
+        "still violates": "bold red",
+        "fixed": "bold green",
+        "impossible": "bold green",
+        "skipped": "yellow",
+    }
     for r in replays:
         note = f"expected {r.expect}" if r.expect else ""
-        table.add_row(r.saved.property, Text(r.verdict, style=styles[r.verdict]), note,
-                      r.saved.file)
+        table.add_row(
+            r.saved.property, Text(r.verdict, style=styles[r.verdict]), note, r.saved.file
+        )
     console.print(table)
     for r in replays:
         console.print()
@@ -233,5 +265,8 @@ def render_replays(out: IO[str], ruleset_id: str, replays: Sequence[Replay],
             console.print(counterexample_group(r.counterexample))
     failing = sum(r.fails for r in replays)
     console.print()
-    console.print(f"{failing} still violate{'s' * (failing == 1)} against expectation"
-                  if failing else "none still violates against expectation")
+    console.print(
+        f"{failing} still violate{'s' * (failing == 1)} against expectation"
+        if failing
+        else "none still violates against expectation"
+    )

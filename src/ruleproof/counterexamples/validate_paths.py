@@ -32,8 +32,9 @@ class Act:
         return f"{self.action.name}({args})"
 
 
-def replay(ruleset: M.Ruleset, citizen: Mapping[str, M.Value],
-           path: Sequence[Act]) -> dict[str, M.Value]:
+def replay(
+    ruleset: M.Ruleset, citizen: Mapping[str, M.Value], path: Sequence[Act]
+) -> dict[str, M.Value]:
     """The state after the path; raises `InternalError` if some act is not enabled."""
     state = dict(citizen)
     why = in_domain(ruleset, state)
@@ -43,14 +44,17 @@ def replay(ruleset: M.Ruleset, citizen: Mapping[str, M.Value],
         new, reason = step(ruleset, act.action, state, act.params)
         if new is None:
             shown = " → ".join(a.text() for a in path)
-            raise InternalError(f"step {i + 1} of the solver's path {shown} is not enabled "
-                                f"when the evaluator replays it: {reason}")
+            raise InternalError(
+                f"step {i + 1} of the solver's path {shown} is not enabled "
+                f"when the evaluator replays it: {reason}"
+            )
         state = new
     return state
 
 
-def validate_steps(ruleset: M.Ruleset, citizens: Mapping[str, Mapping[str, M.Value]],
-                   steps: Sequence[Step]) -> None:
+def validate_steps(
+    ruleset: M.Ruleset, citizens: Mapping[str, Mapping[str, M.Value]], steps: Sequence[Step]
+) -> None:
     """Raise `InternalError` unless each step's enabledness matches the evaluator's."""
     for s in steps:
         action = ruleset.action(s.action)
@@ -58,6 +62,8 @@ def validate_steps(ruleset: M.Ruleset, citizens: Mapping[str, Mapping[str, M.Val
             raise InternalError(f"a step names an unknown action `{s.action}`")
         new, reason = step(ruleset, action, citizens[s.citizen], s.params)
         if (new is not None) != s.enabled:
-            raise InternalError(f"the solver says `{s.action}` is "
-                                f"{'' if s.enabled else 'not '}enabled for citizen {s.citizen} "
-                                f"with {dict(s.params)}, the evaluator says: {reason}")
+            raise InternalError(
+                f"the solver says `{s.action}` is "
+                f"{'' if s.enabled else 'not '}enabled for citizen {s.citizen} "
+                f"with {dict(s.params)}, the evaluator says: {reason}"
+            )

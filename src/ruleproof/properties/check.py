@@ -31,8 +31,7 @@ COUNT_LIMIT = 20_000  # evaluator runs spent on exact counting per violated prop
 class Checker:
     """Checks properties of one ruleset, sharing one encoding between them."""
 
-    def __init__(self, ruleset: M.Ruleset, limits: Limits | None = None,
-                 fast: bool = True) -> None:
+    def __init__(self, ruleset: M.Ruleset, limits: Limits | None = None, fast: bool = True) -> None:
         self.ruleset = ruleset
         self.limits = limits or Limits()
         self.enc = Encoding(ruleset)
@@ -74,8 +73,9 @@ class Checker:
 
         copies = self.copies(q)
         first = copies[q.citizens[0]]
-        goal = z3.And(first.expr(q.assume, others=copies),
-                      z3.Not(first.expr(q.assert_, others=copies)))
+        goal = z3.And(
+            first.expr(q.assume, others=copies), z3.Not(first.expr(q.assert_, others=copies))
+        )
         constraints: list[Term] = []
         seen: set[int] = set()
         for c in copies.values():
@@ -86,8 +86,9 @@ class Checker:
         answer, solver = solve(self.enc, constraints, goal, self.limits, deadline)
         return answer, copies, solver
 
-    def citizens_of(self, copies: Mapping[str, Copy], model: Any, solver: Any,
-                    deadline: float) -> dict[str, dict[str, M.Value]]:
+    def citizens_of(
+        self, copies: Mapping[str, Copy], model: Any, solver: Any, deadline: float
+    ) -> dict[str, dict[str, M.Value]]:
         """Decode a model, minimised toward the baseline citizen when allowed."""
         rs = self.ruleset
         if self.limits.minimise:
@@ -99,11 +100,18 @@ class Checker:
                     if str(var) not in seen:
                         seen.add(str(var))
                         variables.append((var, a.type, a.baseline()))
-            model = minimise(self.enc, solver, model, variables,
-                             min(deadline, time.monotonic() + max(2.0, self.limits.timeout / 3)))
+            model = minimise(
+                self.enc,
+                solver,
+                model,
+                variables,
+                min(deadline, time.monotonic() + max(2.0, self.limits.timeout / 3)),
+            )
         return {
-            tag: {a.name: decode(model, copy.attrs[a.name], a.type, self.enc.codes)
-                  for a in rs.attributes}
+            tag: {
+                a.name: decode(model, copy.attrs[a.name], a.type, self.enc.codes)
+                for a in rs.attributes
+            }
             for tag, copy in copies.items()
         }
 
@@ -162,20 +170,34 @@ class Checker:
                 unknown.append(f"{label}: {answer.reason}")
         return reachable_result(prop, len(goals), never, unknown, witnesses)
 
-    def counterexample(self, citizens: Mapping[str, Mapping[str, M.Value]],
-                       sanction: str | None = None, steps: tuple[Any, ...] = (),
-                       note: str = "") -> Counterexample:
+    def counterexample(
+        self,
+        citizens: Mapping[str, Mapping[str, M.Value]],
+        sanction: str | None = None,
+        steps: tuple[Any, ...] = (),
+        note: str = "",
+    ) -> Counterexample:
         outcomes = {tag: evaluate(self.ruleset, c) for tag, c in citizens.items()}
         return Counterexample(citizens, outcomes, steps, note, sanction)
 
 
-def reachable_result(prop: P.Property, goals: int, never: list[str], unknown: list[str],
-                     witnesses: Mapping[str, Mapping[str, M.Value]]) -> Result:
+def reachable_result(
+    prop: P.Property,
+    goals: int,
+    never: list[str],
+    unknown: list[str],
+    witnesses: Mapping[str, Mapping[str, M.Value]],
+) -> Result:
     """The verdict of a `reachable` property from what happened to each of its goals."""
     if never:
         cex = Counterexample({}, {}, note="never: " + "; ".join(never))
-        return Result(prop, "violated", f"{len(never)} of {goals} can never happen: "
-                      + ", ".join(never), cex, witnesses=witnesses)
+        return Result(
+            prop,
+            "violated",
+            f"{len(never)} of {goals} can never happen: " + ", ".join(never),
+            cex,
+            witnesses=witnesses,
+        )
     if unknown:
         return Result(prop, "unknown", "; ".join(unknown), witnesses=witnesses)
     return Result(prop, "proved", f"all {goals} can happen", witnesses=witnesses)
@@ -198,9 +220,12 @@ def describe_violation(prop: P.Property, cex: Counterexample) -> str:
     if len(outs) == 2 and "a" in outs and "b" in outs:
         diff = cex.differing()
         changed = outcome_changes(outs["a"], outs["b"]) or outcome_changes(
-            outs["a"], outs["b"], defines=True)
-        return (f"citizens differing only in {', '.join(diff) or 'nothing'} get "
-                f"{'; '.join(changed) or 'outcomes violating the assertion'}")
+            outs["a"], outs["b"], defines=True
+        )
+        return (
+            f"citizens differing only in {', '.join(diff) or 'nothing'} get "
+            f"{'; '.join(changed) or 'outcomes violating the assertion'}"
+        )
     if "a" in outs:
         o = outs["a"]
         return f"citizen a gets score {o.score}, tier {o.tier}, sanctions {list(o.sanctions)}"
@@ -213,8 +238,9 @@ def _with_seconds(r: Result, seconds: float) -> Result:
     return attrs.evolve(r, seconds=round(seconds, 3))
 
 
-def check_all(ruleset: M.Ruleset, props: list[P.Property],
-              limits: Limits | None = None) -> list[Result]:
+def check_all(
+    ruleset: M.Ruleset, props: list[P.Property], limits: Limits | None = None
+) -> list[Result]:
     """Check properties in order with one shared encoding."""
     checker = Checker(ruleset, limits)
     return [checker.check(p) for p in props]

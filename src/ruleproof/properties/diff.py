@@ -24,6 +24,7 @@ identical is one term in both versions, and the raw scores are `base + S + Σ un
 with `S` one shared constant for the sum of the matched rules, so the difference of the two
 scores involves only the rules that changed; clamping and tiers still see the full values.
 """
+
 from __future__ import annotations
 
 import time
@@ -168,12 +169,18 @@ class Comparison:
 
     def constraints(self) -> list[list[Term]]:
         """Both copies' ranges, assumes and definitions, the links, every tracker as a fact."""
-        return [self.a.all_constraints(), self.b.all_constraints(), self.links,
-                list(self.enc_old.trackers.values()), list(self.enc_new.trackers.values())]
+        return [
+            self.a.all_constraints(),
+            self.b.all_constraints(),
+            self.links,
+            list(self.enc_old.trackers.values()),
+            list(self.enc_new.trackers.values()),
+        ]
 
     def variables(self) -> list[tuple[Term, M.AttrType, M.Value]]:
-        return [(self.terms[u.name], u.type, M.Attribute(u.name, u.type).baseline())
-                for u in self.union]
+        return [
+            (self.terms[u.name], u.type, M.Attribute(u.name, u.type).baseline()) for u in self.union
+        ]
 
     def baseline(self) -> dict[str, M.Value]:
         return {u.name: M.Attribute(u.name, u.type).baseline() for u in self.union}
@@ -253,27 +260,37 @@ def _tiers(old: str | None, new: str | None) -> Callable[[Outcome, Outcome], boo
     return lambda x, y: (x.tier, y.tier) == (old, new)
 
 
-def _validated(cmp: Comparison, found: Found, what: str,
-               ok: Callable[[Outcome, Outcome], bool]) -> tuple[Outcome, Outcome]:
+def _validated(
+    cmp: Comparison, found: Found, what: str, ok: Callable[[Outcome, Outcome], bool]
+) -> tuple[Outcome, Outcome]:
     """Evaluate a solver citizen under both versions; `InternalError` unless `ok` holds."""
     union, old_c, new_c = found.citizens
     shown = ", ".join(f"{k}={v!r}" for k, v in union.items())
     for label, rs, c in (("OLD", cmp.old, old_c), ("NEW", cmp.new, new_c)):
         why = in_domain(rs, c)
         if why is not None:
-            raise InternalError(f"diff: the solver's citizen for {what} is impossible under "
-                                f"{label} ({why}): {shown}")
+            raise InternalError(
+                f"diff: the solver's citizen for {what} is impossible under "
+                f"{label} ({why}): {shown}"
+            )
     o, n = evaluate(cmp.old, old_c), evaluate(cmp.new, new_c)
     if not ok(o, n):
-        raise InternalError(f"diff: the evaluator does not confirm {what} for the solver's "
-                            f"citizen: {shown}")
+        raise InternalError(
+            f"diff: the evaluator does not confirm {what} for the solver's citizen: {shown}"
+        )
     return o, n
 
 
-def diff_rulesets(old: M.Ruleset, new: M.Ruleset, old_file: str | None = None,
-                  new_file: str | None = None, outputs: str | Sequence[str] | None = None,
-                  limits: Limits | None = None, summaries: bool = True,
-                  slicing: bool = True) -> DiffResult:
+def diff_rulesets(
+    old: M.Ruleset,
+    new: M.Ruleset,
+    old_file: str | None = None,
+    new_file: str | None = None,
+    outputs: str | Sequence[str] | None = None,
+    limits: Limits | None = None,
+    summaries: bool = True,
+    slicing: bool = True,
+) -> DiffResult:
     """Compare two versions over `outputs` (see `plan_outputs`); see the module docstring.
 
     `limits.timeout` bounds each query (and its minimisation). Raises `RulesetError` for
@@ -290,8 +307,10 @@ def diff_rulesets(old: M.Ruleset, new: M.Ruleset, old_file: str | None = None,
         cmp.tier_is("old", None), cmp.tier_is("new", None)
     session = cmp.session(limits)
     if isinstance(session.find(z3.BoolVal(True), minimal=False), NotFound):
-        notes.append("no citizen is possible under both versions, so none is treated "
-                     "differently; check the ranges and `assume` lines")
+        notes.append(
+            "no citizen is possible under both versions, so none is treated "
+            "differently; check the ranges and `assume` lines"
+        )
 
     differences: list[Difference] = []
     unknown: list[tuple[str, str]] = []
@@ -304,19 +323,36 @@ def diff_rulesets(old: M.Ruleset, new: M.Ruleset, old_file: str | None = None,
             unknown.append((o.name, ans.reason))
         elif isinstance(ans, Found):
             oo, no = _validated(cmp, ans, f"a difference in `{o.name}`", _differ_in(o.name))
-            differences.append(Difference(
-                o.name, ans.citizens[0], oo.output(o.name), no.output(o.name), oo, no,
-                cmp.baseline(), _trace(old, oo), _trace(new, no), bool(old.tiers or new.tiers)))
+            differences.append(
+                Difference(
+                    o.name,
+                    ans.citizens[0],
+                    oo.output(o.name),
+                    no.output(o.name),
+                    oo,
+                    no,
+                    cmp.baseline(),
+                    _trace(old, oo),
+                    _trace(new, no),
+                    bool(old.tiers or new.tiers),
+                )
+            )
     result = DiffResult(
-        Version(old_file or old.file, old.id), Version(new_file or new.file, new.id),
-        tuple(o.name for o in outs), tuple(differences), tuple(unknown),
+        Version(old_file or old.file, old.id),
+        Version(new_file or new.file, new.id),
+        tuple(o.name for o in outs),
+        tuple(differences),
+        tuple(unknown),
         only_old=tuple(u.name for u in cmp.union if u.new is None),
         only_new=tuple(u.name for u in cmp.union if u.old is None),
-        changed=tuple(cmp.changed), notes=tuple(notes))
+        changed=tuple(cmp.changed),
+        notes=tuple(notes),
+    )
     if not summaries:
         return result
-    sanctions = tuple(_sanction_change(session, o, answers[o.name])
-                      for o in outs if o.kind == "sanction")
+    sanctions = tuple(
+        _sanction_change(session, o, answers[o.name]) for o in outs if o.kind == "sanction"
+    )
     result = attrs.evolve(result, sanctions=sanctions)
     if tiers:
         rows, cols, moves = _transitions(session, answers["tier"])
@@ -339,17 +375,24 @@ def _attribute_notes(cmp: Comparison) -> list[str]:
     for u in cmp.union:
         base = M.Attribute(u.name, u.type).baseline()
         if u.new is None:
-            notes.append(f"`{u.name}` is only in OLD: NEW does not read it, so NEW treats every "
-                         f"citizen as if `{u.name}` were at its baseline {fmt_value(base)}")
+            notes.append(
+                f"`{u.name}` is only in OLD: NEW does not read it, so NEW treats every "
+                f"citizen as if `{u.name}` were at its baseline {fmt_value(base)}"
+            )
         elif u.old is None:
-            notes.append(f"`{u.name}` is only in NEW: OLD does not read it, so OLD treats every "
-                         f"citizen as if `{u.name}` were at its baseline {fmt_value(base)}")
+            notes.append(
+                f"`{u.name}` is only in NEW: OLD does not read it, so OLD treats every "
+                f"citizen as if `{u.name}` were at its baseline {fmt_value(base)}"
+            )
     for c in cmp.changed:
-        notes.append(f"`{c.name}` is {c.old} in OLD and {c.new} in NEW: only citizens possible "
-                     f"under both are compared ({c.compared})")
+        notes.append(
+            f"`{c.name}` is {c.old} in OLD and {c.new} in NEW: only citizens possible "
+            f"under both are compared ({c.compared})"
+        )
     if {a.expr for a in cmp.old.assumptions} != {a.expr for a in cmp.new.assumptions}:
-        notes.append("the `assume` lines differ: only citizens possible under both versions "
-                     "are compared")
+        notes.append(
+            "the `assume` lines differ: only citizens possible under both versions are compared"
+        )
     return notes
 
 
@@ -366,8 +409,10 @@ def _sanction_change(session: Session, o: Output, ans: Answer) -> SanctionChange
         _, old_c, _ = ans.citizens
         lost = o.in_old and o.name in evaluate(cmp.old, old_c).sanctions
         known["lost" if lost else "gained"] = True
-    for kind, goal, (w_old, w_new) in (("gained", z3.And(z3.Not(old_v), new_v), (False, True)),
-                                       ("lost", z3.And(old_v, z3.Not(new_v)), (True, False))):
+    for kind, goal, (w_old, w_new) in (
+        ("gained", z3.And(z3.Not(old_v), new_v), (False, True)),
+        ("lost", z3.And(old_v, z3.Not(new_v)), (True, False)),
+    ):
         if kind in known:
             continue
         got = session.find(goal, _summary_seconds(session.limits), minimal=False)
@@ -377,8 +422,9 @@ def _sanction_change(session: Session, o: Output, ans: Answer) -> SanctionChange
     return SanctionChange(o.name, known["gained"], known["lost"], o.in_old, o.in_new)
 
 
-def _transitions(session: Session, tier_answer: Answer) -> tuple[
-        tuple[str | None, ...], tuple[str | None, ...], tuple[Transition, ...]]:
+def _transitions(
+    session: Session, tier_answer: Answer
+) -> tuple[tuple[str | None, ...], tuple[str | None, ...], tuple[Transition, ...]]:
     """Rows (OLD tiers), columns (NEW tiers) and every move between distinct tiers."""
     cmp = session.cmp
     rows: list[str | None] = [t.id for t in cmp.old.tiers]
@@ -388,7 +434,8 @@ def _transitions(session: Session, tier_answer: Answer) -> tuple[
     sides: tuple[tuple[Side, list[str | None]], ...] = (("old", rows), ("new", cols))
     for side, ids in sides:
         if changed and not isinstance(
-                session.find(cmp.tier_is(side, None), seconds, minimal=False), NotFound):
+            session.find(cmp.tier_is(side, None), seconds, minimal=False), NotFound
+        ):
             ids.append(None)
     moves: list[Transition] = []
     for t_old in rows:
@@ -399,10 +446,14 @@ def _transitions(session: Session, tier_answer: Answer) -> tuple[
                 undecided = isinstance(tier_answer, Undecided)
                 moves.append(Transition(t_old, t_new, None if undecided else False))
                 continue
-            got = session.find(z3.And(cmp.tier_is("old", t_old), cmp.tier_is("new", t_new)),
-                               seconds, minimal=False)
+            got = session.find(
+                z3.And(cmp.tier_is("old", t_old), cmp.tier_is("new", t_new)), seconds, minimal=False
+            )
             if isinstance(got, Found):
                 _validated(cmp, got, f"the move {t_old} → {t_new}", _tiers(t_old, t_new))
-            moves.append(Transition(t_old, t_new,
-                                    None if isinstance(got, Undecided) else isinstance(got, Found)))
+            moves.append(
+                Transition(
+                    t_old, t_new, None if isinstance(got, Undecided) else isinstance(got, Found)
+                )
+            )
     return tuple(rows), tuple(cols), tuple(moves)

@@ -53,8 +53,10 @@ def _intersect(a: M.Attribute, b: M.Attribute) -> M.AttrType | None:
             return M.IntType(max(lo1, lo2), min(hi1, hi2))
         case (M.RealType(lo1, hi1), M.RealType(lo2, hi2)):
             return M.RealType(max(lo1, lo2), min(hi1, hi2))
-        case (M.IntType(lo1, hi1) | M.RealType(lo1, hi1),
-              M.IntType(lo2, hi2) | M.RealType(lo2, hi2)):
+        case (
+            M.IntType(lo1, hi1) | M.RealType(lo1, hi1),
+            M.IntType(lo2, hi2) | M.RealType(lo2, hi2),
+        ):
             return M.IntType(math.ceil(max(lo1, lo2)), math.floor(min(hi1, hi2)))
         case (M.EnumType(v1), M.EnumType(v2)):
             return M.EnumType(tuple(v for v in v1 if v in v2))
@@ -71,8 +73,9 @@ def _empty(t: M.AttrType) -> bool:
             return False
 
 
-def union_attributes(old: M.Ruleset,
-                     new: M.Ruleset) -> tuple[list[UnionAttr], list[AttributeChange], list[str]]:
+def union_attributes(
+    old: M.Ruleset, new: M.Ruleset
+) -> tuple[list[UnionAttr], list[AttributeChange], list[str]]:
     """The compared citizen's attributes, the shared ones whose type changed, and notes.
 
     Raises `RulesetError` (RP007) for a shared attribute whose kinds cannot be compared.
@@ -88,22 +91,32 @@ def union_attributes(old: M.Ruleset,
             continue
         typ = _intersect(a, b)
         if typ is None:
-            errors.append(Diagnostic(
-                "RP007", f"attribute `{a.name}` is {a.type} in OLD ({a.span}) but {b.type} here",
-                b.span, why="diff compares citizens both versions can read; a bool, an enum and a "
-                "number cannot stand for one another",
-                fix="give the attribute one kind in both versions, or rename it in one of them "
-                "if it means something else"))
+            errors.append(
+                Diagnostic(
+                    "RP007",
+                    f"attribute `{a.name}` is {a.type} in OLD ({a.span}) but {b.type} here",
+                    b.span,
+                    why="diff compares citizens both versions can read; a bool, an enum and a "
+                    "number cannot stand for one another",
+                    fix="give the attribute one kind in both versions, or rename it in one of them "
+                    "if it means something else",
+                )
+            )
             continue
         if typ != a.type or typ != b.type:
             changed.append(AttributeChange(a.name, str(a.type), str(b.type), str(typ)))
             if _empty(typ):
-                notes.append(f"no value of `{a.name}` is allowed by both versions ({a.type} vs "
-                             f"{b.type}): no citizen can be compared")
+                notes.append(
+                    f"no value of `{a.name}` is allowed by both versions ({a.type} vs "
+                    f"{b.type}): no citizen can be compared"
+                )
                 typ = a.type
         out.append(UnionAttr(a.name, a, b, typ))
-    out += [UnionAttr(b.name, None, b, b.type) for b in new.attributes
-            if b.name not in old.attribute_index]
+    out += [
+        UnionAttr(b.name, None, b, b.type)
+        for b in new.attributes
+        if b.name not in old.attribute_index
+    ]
     if errors:
         raise RulesetError(errors)
     return out, changed, notes
@@ -116,8 +129,9 @@ def _kind(ruleset: M.Ruleset, name: str) -> str:
     return "enum" if isinstance(t, EnumT | StrT) else "number"
 
 
-def plan_outputs(old: M.Ruleset, new: M.Ruleset,
-                 requested: str | Sequence[str] | None) -> tuple[list[Output], list[str]]:
+def plan_outputs(
+    old: M.Ruleset, new: M.Ruleset, requested: str | Sequence[str] | None
+) -> tuple[list[Output], list[str]]:
     """The outputs to compare, in order, and notes on outputs left out.
 
     `requested` is the `--outputs` text (comma-separated) or a list of names; `None` means
@@ -127,8 +141,10 @@ def plan_outputs(old: M.Ruleset, new: M.Ruleset,
     """
     old_s = [s.name for s in old.sanctions]
     new_s = [s.name for s in new.sanctions]
-    sanctions = [Output(n, "sanction", n in old_s, n in new_s)
-                 for n in [*old_s, *(n for n in new_s if n not in old_s)]]
+    sanctions = [
+        Output(n, "sanction", n in old_s, n in new_s)
+        for n in [*old_s, *(n for n in new_s if n not in old_s)]
+    ]
     notes: list[str] = []
     outs: list[Output] = []
 
@@ -152,8 +168,10 @@ def plan_outputs(old: M.Ruleset, new: M.Ruleset,
         return f"neither version has {what}"
 
     if requested is None:
-        wholes: list[tuple[str, Output | str]] = [("score", whole("score")),
-                                                  ("tier", whole("tier"))]
+        wholes: list[tuple[str, Output | str]] = [
+            ("score", whole("score")),
+            ("tier", whole("tier")),
+        ]
         defs = [(d.name, define(d.name)) for d in old.defines if new.define(d.name) is not None]
         for name, one in [*wholes, *((s.name, s) for s in sanctions), *defs]:
             if isinstance(one, Output):
@@ -179,15 +197,27 @@ def plan_outputs(old: M.Ruleset, new: M.Ruleset,
         elif old.define(name) is not None or new.define(name) is not None:
             got = define(name)
         else:
-            known = ["score", "tier", "sanctions", *old_s, *new_s,
-                     *(d.name for d in (*old.defines, *new.defines))]
+            known = [
+                "score",
+                "tier",
+                "sanctions",
+                *old_s,
+                *new_s,
+                *(d.name for d in (*old.defines, *new.defines)),
+            ]
             hint = did_you_mean(name, known)
             got = f"`{name}` is not an output of either version" + (f"; {hint}" if hint else "")
         if isinstance(got, str):
-            errors.append(Diagnostic(
-                "RP007", got if f"`{name}`" in got else f"cannot compare `{name}`: {got}", span,
-                why="diff compares score, tier, sanctions and defines that both versions have",
-                fix="list outputs such as `score,tier,sanctions` or a define both versions have"))
+            errors.append(
+                Diagnostic(
+                    "RP007",
+                    got if f"`{name}`" in got else f"cannot compare `{name}`: {got}",
+                    span,
+                    why="diff compares score, tier, sanctions and defines that both versions have",
+                    fix="list outputs such as `score,tier,sanctions` or a define both versions "
+                    "have",
+                )
+            )
             continue
         for o in got if isinstance(got, list) else [got]:
             if o not in outs:
@@ -195,5 +225,3 @@ def plan_outputs(old: M.Ruleset, new: M.Ruleset,
     if errors:
         raise RulesetError(errors)
     return outs, notes
-
-

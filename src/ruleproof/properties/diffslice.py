@@ -42,8 +42,10 @@ class Correspondence:
         used = set(self.rules.values())
         old_rules = old.score.rules if old.score else ()
         new_rules = new.score.rules if new.score else ()
-        return ([r.id for r in old_rules if r.id not in used],
-                [r.id for r in new_rules if r.id not in self.rules])
+        return (
+            [r.id for r in old_rules if r.id not in used],
+            [r.id for r in new_rules if r.id not in self.rules],
+        )
 
 
 class _Unmatched(Exception):
@@ -69,8 +71,11 @@ def _rename(e: E.Expr, m: Mapping[str, str]) -> E.Expr:
 
 def same_attributes(old: M.Ruleset, new: M.Ruleset) -> frozenset[str]:
     """Attributes declared in both versions with the same type."""
-    return frozenset(a.name for a in new.attributes
-                     if a.name in old.attribute_index and old.attribute(a.name).type == a.type)
+    return frozenset(
+        a.name
+        for a in new.attributes
+        if a.name in old.attribute_index and old.attribute(a.name).type == a.type
+    )
 
 
 def match_versions(old: M.Ruleset, new: M.Ruleset) -> Correspondence:
@@ -101,8 +106,11 @@ def match_versions(old: M.Ruleset, new: M.Ruleset) -> Correspondence:
             bind(name, old_sanctions.get(e) if e is not None else None)
         elif node == "sanctioned":
             images = [names.get(s.name) for s in new.sanctions]
-            if (None not in images and len(set(images)) == len(images)
-                    and set(images) == {s.name for s in old.sanctions}):
+            if (
+                None not in images
+                and len(set(images)) == len(images)
+                and set(images) == {s.name for s in old.sanctions}
+            ):
                 bind("sanctioned", "sanctioned")
         elif node == "score":
             rules = _match_rules(old, new, mapping)
@@ -142,5 +150,7 @@ def _score_matches(old: M.Ruleset, new: M.Ruleset, rules: Mapping[str, str]) -> 
 def _tiers_match(old: M.Ruleset, new: M.Ruleset, mapping: Mapping[str, str]) -> bool:
     if len(old.tiers) != len(new.tiers) or not new.tiers:
         return False
-    return all(t.id == u.id and rename(u.when, mapping) == t.when
-               for t, u in zip(old.tiers, new.tiers, strict=True))
+    return all(
+        t.id == u.id and rename(u.when, mapping) == t.when
+        for t, u in zip(old.tiers, new.tiers, strict=True)
+    )

@@ -73,8 +73,9 @@ class EnumCodes:
 class Encoding:
     """Z3 terms for one ruleset: copies of citizens, their derived values, tracking literals."""
 
-    def __init__(self, ruleset: M.Ruleset, prefix: str = "",
-                 codes: EnumCodes | None = None) -> None:
+    def __init__(
+        self, ruleset: M.Ruleset, prefix: str = "", codes: EnumCodes | None = None
+    ) -> None:
         """`codes`: enum codes to use instead of this ruleset's own (`diff` gives two versions one
         set, so an enum value or tier id has the same code in both); they must cover `ruleset`."""
         self.ruleset = ruleset
@@ -149,9 +150,15 @@ class Encoding:
 class Copy:
     """One citizen's Z3 constants and lazily built derived values."""
 
-    def __init__(self, enc: Encoding, tag: str, parent: Copy | None,
-                 varied: frozenset[str] | None,
-                 bound: Mapping[str, Term] | None = None, source: Copy | None = None) -> None:
+    def __init__(
+        self,
+        enc: Encoding,
+        tag: str,
+        parent: Copy | None,
+        varied: frozenset[str] | None,
+        bound: Mapping[str, Term] | None = None,
+        source: Copy | None = None,
+    ) -> None:
         self.enc = enc
         self.tag = tag
         self.parent = parent
@@ -180,8 +187,9 @@ class Copy:
             self.constraints.extend(ranges)
             self.possible.extend(ranges)
         for asm in enc.ruleset.assumptions:
-            self.guarded(f"assume{asm.index}", f"assume #{asm.index} ({asm.text})",
-                         self.expr(asm.expr))
+            self.guarded(
+                f"assume{asm.index}", f"assume #{asm.index} ({asm.text})", self.expr(asm.expr)
+            )
             self.possible.append(self.constraints[-1])
 
     def guarded(self, key: str, label: str, formula: Term) -> None:
@@ -318,8 +326,12 @@ class Copy:
         self.values[key] = term
         return term
 
-    def expr(self, e: E.Expr, params: Mapping[str, Term] | None = None,
-             others: Mapping[str, Copy] | None = None) -> Term:
+    def expr(
+        self,
+        e: E.Expr,
+        params: Mapping[str, Term] | None = None,
+        others: Mapping[str, Copy] | None = None,
+    ) -> Term:
         return to_z3(e, self, params or {}, others or {})
 
 
@@ -347,8 +359,7 @@ def _is_const(e: E.Expr) -> bool:
     return not E.free_vars(e)
 
 
-def to_z3(e: E.Expr, copy: Copy, params: Mapping[str, Term],
-          others: Mapping[str, Copy]) -> Term:
+def to_z3(e: E.Expr, copy: Copy, params: Mapping[str, Term], others: Mapping[str, Copy]) -> Term:
     """Translate a well-typed expression; `others` resolves `a.name` in relational queries."""
 
     def go(x: E.Expr) -> Term:

@@ -128,8 +128,9 @@ class FastPaths:
             from ruleproof.properties.check import Checker
 
             reduced = reduce_for(self.ruleset, varied)
-            self._reduced[varied] = (None if reduced is None
-                                     else Checker(reduced, self.checker.limits, fast=False))
+            self._reduced[varied] = (
+                None if reduced is None else Checker(reduced, self.checker.limits, fast=False)
+            )
         return self._reduced[varied]
 
     def relational(self, prop: P.Property, qs: list[Query], deadline: float) -> Result | None:
@@ -170,12 +171,17 @@ class FastPaths:
                 return False
         if q.varied is not None:
             first = citizens[q.citizens[0]]
-            if any(cit[a.name] != first[a.name] for cit in citizens.values()
-                   for a in self.ruleset.attributes if a.name not in q.varied):
+            if any(
+                cit[a.name] != first[a.name]
+                for cit in citizens.values()
+                for a in self.ruleset.attributes
+                if a.name not in q.varied
+            ):
                 return False
         envs = {t: c.env(cit) for t, cit in citizens.items()}
-        return bool(self._relational_fn(q.assume)(envs)) and not self._relational_fn(
-            q.assert_)(envs)
+        return bool(self._relational_fn(q.assume)(envs)) and not self._relational_fn(q.assert_)(
+            envs
+        )
 
     def _relational_fn(self, e: E.Expr) -> Callable[[Mapping[str, Any]], Any]:
         # A query's names are qualified (`a.x`); evaluate each in its citizen's environment.
@@ -197,8 +203,9 @@ class FastPaths:
 
         return in_domain(self.ruleset, citizen) is None
 
-    def counterexample(self, citizens: Mapping[str, Citizen], sanction: str | None
-                       ) -> Counterexample:
+    def counterexample(
+        self, citizens: Mapping[str, Citizen], sanction: str | None
+    ) -> Counterexample:
         outcomes = {t: self.compiled.evaluate(c) for t, c in citizens.items()}
         return Counterexample(citizens, outcomes, sanction=sanction)
 
@@ -296,8 +303,9 @@ class FastPaths:
                 return self.shrink(cit, lambda x: self.possible(x) and bad(c.env(x)))
         return None
 
-    def sample_many(self, goals: Mapping[str, tuple[Callable[[Any], Any], Query]],
-                    deadline: float) -> dict[str, Citizen]:
+    def sample_many(
+        self, goals: Mapping[str, tuple[Callable[[Any], Any], Query]], deadline: float
+    ) -> dict[str, Citizen]:
         stop = self._budget(deadline)
         c = self.compiled
         found: dict[str, Citizen] = {}

@@ -31,8 +31,14 @@ from ruleproof.spec import model as M
 SPACER_SECONDS = 10.0
 
 
-def stuck_forever(enc: Encoding, citizen: Mapping[str, M.Value], shape: Shape, target: E.Expr,
-                  limits: Limits, deadline: float) -> bool:
+def stuck_forever(
+    enc: Encoding,
+    citizen: Mapping[str, M.Value],
+    shape: Shape,
+    target: E.Expr,
+    limits: Limits,
+    deadline: float,
+) -> bool:
     """True only if no path of any length of the shape's actions leads to `target`."""
     actions = shape.allowed()
     if _invariant_closed(enc, citizen, actions, target, limits, deadline):
@@ -40,9 +46,14 @@ def stuck_forever(enc: Encoding, citizen: Mapping[str, M.Value], shape: Shape, t
     return _spacer_unreachable(enc, citizen, actions, target, deadline)
 
 
-def _invariant_closed(enc: Encoding, citizen: Mapping[str, M.Value],
-                      actions: tuple[M.Action, ...], target: E.Expr, limits: Limits,
-                      deadline: float) -> bool:
+def _invariant_closed(
+    enc: Encoding,
+    citizen: Mapping[str, M.Value],
+    actions: tuple[M.Action, ...],
+    target: E.Expr,
+    limits: Limits,
+    deadline: float,
+) -> bool:
     touched = {s.attribute for a in actions for s in a.sets}
     for action in actions:
         remaining = deadline - time.monotonic()
@@ -51,8 +62,9 @@ def _invariant_closed(enc: Encoding, citizen: Mapping[str, M.Value],
         x = enc.bind(enc.fresh("inv"), {})
         solver = new_solver(limits, remaining)
         hard = Hard(solver)
-        solver.add(*[x.attrs[n] == z3_value(v, enc.codes)
-                     for n, v in citizen.items() if n not in touched])
+        solver.add(
+            *[x.attrs[n] == z3_value(v, enc.codes) for n, v in citizen.items() if n not in touched]
+        )
         solver.add(z3.Not(x.expr(target)))
         m = move(enc, x, action, param_consts(enc, action, enc.fresh("q")))
         solver.add(m.enabled, m.after.expr(target))
@@ -63,15 +75,21 @@ def _invariant_closed(enc: Encoding, citizen: Mapping[str, M.Value],
     return True
 
 
-def _spacer_unreachable(enc: Encoding, citizen: Mapping[str, M.Value],
-                        actions: tuple[M.Action, ...], target: E.Expr, deadline: float) -> bool:
+def _spacer_unreachable(
+    enc: Encoding,
+    citizen: Mapping[str, M.Value],
+    actions: tuple[M.Action, ...],
+    target: E.Expr,
+    deadline: float,
+) -> bool:
     remaining = min(deadline - time.monotonic(), SPACER_SECONDS)
     if remaining <= 0.05:
         return False
     x = enc.bind(enc.fresh("reach"), {})
     names = [a.name for a in enc.ruleset.attributes]
-    reach = z3.Function(f"{enc.prefix}reach!{enc.fresh('r')}",
-                        *[x.attrs[n].sort() for n in names], z3.BoolSort())
+    reach = z3.Function(
+        f"{enc.prefix}reach!{enc.fresh('r')}", *[x.attrs[n].sort() for n in names], z3.BoolSort()
+    )
     true_trackers = [(t, z3.BoolVal(True)) for t in enc.trackers.values()]
 
     def closed(f: Term) -> Term:

@@ -25,8 +25,9 @@ from ruleproof.properties.solving import Limits, new_solver
 from ruleproof.spec import model as M
 
 
-def _satisfiable(enc: Encoding, copies: list[Copy], goal: Term, seconds: float,
-                 hard: list[Term] | None = None) -> bool | None:
+def _satisfiable(
+    enc: Encoding, copies: list[Copy], goal: Term, seconds: float, hard: list[Term] | None = None
+) -> bool | None:
     """Is `goal` satisfiable with the copies' constraints (and `hard`) asserted?"""
     solver = new_solver(Limits(), seconds)
     for c in copies:
@@ -55,20 +56,45 @@ def semantic_warnings(ruleset: M.Ruleset, timeout: float = 10.0) -> list[Diagnos
     if ruleset.score is not None:
         for r in ruleset.score.rules:
             if _satisfiable(enc, [a], a.expr(r.when), budget()) is False:
-                out.append(_warn("RP301", f"rule `{r.id}` can never fire", r.span,
-                                 why="its `when` is false for every possible citizen",
-                                 fix="check its condition against the ranges and `assume`"))
+                out.append(
+                    _warn(
+                        "RP301",
+                        f"rule `{r.id}` can never fire",
+                        r.span,
+                        why="its `when` is false for every possible citizen",
+                        fix="check its condition against the ranges and `assume`",
+                    )
+                )
     for t in ruleset.tiers:
         goal = a.value("tier") == enc.codes.code(t.id)
         if _satisfiable(enc, [a], goal, budget()) is False:
-            out.append(_warn("RP302", f"no citizen ever gets tier `{t.id}`", t.span,
-                             why="its `when` is never true, or earlier tiers always match first",
-                             fix="tiers are first-match: order them from the strictest"))
-    if ruleset.tiers and _satisfiable(
-            enc, [a], z3.And([a.value("tier") != enc.codes.code(t.id) for t in ruleset.tiers]),
-            budget()) is True:
-        out.append(_warn("RP304", "some possible citizens get no tier", ruleset.tiers[-1].span,
-                         fix='end the list with a catch-all tier: `when: "True"`'))
+            out.append(
+                _warn(
+                    "RP302",
+                    f"no citizen ever gets tier `{t.id}`",
+                    t.span,
+                    why="its `when` is never true, or earlier tiers always match first",
+                    fix="tiers are first-match: order them from the strictest",
+                )
+            )
+    if (
+        ruleset.tiers
+        and _satisfiable(
+            enc,
+            [a],
+            z3.And([a.value("tier") != enc.codes.code(t.id) for t in ruleset.tiers]),
+            budget(),
+        )
+        is True
+    ):
+        out.append(
+            _warn(
+                "RP304",
+                "some possible citizens get no tier",
+                ruleset.tiers[-1].span,
+                fix='end the list with a catch-all tier: `when: "True"`',
+            )
+        )
     for s in ruleset.sanctions:
         if _satisfiable(enc, [a], a.value(s.name), budget()) is False:
             out.append(_warn("RP303", f"sanction `{s.name}` can never be imposed", s.span))
@@ -76,8 +102,9 @@ def semantic_warnings(ruleset: M.Ruleset, timeout: float = 10.0) -> list[Diagnos
     return out
 
 
-def _action_warnings(ruleset: M.Ruleset, enc: Encoding, a: Copy,
-                     budget: Callable[[], float]) -> list[Diagnostic]:
+def _action_warnings(
+    ruleset: M.Ruleset, enc: Encoding, a: Copy, budget: Callable[[], float]
+) -> list[Diagnostic]:
     from ruleproof.properties.transitions import move, param_consts
 
     out: list[Diagnostic] = []
@@ -88,16 +115,27 @@ def _action_warnings(ruleset: M.Ruleset, enc: Encoding, a: Copy,
         # The next state's definitions are hard; whether it is possible is part of the goal.
         defs = mv.after.definitions()
         if _satisfiable(enc, [a], enabled, budget(), defs) is False:
-            out.append(_warn("RP305", f"action `{act.name}` is never enabled", act.span,
-                             why="its `when`, its params' ranges, the ranges of what it sets and "
-                             "`assume` never hold together",
-                             fix="check what it sets against the attribute ranges and `assume`"))
+            out.append(
+                _warn(
+                    "RP305",
+                    f"action `{act.name}` is never enabled",
+                    act.span,
+                    why="its `when`, its params' ranges, the ranges of what it sets and "
+                    "`assume` never hold together",
+                    fix="check what it sets against the attribute ranges and `assume`",
+                )
+            )
             continue
         blocked = z3.And(mv.guard, z3.Not(enabled))
         if _satisfiable(enc, [a], blocked, budget(), mv.after.definitions()) is True:
-            out.append(_warn("RP306", f"action `{act.name}` is disabled in some states where its "
-                             "`when` holds", act.span,
-                             why="the state it would lead to breaks an attribute range or an "
-                             "`assume` (DESIGN §2: such an action is not enabled)",
-                             fix="tighten its `when`, or clamp what it sets with min/max"))
+            out.append(
+                _warn(
+                    "RP306",
+                    f"action `{act.name}` is disabled in some states where its `when` holds",
+                    act.span,
+                    why="the state it would lead to breaks an attribute range or an "
+                    "`assume` (DESIGN §2: such an action is not enabled)",
+                    fix="tighten its `when`, or clamp what it sets with min/max",
+                )
+            )
     return out

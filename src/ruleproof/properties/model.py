@@ -105,8 +105,16 @@ class Forall:
 
 
 Kind = (
-    Always | Independent | Monotone | SameContext | AppealPath | Expires | Recourse | TiersTotal
-    | Reachable | Forall
+    Always
+    | Independent
+    | Monotone
+    | SameContext
+    | AppealPath
+    | Expires
+    | Recourse
+    | TiersTotal
+    | Reachable
+    | Forall
 )
 
 KIND_KEYS: dict[type, str] = {

@@ -124,8 +124,9 @@ def recourse_goal(ruleset: M.Ruleset, k: P.Recourse) -> Goal:
     else:
         allowed = ruleset.actions
         via = "using any actions"
-    return Goal(k.when, k.target, k.when_text, k.target_text,
-                Shape(allowed, allowed, k.within, 0), via)
+    return Goal(
+        k.when, k.target, k.when_text, k.target_text, Shape(allowed, allowed, k.within, 0), via
+    )
 
 
 def sanction_goal(ruleset: M.Ruleset, kind: P.AppealPath | P.Expires, s: M.Sanction) -> Goal:
@@ -137,8 +138,10 @@ def sanction_goal(ruleset: M.Ruleset, kind: P.AppealPath | P.Expires, s: M.Sanct
     else:
         appeals = tuple(a for a in ruleset.actions if a.name in s.appeal)
         shape = Shape(appeals, _by(ruleset, ["authority", "time"]), kind.within, 1)
-        via = (f"starting with an appeal ({', '.join(s.appeal)}) then only `by: authority` "
-               "or `by: time` actions")
+        via = (
+            f"starting with an appeal ({', '.join(s.appeal)}) then only `by: authority` "
+            "or `by: time` actions"
+        )
     return Goal(E.Var(s.name), lifted, s.name, f"not {s.name}", shape, via, s.name)
 
 
@@ -160,13 +163,16 @@ def decide(checker: Checker, goal: Goal, deadline: float) -> Outcome:
         hard.add(a.all_constraints())
         remaining = deadline - time.monotonic()
         if remaining <= 0.005:
-            return Undecided(f"timed out after {checker.limits.timeout:.1f} s while searching "
-                             "for citizens without an escape path")
+            return Undecided(
+                f"timed out after {checker.limits.timeout:.1f} s while searching "
+                "for citizens without an escape path"
+            )
         solver.set("timeout", max(1, int(remaining * 1000)))
         r = solver.check(*enc.trackers.values())
         if r == z3.unsat:
-            core = tuple(sorted({enc.labels[str(t)] for t in solver.unsat_core()
-                                 if str(t) in enc.labels}))
+            core = tuple(
+                sorted({enc.labels[str(t)] for t in solver.unsat_core() if str(t) in enc.labels})
+            )
             return Proved(witnesses, core)
         if r != z3.sat:
             return Undecided(explain_unknown(solver, enc, remaining, limits))
@@ -187,12 +193,15 @@ def decide(checker: Checker, goal: Goal, deadline: float) -> Outcome:
             hard.add(c.definitions())
         solver.add(z3.Not(formula))
         witnesses += 1
-    return Undecided(f"no verdict after {MAX_ROUNDS} candidate citizens: each had its own "
-                     "escape path and the paths found do not generalise")
+    return Undecided(
+        f"no verdict after {MAX_ROUNDS} candidate citizens: each had its own "
+        "escape path and the paths found do not generalise"
+    )
 
 
-def escape(enc: Encoding, start: Copy, path: Sequence[Act],
-           target: E.Expr) -> tuple[Term, list[Copy]]:
+def escape(
+    enc: Encoding, start: Copy, path: Sequence[Act], target: E.Expr
+) -> tuple[Term, list[Copy]]:
     """The formula "the path is enabled step by step from `start` and ends in `target`",
     and the copies it made (whose definitions the caller asserts)."""
     parts: list[Term] = []
@@ -208,8 +217,9 @@ def escape(enc: Encoding, start: Copy, path: Sequence[Act],
 
 
 def _decode(enc: Encoding, copy: Copy, model: Any) -> dict[str, M.Value]:
-    return {a.name: decode(model, copy.attrs[a.name], a.type, enc.codes)
-            for a in enc.ruleset.attributes}
+    return {
+        a.name: decode(model, copy.attrs[a.name], a.type, enc.codes) for a in enc.ruleset.attributes
+    }
 
 
 def _never(checker: Checker, when: E.Expr) -> bool:
@@ -237,49 +247,63 @@ def _some_citizen(checker: Checker, goal: Goal, deadline: float) -> Mapping[str,
 # -- a stuck citizen -----------------------------------------------------------------------
 
 
-def _stuck(checker: Checker, goal: Goal, citizen: Mapping[str, M.Value],
-           deadline: float) -> Stuck:
+def _stuck(checker: Checker, goal: Goal, citizen: Mapping[str, M.Value], deadline: float) -> Stuck:
     rs = checker.ruleset
     why = in_domain(rs, citizen)
     if why is not None or not holds(rs, goal.when, citizen):
-        raise InternalError(f"the stuck citizen the solver found is impossible or lacks "
-                            f"`{goal.when_text}` ({why or 'when is false'}): {dict(citizen)}")
+        raise InternalError(
+            f"the stuck citizen the solver found is impossible or lacks "
+            f"`{goal.when_text}` ({why or 'when is false'}): {dict(citizen)}"
+        )
     if holds(rs, goal.target, citizen) and goal.shape.min_len == 0:
         raise InternalError("the solver calls a citizen stuck who already has the target")
-    forever = stuck_forever(checker.enc, citizen, goal.shape, goal.target, checker.limits,
-                            deadline)
+    forever = stuck_forever(checker.enc, citizen, goal.shape, goal.target, checker.limits, deadline)
     steps = explain_steps(checker, goal, citizen, deadline)
     validate_steps(rs, {"a": citizen}, steps)
     return Stuck(citizen, steps, forever)
 
 
-def explain_steps(checker: Checker, goal: Goal, citizen: Mapping[str, M.Value],
-                  deadline: float) -> tuple[Step, ...]:
+def explain_steps(
+    checker: Checker, goal: Goal, citizen: Mapping[str, M.Value], deadline: float
+) -> tuple[Step, ...]:
     """For each action that may start a path: not enabled and why (the failed guard with its
     values), or the longest path starting with it and what still holds where it ends."""
     rs, enc = checker.ruleset, checker.enc
     out: list[Step] = []
     for action in goal.shape.first:
         shape = Shape((action,), goal.shape.rest, goal.shape.within, 1)
-        found = find_path(enc, citizen, shape, E.BoolLit(True), checker.limits, deadline,
-                          lengths=range(goal.shape.within, 0, -1))
+        found = find_path(
+            enc,
+            citizen,
+            shape,
+            E.BoolLit(True),
+            checker.limits,
+            deadline,
+            lengths=range(goal.shape.within, 0, -1),
+        )
         if isinstance(found, SearchUnknown):
             continue
         if found is None:
             params = {p.name: _low(p.type) for p in action.params}
             new, reason = step(rs, action, citizen, params)
             if new is not None:
-                raise InternalError(f"the solver finds `{action.name}` never enabled for the "
-                                    f"stuck citizen, the evaluator enables it with {params}")
+                raise InternalError(
+                    f"the solver finds `{action.name}` never enabled for the "
+                    f"stuck citizen, the evaluator enables it with {params}"
+                )
             shown = f" (with {_args(params)})" if params else ""
             out.append(Step("a", action.name, False, f"not enabled{shown}: {reason}", params))
             continue
         final = replay(rs, citizen, found)
         if holds(rs, goal.target, final):
-            raise InternalError(f"the stuck citizen reaches `{goal.target_text}` by "
-                                f"{show_path(found)} when the evaluator replays it")
-        detail = (f"enabled; the longest path tried, {show_path(found)}, ends where "
-                  f"{still(rs, goal, final)}")
+            raise InternalError(
+                f"the stuck citizen reaches `{goal.target_text}` by "
+                f"{show_path(found)} when the evaluator replays it"
+            )
+        detail = (
+            f"enabled; the longest path tried, {show_path(found)}, ends where "
+            f"{still(rs, goal, final)}"
+        )
         out.append(Step("a", action.name, True, detail, dict(found[0].params)))
     return tuple(out)
 
@@ -288,8 +312,11 @@ def still(ruleset: M.Ruleset, goal: Goal, state: Mapping[str, M.Value]) -> str:
     """Why the target is still false in `state`: the sanctions it names, with their values."""
     outcome = evaluate(ruleset, state)
     named = E.names(goal.target)
-    shown = [w for w in outcome.trace.sanctions
-             if w.imposed and (w.name in named or "sanctioned" in named)]
+    shown = [
+        w
+        for w in outcome.trace.sanctions
+        if w.imposed and (w.name in named or "sanctioned" in named)
+    ]
     if not shown:
         st = State(ruleset, state)
         vals = ", ".join(f"{n}={fmt_value(st.get(n))}" for n in sorted(named))
@@ -312,8 +339,9 @@ def _args(params: Mapping[str, M.Value]) -> str:
 # -- results -------------------------------------------------------------------------------
 
 
-def _result(checker: Checker, prop: P.Property, rows: list[tuple[Goal, Outcome]],
-            within: int) -> Result:
+def _result(
+    checker: Checker, prop: P.Property, rows: list[tuple[Goal, Outcome]], within: int
+) -> Result:
     failures = [(g, o) for g, o in rows if isinstance(o, Stuck | NoAppeal)]
     unknown = [(g, o) for g, o in rows if isinstance(o, Undecided)]
     per_sanction = not isinstance(prop.kind, P.Recourse)
@@ -325,19 +353,27 @@ def _result(checker: Checker, prop: P.Property, rows: list[tuple[Goal, Outcome]]
             message = f"violated for {names}: {message}"
         forever = isinstance(outcome, Stuck) and outcome.forever
         if isinstance(outcome, Stuck):
-            cex = checker.counterexample({"a": outcome.citizen}, sanction=goal.sanction,
-                                         steps=outcome.steps)
+            cex = checker.counterexample(
+                {"a": outcome.citizen}, sanction=goal.sanction, steps=outcome.steps
+            )
         elif outcome.citizen is not None:
-            cex = checker.counterexample({"a": outcome.citizen}, sanction=goal.sanction,
-                                         note=f"`{goal.sanction}` declares no appeal action")
+            cex = checker.counterexample(
+                {"a": outcome.citizen},
+                sanction=goal.sanction,
+                note=f"`{goal.sanction}` declares no appeal action",
+            )
         else:
-            cex = checker.counterexample({}, sanction=goal.sanction,
-                                         note=f"`{goal.sanction}` declares no appeal action")
+            cex = checker.counterexample(
+                {}, sanction=goal.sanction, note=f"`{goal.sanction}` declares no appeal action"
+            )
         bound = None if forever or isinstance(outcome, NoAppeal) else within
         return Result(prop, "violated", message, cex, bound=bound)
     if unknown:
-        parts = [f"`{g.sanction}`: {o.reason}" if per_sanction else o.reason
-                 for g, o in unknown if isinstance(o, Undecided)]
+        parts = [
+            f"`{g.sanction}`: {o.reason}" if per_sanction else o.reason
+            for g, o in unknown
+            if isinstance(o, Undecided)
+        ]
         return Result(prop, "unknown", "; ".join(parts))
     core: set[str] = set()
     for _, o in rows:
@@ -352,8 +388,9 @@ def _result(checker: Checker, prop: P.Property, rows: list[tuple[Goal, Outcome]]
         what = f"every citizen with `{rows[0][0].when_text}`"
         goal_text = f"reaches `{rows[0][0].target_text}`"
     message = f"holds: {what} has a path of {_actions(within)}, {rows[0][0].via}, that {goal_text}"
-    return Result(prop, "proved", message, bound=within,
-                  because=order_labels(checker.ruleset, core))
+    return Result(
+        prop, "proved", message, bound=within, because=order_labels(checker.ruleset, core)
+    )
 
 
 def _stuck_message(goal: Goal, outcome: Stuck | NoAppeal, within: int) -> str:
@@ -362,10 +399,14 @@ def _stuck_message(goal: Goal, outcome: Stuck | NoAppeal, within: int) -> str:
         return f"sanction `{goal.sanction}` declares no appeal action{tail}"
     ends = f"ends `{goal.sanction}`" if goal.sanction else f"reaches `{goal.target_text}`"
     if outcome.forever:
-        return f"citizen a (`{goal.when_text}`) is stuck: no path of any length, {goal.via}, " \
-               f"{ends} for this citizen"
-    return f"citizen a (`{goal.when_text}`) is stuck: no path of {_actions(within)}, " \
-           f"{goal.via}, {ends}"
+        return (
+            f"citizen a (`{goal.when_text}`) is stuck: no path of any length, {goal.via}, "
+            f"{ends} for this citizen"
+        )
+    return (
+        f"citizen a (`{goal.when_text}`) is stuck: no path of {_actions(within)}, "
+        f"{goal.via}, {ends}"
+    )
 
 
 def _actions(n: int) -> str:

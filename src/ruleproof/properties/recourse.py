@@ -71,9 +71,15 @@ def minimal_recourse(
         allowed = ruleset.actions
     enc = Encoding(ruleset)
     deadline = time.monotonic() + limits.timeout
-    found = find_path(enc, citizen, Shape(allowed, allowed, max_steps, 0),
-                      target if target is not None else NOT_SANCTIONED, limits, deadline,
-                      prefer="least")
+    found = find_path(
+        enc,
+        citizen,
+        Shape(allowed, allowed, max_steps, 0),
+        target if target is not None else NOT_SANCTIONED,
+        limits,
+        deadline,
+        prefer="least",
+    )
     if isinstance(found, SearchUnknown):
         raise RecourseUnknown(found.reason)
     if found is None:

@@ -26,7 +26,9 @@ class Limits:
     timeout: float = 30.0  # wall-clock seconds per property (backstop)
     rlimit: int = 0  # Z3 resource limit per check (reproducible across machines); 0 = none
     minimise: bool = True
-    memory_mb: int = 2048  # Z3's memory cap per solver: past it the answer is `unknown`
+    # Z3's memory cap (MiB, 0 = none). Z3 counts memory per process, not per solver: once
+    # exceeded, every later query in the process fails too, so it is off unless asked for.
+    memory_mb: int = 0
 
 
 @attrs.frozen
@@ -74,26 +76,36 @@ def explain_unknown(solver: Any, enc: Encoding, seconds: float, limits: Limits) 
     return why
 
 
-def solve(enc: Encoding, constraints: Sequence[Term], goal: Term, limits: Limits,
-          deadline: float) -> tuple[Answer, Any]:
+def solve(
+    enc: Encoding, constraints: Sequence[Term], goal: Term, limits: Limits, deadline: float
+) -> tuple[Answer, Any]:
     """Check `constraints ∧ goal` under every tracking literal. Returns the answer and solver."""
     remaining = max(deadline - time.monotonic(), 0.001)
     solver = new_solver(limits, remaining)
     solver.add(*constraints)
     solver.add(goal)
     trackers = list(enc.trackers.values())
-    result = solver.check(*trackers)
+    try:
+        result = solver.check(*trackers)
+    except z3.Z3Exception as exc:  # e.g. "max. memory exceeded": an honest unknown
+        return Unknown(f"solver error: {exc}"), solver
     if result == z3.sat:
         return Sat(solver.model()), solver
     if result == z3.unsat:
-        labels = tuple(sorted({enc.labels[str(t)] for t in solver.unsat_core()
-                               if str(t) in enc.labels}))
+        labels = tuple(
+            sorted({enc.labels[str(t)] for t in solver.unsat_core() if str(t) in enc.labels})
+        )
         return Unsat(labels), solver
     return Unknown(explain_unknown(solver, enc, remaining, limits)), solver
 
 
-def minimise(enc: Encoding, solver: Any, model: Any,
-             variables: Sequence[tuple[Term, M.AttrType, M.Value]], deadline: float) -> Any:
+def minimise(
+    enc: Encoding,
+    solver: Any,
+    model: Any,
+    variables: Sequence[tuple[Term, M.AttrType, M.Value]],
+    deadline: float,
+) -> Any:
     """A model as close to the baseline values as the time allows (never leaves the query)."""
     return _Minimiser(enc, solver, deadline).run(model, variables)
 
@@ -110,7 +122,10 @@ class _Minimiser:
         if remaining <= 0.01:
             return z3.unknown
         self.solver.set("timeout", max(1, int(min(remaining, 5.0) * 1000)))
-        return self.solver.check(*self.trackers, *extra)
+        try:
+            return self.solver.check(*self.trackers, *extra)
+        except z3.Z3Exception:
+            return z3.unknown  # the model found so far stands
 
     def run(self, model: Any, variables: Sequence[tuple[Term, M.AttrType, M.Value]]) -> Any:
         """The lexicographically least model, variable by variable, in the given order.
@@ -185,6 +200,7 @@ class _Minimiser:
                 if r != z3.unsat:
                     return model
         return model  # bools are True here; reals keep the solver's value
+
     def _bisect(self, var: Term, typ: M.IntType, model: Any, pinned: list[Term]) -> Any:
         """The model with `var` as close to its low bound as the query allows."""
         lo, hi = typ.lo, int(model.eval(var, model_completion=True).as_long())

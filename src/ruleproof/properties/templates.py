@@ -84,8 +84,9 @@ def equal_outputs(outputs: tuple[str, ...]) -> E.Expr:
     return _all([E.Compare(("==",), (E.Var(o, "a"), E.Var(o, "b"))) for o in outputs])
 
 
-def independence(ruleset: M.Ruleset, varied: frozenset[str], outputs: tuple[str, ...],
-                 label: str = "") -> Query:
+def independence(
+    ruleset: M.Ruleset, varied: frozenset[str], outputs: tuple[str, ...], label: str = ""
+) -> Query:
     return Query(("a", "b"), TRUE, equal_outputs(outputs), varied, label)
 
 
@@ -116,8 +117,10 @@ def queries(ruleset: M.Ruleset, prop: P.Property) -> list[Query]:
         case P.Forall(citizens, assume, assert_):
             return [Query(citizens, assume, assert_)]
         case P.Reachable():
-            return [Query(("a",), TRUE, E.Not(goal), label=label)
-                    for label, goal in reach_goals(ruleset, k)]
+            return [
+                Query(("a",), TRUE, E.Not(goal), label=label)
+                for label, goal in reach_goals(ruleset, k)
+            ]
         case _:
             raise ValueError(f"{prop.kind_name} is a path property")
 
@@ -131,8 +134,10 @@ def reach_goals(ruleset: M.Ruleset, k: P.Reachable) -> list[tuple[str, E.Expr]]:
         case "sanctions":
             return [(f"sanction {s.name}", E.Var(s.name, "a")) for s in ruleset.sanctions]
         case "tiers":
-            return [(f"tier {t.id}", E.Compare(("==",), (E.Var("tier", "a"), E.EnumLit(t.id))))
-                    for t in ruleset.tiers]
+            return [
+                (f"tier {t.id}", E.Compare(("==",), (E.Var("tier", "a"), E.EnumLit(t.id))))
+                for t in ruleset.tiers
+            ]
         case "expr":
             assert k.expr is not None
             return [(k.text, qualify(k.expr, "a"))]

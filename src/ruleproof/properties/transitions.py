@@ -103,8 +103,9 @@ def new_terms(state: Copy, action: M.Action, params: Mapping[str, Term]) -> dict
     return out
 
 
-def move(enc: Encoding, state: Copy, action: M.Action, params: Mapping[str, Term],
-         share: bool = True) -> Move:
+def move(
+    enc: Encoding, state: Copy, action: M.Action, params: Mapping[str, Term], share: bool = True
+) -> Move:
     """Encode `action` from `state` with the given param terms (constants or values).
 
     With `share` the new state shares with `state` every attribute the action does not set and
@@ -112,8 +113,9 @@ def move(enc: Encoding, state: Copy, action: M.Action, params: Mapping[str, Term
     define the values that changed, and the caller asserts `state`'s definitions as well (they
     may grow while the new state is encoded). Without it the new state is encoded afresh.
     """
-    ranges = [f for p in action.params for f in range_constraints(params[p.name], p.type,
-                                                                   enc.codes)]
+    ranges = [
+        f for p in action.params for f in range_constraints(params[p.name], p.type, enc.codes)
+    ]
     guard = z3.And(*ranges, state.expr(action.when, params))
     if share:
         after = enc.bind_from(enc.fresh("next"), state, new_terms(state, action, params))
@@ -181,8 +183,11 @@ class _Unrolling:
             params = param_consts(self.enc, a, self.enc.fresh("p"))
             ps.append(params)
             news = new_terms(state, a, params)
-            ranges = [f for p in a.params
-                      for f in range_constraints(params[p.name], p.type, self.enc.codes)]
+            ranges = [
+                f
+                for p in a.params
+                for f in range_constraints(params[p.name], p.type, self.enc.codes)
+            ]
             guards.append(z3.And(ch == j, *ranges, state.expr(a.when, params)))
             for s in a.sets:
                 old = merged.get(s.attribute, state.attrs[s.attribute])
@@ -190,9 +195,18 @@ class _Unrolling:
         # Shares with `state` what no allowed action sets; `sync` asserts every state's
         # definitions, so the values `state` grows for it are asserted too.
         after = self.enc.bind_from(self.enc.fresh("s"), state, merged)
-        self.hard.add([z3.Implies(active, z3.And(
-            z3.Or([ch == j for j in options] or [z3.BoolVal(False)]),
-            z3.Or(guards or [z3.BoolVal(False)]), *after.possible))])
+        self.hard.add(
+            [
+                z3.Implies(
+                    active,
+                    z3.And(
+                        z3.Or([ch == j for j in options] or [z3.BoolVal(False)]),
+                        z3.Or(guards or [z3.BoolVal(False)]),
+                        *after.possible,
+                    ),
+                )
+            ]
+        )
         self.choices.append(ch)
         self.active.append(active)
         self.params.append(ps)
@@ -205,9 +219,16 @@ class _Unrolling:
             self.hard.add(s.definitions())
 
 
-def find_path(enc: Encoding, citizen: Mapping[str, M.Value], shape: Shape, target: E.Expr,
-              limits: Limits, deadline: float, prefer: Prefer = "extreme",
-              lengths: Sequence[int] | None = None) -> list[Act] | SearchUnknown | None:
+def find_path(
+    enc: Encoding,
+    citizen: Mapping[str, M.Value],
+    shape: Shape,
+    target: E.Expr,
+    limits: Limits,
+    deadline: float,
+    prefer: Prefer = "extreme",
+    lengths: Sequence[int] | None = None,
+) -> list[Act] | SearchUnknown | None:
     """A path of `shape` from `citizen` ending where `target` holds, or None if there is none.
 
     Lengths are tried in the order given (default: shortest first, from `shape.min_len` to
@@ -230,15 +251,16 @@ def find_path(enc: Encoding, citizen: Mapping[str, M.Value], shape: Shape, targe
         assumptions = [*enc.trackers.values(), lit, *unroll.active[:length]]
         r = _check(solver, deadline, assumptions)
         if r == z3.unknown:
-            return SearchUnknown(explain_unknown(solver, enc, deadline - time.monotonic(),
-                                                 limits))
+            return SearchUnknown(explain_unknown(solver, enc, deadline - time.monotonic(), limits))
         if r == z3.unsat:
             continue
         path = _settle(enc, solver, unroll, length, assumptions, prefer, deadline)
         final = replay(ruleset, citizen, path)
         if not holds(ruleset, target, final):
-            raise InternalError(f"a path the solver found does not reach its target when the "
-                                f"evaluator replays it: {show_path(path)}")
+            raise InternalError(
+                f"a path the solver found does not reach its target when the "
+                f"evaluator replays it: {show_path(path)}"
+            )
         return path
     return None
 
@@ -251,8 +273,15 @@ def _check(solver: Any, deadline: float, assumptions: Sequence[Term]) -> Any:
     return solver.check(*assumptions)
 
 
-def _settle(enc: Encoding, solver: Any, unroll: _Unrolling, length: int,
-            assumptions: list[Term], prefer: Prefer, deadline: float) -> list[Act]:
+def _settle(
+    enc: Encoding,
+    solver: Any,
+    unroll: _Unrolling,
+    length: int,
+    assumptions: list[Term],
+    prefer: Prefer,
+    deadline: float,
+) -> list[Act]:
     """Fix the model's action choices, then move each param toward the preferred value."""
     model = solver.model()
     fixed = list(assumptions)
@@ -275,8 +304,9 @@ def _settle(enc: Encoding, solver: Any, unroll: _Unrolling, length: int,
     path: list[Act] = []
     for i, a in enumerate(picks):
         j = unroll.allowed.index(a)
-        values = {p.name: decode(model, unroll.params[i][j][p.name], p.type, enc.codes)
-                  for p in a.params}
+        values = {
+            p.name: decode(model, unroll.params[i][j][p.name], p.type, enc.codes) for p in a.params
+        }
         path.append(Act(a, values))
     return path
 
@@ -291,8 +321,9 @@ def _preferred(t: M.AttrType, prefer: Prefer) -> list[M.Value]:
             return [values[-1], values[0]] if prefer == "extreme" else [values[0]]
 
 
-def _bisect(solver: Any, term: Term, typ: M.IntType, fixed: list[Term], model: Any,
-            deadline: float) -> Any:
+def _bisect(
+    solver: Any, term: Term, typ: M.IntType, fixed: list[Term], model: Any, deadline: float
+) -> Any:
     lo, hi = typ.lo, model.eval(term, model_completion=True).as_long()
     while lo < hi:
         mid = lo + (hi - lo) // 2

@@ -31,23 +31,29 @@ def _testcase(suite: ET.Element, ruleset: M.Ruleset, r: Result, timing: bool) ->
         ET.SubElement(case, "error", {"type": r.status, "message": r.message}).text = text
         return "error"
     if not r.matches_expectation:
-        message = r.message if r.status == "violated" else (
-            "proved, but the property file documents it as violated: update `expect`")
+        message = (
+            r.message
+            if r.status == "violated"
+            else ("proved, but the property file documents it as violated: update `expect`")
+        )
         ET.SubElement(case, "failure", {"type": r.status, "message": message}).text = text
         return "failure"
     ET.SubElement(case, "system-out").text = text
     return "pass"
 
 
-def junit_xml(ruleset: M.Ruleset, spec_file: str, results: Sequence[Result],
-              timing: bool = True) -> str:
+def junit_xml(
+    ruleset: M.Ruleset, spec_file: str, results: Sequence[Result], timing: bool = True
+) -> str:
     """The JUnit XML document (UTF-8 declaration, two-space indent, final newline)."""
     root = ET.Element("testsuites", {"name": "ruleproof"})
-    suite = ET.SubElement(root, "testsuite", {"name": f"ruleproof.{ruleset.id}",
-                                              "file": spec_file})
+    suite = ET.SubElement(root, "testsuite", {"name": f"ruleproof.{ruleset.id}", "file": spec_file})
     kinds = [_testcase(suite, ruleset, r, timing) for r in results]
-    counts = {"tests": str(len(results)), "failures": str(kinds.count("failure")),
-              "errors": str(kinds.count("error"))}
+    counts = {
+        "tests": str(len(results)),
+        "failures": str(kinds.count("failure")),
+        "errors": str(kinds.count("error")),
+    }
     if timing:
         counts["time"] = f"{sum(r.seconds for r in results):.3f}"
     for element in (root, suite):

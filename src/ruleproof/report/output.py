@@ -33,8 +33,15 @@ def exit_code(results: Sequence[Result]) -> int:
     return EXIT_OK
 
 
-def emit(fmt: str, out: IO[str], suite: Suite, results: Sequence[Result], timing: bool = True,
-         show_all: bool = False, written: Sequence[str] = ()) -> None:
+def emit(
+    fmt: str,
+    out: IO[str],
+    suite: Suite,
+    results: Sequence[Result],
+    timing: bool = True,
+    show_all: bool = False,
+    written: Sequence[str] = (),
+) -> None:
     """Write the report of `results` to `out` in format `fmt` (one of `FORMATS`)."""
     if fmt == "json":
         out.write(dumps(report_json(suite.ruleset, suite.spec_file, results)))
@@ -48,5 +55,13 @@ def emit(fmt: str, out: IO[str], suite: Suite, results: Sequence[Result], timing
         out.write(junit_xml(suite.ruleset, suite.spec_file, results))
     else:
         console = make_console(out)
-        render_check(console, suite.ruleset.id, suite.spec_file, suite.property_files, results,
-                     timing=timing, show_all=show_all, written=written)
+        render_check(
+            console,
+            suite.ruleset.id,
+            suite.spec_file,
+            suite.property_files,
+            results,
+            timing=timing,
+            show_all=show_all,
+            written=written,
+        )

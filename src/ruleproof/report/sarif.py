@@ -24,7 +24,9 @@ from ruleproof.errors import Span
 from ruleproof.results import Result
 from ruleproof.spec import model as M
 
-SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 
 
 def tool_version() -> str:
@@ -67,16 +69,20 @@ def related(ruleset: M.Ruleset, r: Result) -> list[dict[str, Any]]:
     for rid, rule in rules.items():
         deltas = [f.get(rid) for f in fired]
         if (len(deltas) > 1 and len(set(deltas)) > 1) or (len(deltas) == 1 and deltas[0]):
-            shown = ", ".join(f"{t}: {d:+d}" if d is not None else f"{t}: not fired"
-                              for t, d in zip(cex.citizens, deltas, strict=False))
+            shown = ", ".join(
+                f"{t}: {d:+d}" if d is not None else f"{t}: not fired"
+                for t, d in zip(cex.citizens, deltas, strict=False)
+            )
             found.append((f"rule {rid} ({shown})", rule.span))
     imposed = [set(cex.outcomes[t].sanctions) for t in cex.citizens if t in cex.outcomes]
     for s in ruleset.sanctions:
         flags = [s.name in i for i in imposed]
         if s.name == cex.sanction or len(set(flags)) > 1 or flags == [True]:
             found.append((f"sanction {s.name}", s.span))
-    return [{"id": i, "physicalLocation": physical(span), "message": {"text": label}}
-            for i, (label, span) in enumerate(((lb, sp) for lb, sp in found if known(sp)), 1)]
+    return [
+        {"id": i, "physicalLocation": physical(span), "message": {"text": label}}
+        for i, (label, span) in enumerate(((lb, sp) for lb, sp in found if known(sp)), 1)
+    ]
 
 
 def level_of(r: Result) -> tuple[str, str] | None:
@@ -113,8 +119,11 @@ def sarif_log(ruleset: M.Ruleset, results: Sequence[Result]) -> dict[str, Any]:
     for index, r in enumerate(results):
         p = r.property
         short = (p.doc.strip().splitlines() or [f"{p.kind_name} property"])[0]
-        desc: dict[str, Any] = {"id": p.id, "shortDescription": {"text": short},
-                                "properties": {"kind": p.kind_name}}
+        desc: dict[str, Any] = {
+            "id": p.id,
+            "shortDescription": {"text": short},
+            "properties": {"kind": p.kind_name},
+        }
         if p.doc:
             desc["fullDescription"] = {"text": p.doc.strip()}
         if p.cites:
@@ -136,22 +145,29 @@ def sarif_log(ruleset: M.Ruleset, results: Sequence[Result]) -> dict[str, Any]:
         if rel:
             res["relatedLocations"] = rel
         if r.status == "violated" and p.expect == "violated":
-            res["suppressions"] = [{"kind": "inSource",
-                                    "justification": "documented finding: `expect: violated` "
-                                    "in the property file"}]
+            res["suppressions"] = [
+                {
+                    "kind": "inSource",
+                    "justification": "documented finding: `expect: violated` in the property file",
+                }
+            ]
         props: dict[str, Any] = {"status": r.status, "expect": p.expect, "ruleset": ruleset.id}
         if r.counterexample is not None:
             props["counterexample"] = counterexample_json(
-                ruleset, r.counterexample, p.kind_name in PATH_KIND_NAMES)
+                ruleset, r.counterexample, p.kind_name in PATH_KIND_NAMES
+            )
         res["properties"] = props
         out.append(res)
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "ruleproof", "version": tool_version(),
-                                "rules": descriptors}},
-            "columnKind": "unicodeCodePoints",
-            "results": out,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {"name": "ruleproof", "version": tool_version(), "rules": descriptors}
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": out,
+            }
+        ],
     }

@@ -31,8 +31,14 @@ Env = dict[str, Any]
 Fn = Callable[[Env], Any]
 
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "//": operator.floordiv,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "//": operator.floordiv,
     "%": operator.mod,
 }
 _MISSING = object()
@@ -45,8 +51,9 @@ def _numeric_literal(e: E.Expr) -> bool:
 class _Compiler:
     def __init__(self, ruleset: M.Ruleset) -> None:
         self.ruleset = ruleset
-        self.numeric = {a.name for a in ruleset.attributes
-                        if isinstance(a.type, M.IntType | M.RealType)}
+        self.numeric = {
+            a.name for a in ruleset.attributes if isinstance(a.type, M.IntType | M.RealType)
+        }
         self.attributes = {a.name for a in ruleset.attributes}
         self.derived: dict[str, Fn] = {}
 
@@ -83,7 +90,8 @@ class _Compiler:
                 fn, lf, rf = _OPS[op], self.expr(left), self.expr(right)
                 return lambda env: fn(lf(env), rf(env))
             case E.Compare((op,), (E.Var(name, None), lit)) if (
-                    name in self.numeric and _numeric_literal(lit) and op not in ("==", "!=")):
+                name in self.numeric and _numeric_literal(lit) and op not in ("==", "!=")
+            ):
                 fn, k = _OPS[op], lit.value  # type: ignore[union-attr]
                 return lambda env: fn(env[name], k)
             case E.Compare(ops, operands):
@@ -188,8 +196,9 @@ class Compiled:
         env["__active__"] = set()
         return env
 
-    def outputs(self, citizen: Mapping[str, M.Value]
-                ) -> tuple[int | None, str | None, tuple[str, ...]]:
+    def outputs(
+        self, citizen: Mapping[str, M.Value]
+    ) -> tuple[int | None, str | None, tuple[str, ...]]:
         """(score, tier, sorted sanctions) of one citizen, without a trace."""
         env = self.env(citizen)
         score = self._score_fn(env) if self.ruleset.score is not None else None
@@ -227,14 +236,23 @@ class Compiled:
         for s in rs.sanctions:
             imposed = bool(self._read[s.name](env))
             used = sorted(E.names(s.when))
-            whys.append(SanctionWhy(s.name, imposed, s.when_text,
-                                    tuple((n, self._value(n, env)) for n in used)))
+            whys.append(
+                SanctionWhy(
+                    s.name, imposed, s.when_text, tuple((n, self._value(n, env)) for n in used)
+                )
+            )
         defines = {d.name: self._value(d.name, env) for d in rs.defines}
-        trace = Trace(base=rs.score.base if rs.score else None, rules=tuple(firings),
-                      raw_score=raw, clamped=raw is not None and raw != score,
-                      tier=tier, sanctions=tuple(whys))
-        return Outcome(score, tier, tuple(sorted(w.name for w in whys if w.imposed)), defines,
-                       trace)
+        trace = Trace(
+            base=rs.score.base if rs.score else None,
+            rules=tuple(firings),
+            raw_score=raw,
+            clamped=raw is not None and raw != score,
+            tier=tier,
+            sanctions=tuple(whys),
+        )
+        return Outcome(
+            score, tier, tuple(sorted(w.name for w in whys if w.imposed)), defines, trace
+        )
 
     def _value(self, name: str, env: Env) -> Any:
         if name in env:

@@ -172,8 +172,11 @@ def outcome_changes(a: Outcome, b: Outcome, defines: bool = False) -> list[str]:
     if a.sanctions != b.sanctions:
         out.append(f"sanctions {list(a.sanctions)} vs {list(b.sanctions)}")
     if defines:
-        out += [f"{k} {fmt_value(v)} vs {fmt_value(b.defines.get(k))}"
-                for k, v in a.defines.items() if v != b.defines.get(k)]
+        out += [
+            f"{k} {fmt_value(v)} vs {fmt_value(b.defines.get(k))}"
+            for k, v in a.defines.items()
+            if v != b.defines.get(k)
+        ]
     return out
 
 
@@ -212,8 +215,12 @@ def fraction_text(v: Fraction) -> str:
 class State:
     """One citizen's values with every derived value computed lazily and memoized."""
 
-    def __init__(self, ruleset: M.Ruleset, citizen: Mapping[str, Value],
-                 params: Mapping[str, Value] | None = None) -> None:
+    def __init__(
+        self,
+        ruleset: M.Ruleset,
+        citizen: Mapping[str, Value],
+        params: Mapping[str, Value] | None = None,
+    ) -> None:
         self.ruleset = ruleset
         self.citizen = citizen
         self.params = params or {}
@@ -287,8 +294,7 @@ def evaluate(ruleset: M.Ruleset, citizen: Mapping[str, Value]) -> Outcome:
     for s in ruleset.sanctions:
         imposed = bool(st.get(s.name))
         used = sorted(E.names(s.when))
-        whys.append(SanctionWhy(s.name, imposed, s.when_text,
-                                tuple((n, st.get(n)) for n in used)))
+        whys.append(SanctionWhy(s.name, imposed, s.when_text, tuple((n, st.get(n)) for n in used)))
     defines = {d.name: st.get(d.name) for d in ruleset.defines}
     trace = Trace(
         base=ruleset.score.base if ruleset.score else None,
@@ -299,8 +305,13 @@ def evaluate(ruleset: M.Ruleset, citizen: Mapping[str, Value]) -> Outcome:
         sanctions=tuple(whys),
     )
     assert score is None or isinstance(score, int)
-    return Outcome(score, tier if isinstance(tier, str) else None,
-                   tuple(sorted(w.name for w in whys if w.imposed)), defines, trace)
+    return Outcome(
+        score,
+        tier if isinstance(tier, str) else None,
+        tuple(sorted(w.name for w in whys if w.imposed)),
+        defines,
+        trace,
+    )
 
 
 def holds(ruleset: M.Ruleset, e: E.Expr, citizen: Mapping[str, Value]) -> bool:
@@ -332,8 +343,9 @@ def in_domain(ruleset: M.Ruleset, citizen: Mapping[str, Value]) -> str | None:
     return None
 
 
-def step(ruleset: M.Ruleset, action: M.Action, citizen: Mapping[str, Value],
-         params: Mapping[str, Value]) -> tuple[dict[str, Value] | None, str]:
+def step(
+    ruleset: M.Ruleset, action: M.Action, citizen: Mapping[str, Value], params: Mapping[str, Value]
+) -> tuple[dict[str, Value] | None, str]:
     """Apply an action: the new state, or None and why the action is not enabled.
 
     An action is enabled iff its params are in range, its `when` holds, and the state it leads

@@ -125,8 +125,20 @@ class Call:
 
 
 Expr = (
-    BoolLit | IntLit | RealLit | EnumLit | Var | Neg | Not | Arith | Compare | And | Or | IfElse
-    | In | Call
+    BoolLit
+    | IntLit
+    | RealLit
+    | EnumLit
+    | Var
+    | Neg
+    | Not
+    | Arith
+    | Compare
+    | And
+    | Or
+    | IfElse
+    | In
+    | Call
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import cast
 
 import attrs
 
@@ -112,8 +113,12 @@ def parse_expr(text: str, origin: Origin) -> E.Expr:
         )
     stripped = text.strip()
     if not stripped:
-        raise _error("RP101", "empty expression", _whole(text, origin),
-                     fix='write a condition such as "True"')
+        raise _error(
+            "RP101",
+            "empty expression",
+            _whole(text, origin),
+            fix='write a condition such as "True"',
+        )
     source = stripped.replace("\n", " ")
     try:
         tree = ast.parse(source, mode="eval")
@@ -174,28 +179,39 @@ def _moved(e: E.Expr, file: str, line: int, dc: int) -> E.Expr:
     are at most MAX_TREE_DEPTH deep)."""
     s = e.span
     span = Span(file, line, s.col + dc, line, s.end_col + dc)
-    kind = type(e)
-    if kind is E.Var:
-        return E.Var(e.name, e.citizen, span)  # type: ignore[union-attr]
-    if kind is E.IntLit or kind is E.BoolLit or kind is E.EnumLit or kind is E.RealLit:
-        return kind(e.value, span)  # type: ignore[union-attr,arg-type]
-    if kind is E.Compare:
-        return E.Compare(e.ops, tuple([_moved(o, file, line, dc) for o in e.operands]), span)  # type: ignore[union-attr]
-    if kind is E.Not or kind is E.Neg:
-        return kind(_moved(e.arg, file, line, dc), span)  # type: ignore[union-attr]
-    if kind is E.And or kind is E.Or:
-        return kind(tuple([_moved(a, file, line, dc) for a in e.args]), span)  # type: ignore[union-attr]
-    if kind is E.Arith:
-        return E.Arith(e.op, _moved(e.left, file, line, dc), _moved(e.right, file, line, dc),  # type: ignore[union-attr]
-                       span)
-    if kind is E.IfElse:
-        return E.IfElse(_moved(e.cond, file, line, dc), _moved(e.then, file, line, dc),  # type: ignore[union-attr]
-                        _moved(e.orelse, file, line, dc), span)  # type: ignore[union-attr]
-    if kind is E.In:
-        return E.In(_moved(e.item, file, line, dc),  # type: ignore[union-attr]
-                    tuple([_moved(o, file, line, dc) for o in e.options]), e.negated, span)  # type: ignore[union-attr]
-    if kind is E.Call:
-        return E.Call(e.func, tuple([_moved(a, file, line, dc) for a in e.args]), span)  # type: ignore[union-attr]
+
+    def go(x: E.Expr) -> E.Expr:
+        return _moved(x, file, line, dc)
+
+    match e:
+        case E.Var(name, citizen):
+            return E.Var(name, citizen, span)
+        case E.IntLit(v):
+            return E.IntLit(v, span)
+        case E.BoolLit(v):
+            return E.BoolLit(v, span)
+        case E.EnumLit(v):
+            return E.EnumLit(v, span)
+        case E.RealLit(v):
+            return E.RealLit(v, span)
+        case E.Compare(ops, operands):
+            return E.Compare(ops, tuple([go(o) for o in operands]), span)
+        case E.Not(arg):
+            return E.Not(go(arg), span)
+        case E.Neg(arg):
+            return E.Neg(go(arg), span)
+        case E.And(args):
+            return E.And(tuple([go(a) for a in args]), span)
+        case E.Or(args):
+            return E.Or(tuple([go(a) for a in args]), span)
+        case E.Arith(op, left, right):
+            return E.Arith(op, go(left), go(right), span)
+        case E.IfElse(cond, then, orelse):
+            return E.IfElse(go(cond), go(then), go(orelse), span)
+        case E.In(item, options, negated):
+            return E.In(go(item), tuple([go(o) for o in options]), negated, span)
+        case E.Call(func, args):
+            return E.Call(func, tuple([go(a) for a in args]), span)
     raise AssertionError(e)
 
 
@@ -265,9 +281,8 @@ class _Converter:
             if vkind is bool:
                 return E.BoolLit(value, span)
         elif kind is ast.Compare:
-            return self._compare(
-                node, node.left, node.ops, node.comparators, span  # type: ignore[attr-defined,arg-type]
-            )
+            cmp = cast(ast.Compare, node)
+            return self._compare(cmp, cmp.left, cmp.ops, cmp.comparators, span)
         elif kind is ast.BoolOp:
             operands = tuple([self.convert(v) for v in node.values])  # type: ignore[attr-defined]
             if type(node.op) is ast.And:  # type: ignore[attr-defined]

@@ -27,8 +27,10 @@ def _add(x: Num | None, y: Num | None) -> Num | None:
 
 def _hull(*ivs: Interval) -> Interval:
     los, his = [i[0] for i in ivs], [i[1] for i in ivs]
-    return (None if None in los else min(los),  # type: ignore[type-var]
-            None if None in his else max(his))  # type: ignore[type-var]
+    return (
+        None if None in los else min(lo for lo in los if lo is not None),
+        None if None in his else max(hi for hi in his if hi is not None),
+    )
 
 
 def _scale(iv: Interval, k: Num) -> Interval:
@@ -162,16 +164,22 @@ class Bounds:
                 ivs = [self.num(a) for a in args]
                 los = [i[0] for i in ivs]
                 his = [i[1] for i in ivs]
-                return (None if None in los else min(los),  # type: ignore[type-var]
-                        min(h for h in his if h is not None) if any(
-                            h is not None for h in his) else None)
+                return (
+                    None if None in los else min(los),  # type: ignore[type-var]
+                    min(h for h in his if h is not None)
+                    if any(h is not None for h in his)
+                    else None,
+                )
             case E.Call("max", args):
                 ivs = [self.num(a) for a in args]
                 los = [i[0] for i in ivs]
                 his = [i[1] for i in ivs]
-                return (max(lo for lo in los if lo is not None) if any(
-                    lo is not None for lo in los) else None,
-                        None if None in his else max(his))  # type: ignore[type-var]
+                return (
+                    max(lo for lo in los if lo is not None)
+                    if any(lo is not None for lo in los)
+                    else None,
+                    None if None in his else max(hi for hi in his if hi is not None),
+                )
             case E.Call("abs", (arg,)):
                 lo, hi = self.num(arg)
                 if lo is not None and lo >= 0:
@@ -227,8 +235,9 @@ class Bounds:
                 t = self.types.get(name)
                 if t is not None:
                     return isinstance(t, M.IntType | M.RealType)
-                return name == "score" or (name in self.defines and self._numeric(
-                    self.defines[name].expr))
+                return name == "score" or (
+                    name in self.defines and self._numeric(self.defines[name].expr)
+                )
             case E.IfElse(_, then, _):
                 return self._numeric(then)
             case E.Call("min" | "max" | "abs", _):

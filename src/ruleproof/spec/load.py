@@ -13,6 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 from ruleproof.errors import Diagnostic, RulesetError, Span, did_you_mean, raise_if_errors
 from ruleproof.spec import expr as E
@@ -22,11 +23,38 @@ from ruleproof.spec.yamlsource import YMap, YNode, YScalar, YSeq, read_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-RESERVED = {"score", "tier", "sanctioned", "True", "False", "true", "false", "implies", "min",
-            "max", "abs", "and", "or", "not", "in", "if", "else"}
+RESERVED = {
+    "score",
+    "tier",
+    "sanctioned",
+    "True",
+    "False",
+    "true",
+    "false",
+    "implies",
+    "min",
+    "max",
+    "abs",
+    "and",
+    "or",
+    "not",
+    "in",
+    "if",
+    "else",
+}
 
-TOP_KEYS = ["ruleset", "title", "source", "attributes", "assume", "define", "score", "tiers",
-            "sanctions", "actions"]
+TOP_KEYS = [
+    "ruleset",
+    "title",
+    "source",
+    "attributes",
+    "assume",
+    "define",
+    "score",
+    "tiers",
+    "sanctions",
+    "actions",
+]
 ATTR_KEYS = ["type", "range", "values", "protected", "domain", "changes", "doc"]
 RULE_KEYS = ["id", "when", "add", "cites", "doc"]
 TIER_KEYS = ["id", "when", "doc"]
@@ -43,15 +71,27 @@ def read_text(path: str | Path) -> str:
         return data.decode("utf-8")
     except OSError as exc:
         raise RulesetError(
-            [Diagnostic("RP006", f"cannot read file: {exc.strerror or exc}", Span.point(file, 1, 1),
-                        fix="check the path")]
+            [
+                Diagnostic(
+                    "RP006",
+                    f"cannot read file: {exc.strerror or exc}",
+                    Span.point(file, 1, 1),
+                    fix="check the path",
+                )
+            ]
         ) from None
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise RulesetError(
-            [Diagnostic("RP006", f"file is not UTF-8 (byte {exc.start}: {data[exc.start]:#04x})",
-                        Span.point(file, line, col), fix="save the file as UTF-8")]
+            [
+                Diagnostic(
+                    "RP006",
+                    f"file is not UTF-8 (byte {exc.start}: {data[exc.start]:#04x})",
+                    Span.point(file, line, col),
+                    fix="save the file as UTF-8",
+                )
+            ]
         ) from None
 
 
@@ -117,25 +157,36 @@ class Reader:
     def expect_map(self, node: YNode | None, what: str, span: Span) -> YMap | None:
         if isinstance(node, YMap):
             return node
-        self.error("RP212", f"{what} must be a mapping (`key: value` lines)",
-                   node.span if node is not None else span)
+        self.error(
+            "RP212",
+            f"{what} must be a mapping (`key: value` lines)",
+            node.span if node is not None else span,
+        )
         return None
 
     def expect_seq(self, node: YNode | None, what: str, span: Span) -> YSeq | None:
         if isinstance(node, YSeq):
             return node
-        self.error("RP212", f"{what} must be a list (`- item` lines)",
-                   node.span if node is not None else span)
+        self.error(
+            "RP212",
+            f"{what} must be a list (`- item` lines)",
+            node.span if node is not None else span,
+        )
         return None
 
-    def check_keys(self, node: YMap, allowed: list[str], what: str,
-                   required: tuple[str, ...] = ()) -> None:
+    def check_keys(
+        self, node: YMap, allowed: list[str], what: str, required: tuple[str, ...] = ()
+    ) -> None:
         for key, _ in node.items:
             name = str(key.value)
             if name not in allowed:
                 hint = did_you_mean(name, allowed)
-                self.error("RP211", f"unknown key `{name}` in {what}", key.span,
-                           fix=hint or f"allowed keys: {', '.join(allowed)}")
+                self.error(
+                    "RP211",
+                    f"unknown key `{name}` in {what}",
+                    key.span,
+                    fix=hint or f"allowed keys: {', '.join(allowed)}",
+                )
         for name in required:
             if node.get(name) is None:
                 self.error("RP210", f"{what} is missing the required key `{name}`", node.span)
@@ -143,8 +194,11 @@ class Reader:
     def string(self, node: YNode | None, what: str, default: str = "") -> str:
         if node is None:
             return default
-        if (isinstance(node, YScalar) and node.value is not None
-                and not isinstance(node.value, bool)):
+        if (
+            isinstance(node, YScalar)
+            and node.value is not None
+            and not isinstance(node.value, bool)
+        ):
             return str(node.value) if isinstance(node.value, str) else node.raw
         if isinstance(node, YScalar) and isinstance(node.value, bool):
             return node.raw
@@ -152,18 +206,27 @@ class Reader:
         return default
 
     def integer(self, node: YNode | None, what: str) -> int | None:
-        if isinstance(node, YScalar) and isinstance(node.value, int) and not isinstance(
-            node.value, bool
+        if (
+            isinstance(node, YScalar)
+            and isinstance(node.value, int)
+            and not isinstance(node.value, bool)
         ):
             return node.value
         span = node.span if node is not None else Span.point(self.file, 1, 1)
-        self.error("RP212", f"{what} must be a whole number", span,
-                   fix=f"got `{node.raw if isinstance(node, YScalar) else '…'}`")
+        self.error(
+            "RP212",
+            f"{what} must be a whole number",
+            span,
+            fix=f"got `{node.raw if isinstance(node, YScalar) else '…'}`",
+        )
         return None
 
     def rational(self, node: YNode | None, what: str) -> Fraction | None:
-        if (isinstance(node, YScalar) and not isinstance(node.value, bool)
-                and node.value is not None):
+        if (
+            isinstance(node, YScalar)
+            and not isinstance(node.value, bool)
+            and node.value is not None
+        ):
             try:
                 return Fraction(Decimal(node.raw.replace("_", "")))
             except (InvalidOperation, ValueError, ArithmeticError):
@@ -194,8 +257,12 @@ class Reader:
                 except RulesetError as exc:
                     self.diagnostics.extend(exc.diagnostics)
                     return E.BoolLit(True, node.span), v
-        self.error("RP212", f"{what} must be an expression (text)", node.span,
-                   fix='quote it, e.g. when: "debt > 0"')
+        self.error(
+            "RP212",
+            f"{what} must be an expression (text)",
+            node.span,
+            fix='quote it, e.g. when: "debt > 0"',
+        )
         return E.BoolLit(True, node.span), "True"
 
     # -- types -----------------------------------------------------------------------------
@@ -205,29 +272,42 @@ class Reader:
             return M.BoolType()
         if kind in ("int", "real"):
             rng = node.get("range")
-            seq = self.expect_seq(rng, f"`range` of {what} ({kind} needs `range: [low, high]`)",
-                                  node.span)
+            seq = self.expect_seq(
+                rng, f"`range` of {what} ({kind} needs `range: [low, high]`)", node.span
+            )
             if seq is None:
                 return None
             if len(seq.items) != 2:
-                self.error("RP204", f"`range` of {what} must have two bounds, got {len(seq.items)}",
-                           seq.span, fix="write `range: [low, high]`")
+                self.error(
+                    "RP204",
+                    f"`range` of {what} must have two bounds, got {len(seq.items)}",
+                    seq.span,
+                    fix="write `range: [low, high]`",
+                )
                 return None
             if kind == "int":
                 lo, hi = (self.integer(b, f"a bound of {what}") for b in seq.items)
                 if lo is None or hi is None:
                     return None
                 if lo > hi:
-                    self.error("RP204", f"empty range [{lo}, {hi}] for {what}", seq.span,
-                               fix=f"write the low bound first: [{hi}, {lo}]")
+                    self.error(
+                        "RP204",
+                        f"empty range [{lo}, {hi}] for {what}",
+                        seq.span,
+                        fix=f"write the low bound first: [{hi}, {lo}]",
+                    )
                     return None
                 return M.IntType(lo, hi)
             rlo, rhi = (self.rational(b, f"a bound of {what}") for b in seq.items)
             if rlo is None or rhi is None:
                 return None
             if rlo > rhi:
-                self.error("RP204", f"empty range [{rlo}, {rhi}] for {what}", seq.span,
-                           fix="write the low bound first")
+                self.error(
+                    "RP204",
+                    f"empty range [{rlo}, {rhi}] for {what}",
+                    seq.span,
+                    fix="write the low bound first",
+                )
                 return None
             return M.RealType(rlo, rhi)
         if kind == "enum":
@@ -238,8 +318,12 @@ class Reader:
             for v in vals.items:
                 if not (isinstance(v, YScalar) and isinstance(v.value, str)):
                     raw = v.raw if isinstance(v, YScalar) else "…"
-                    self.error("RP212", f"enum value `{raw}` of {what} must be text", v.span,
-                               fix=f'quote it: "{raw}"')
+                    self.error(
+                        "RP212",
+                        f"enum value `{raw}` of {what} must be text",
+                        v.span,
+                        fix=f'quote it: "{raw}"',
+                    )
                     continue
                 if v.value in out:
                     self.error("RP207", f"enum value `{v.value}` is listed twice in {what}", v.span)
@@ -250,9 +334,13 @@ class Reader:
                 return None
             return M.EnumType(tuple(out))
         if node.get("type") is not None:
-            self.error("RP212", f"unknown type `{kind}` for {what}", node.get("type").span,  # type: ignore[union-attr]
-                       fix=did_you_mean(kind, ["bool", "int", "real", "enum"])
-                       or "use bool, int, real or enum")
+            self.error(
+                "RP212",
+                f"unknown type `{kind}` for {what}",
+                node.get("type").span,  # type: ignore[union-attr]
+                fix=did_you_mean(kind, ["bool", "int", "real", "enum"])
+                or "use bool, int, real or enum",
+            )
         return None
 
     # -- sections --------------------------------------------------------------------------
@@ -264,9 +352,12 @@ class Reader:
         self.check_keys(node, TOP_KEYS, "the ruleset", ("ruleset", "attributes"))
         rid = self.string(node.get("ruleset"), "`ruleset`", "unnamed")
         if node.get("ruleset") is not None and not ID_RE.match(rid):
-            self.error("RP213", f"ruleset id `{rid}` must match [a-z0-9-]+",
-                       node.get("ruleset").span,  # type: ignore[union-attr]
-                       fix=f"e.g. `{re.sub(r'[^a-z0-9-]+', '-', rid.lower()).strip('-') or 'x'}`")
+            self.error(
+                "RP213",
+                f"ruleset id `{rid}` must match [a-z0-9-]+",
+                node.get("ruleset").span,  # type: ignore[union-attr]
+                fix=f"e.g. `{re.sub(r'[^a-z0-9-]+', '-', rid.lower()).strip('-') or 'x'}`",
+            )
         attributes = self.attributes(node.get("attributes"), node.span)
         assumptions = []
         assume = node.get("assume")
@@ -283,10 +374,14 @@ class Reader:
                 defines.append(M.Define(name, e, text, key.span))
         score = self.score(node.get("score"), node.span) if node.get("score") is not None else None
         tiers = self.tiers(node.get("tiers"), node.span) if node.get("tiers") is not None else ()
-        sanctions = (self.sanctions(node.get("sanctions"), node.span)
-                     if node.get("sanctions") is not None else ())
-        actions = (self.actions(node.get("actions"), node.span)
-                   if node.get("actions") is not None else ())
+        sanctions = (
+            self.sanctions(node.get("sanctions"), node.span)
+            if node.get("sanctions") is not None
+            else ()
+        )
+        actions = (
+            self.actions(node.get("actions"), node.span) if node.get("actions") is not None else ()
+        )
         return M.Ruleset(
             id=rid,
             attributes=tuple(attributes),
@@ -305,11 +400,16 @@ class Reader:
     def name(self, key: YScalar, what: str) -> str:
         name = str(key.value)
         if not NAME_RE.match(name):
-            self.error("RP213", f"{what} name `{name}` is not an identifier", key.span,
-                       fix="use letters, digits and `_`, starting with a letter")
+            self.error(
+                "RP213",
+                f"{what} name `{name}` is not an identifier",
+                key.span,
+                fix="use letters, digits and `_`, starting with a letter",
+            )
         elif name in RESERVED:
-            self.error("RP217", f"{what} name `{name}` is reserved", key.span,
-                       fix="choose another name")
+            self.error(
+                "RP217", f"{what} name `{name}` is reserved", key.span, fix="choose another name"
+            )
         return name
 
     def attributes(self, node: YNode | None, span: Span) -> list[M.Attribute]:
@@ -336,17 +436,29 @@ class Reader:
                 elif pv == "association":
                     protected = "association"
                 else:
-                    self.error("RP212", f"`protected` of {what} must be false, true or association",
-                               prot_node.span)
+                    self.error(
+                        "RP212",
+                        f"`protected` of {what} must be false, true or association",
+                        prot_node.span,
+                    )
             changes = self.string(spec.get("changes"), "`changes`", "fixed")
             if changes not in ("fixed", "time"):
-                self.error("RP212", f"`changes` of {what} must be fixed or time",
-                           spec.get("changes").span)  # type: ignore[union-attr]
+                where = spec.get("changes") or spec
+                self.error("RP212", f"`changes` of {what} must be fixed or time", where.span)
                 changes = "fixed"
             domain = self.string(spec.get("domain"), "`domain`") or None
             if typ is not None:
-                out.append(M.Attribute(name, typ, protected, domain, changes,  # type: ignore[arg-type]
-                                       self.string(spec.get("doc"), "`doc`"), key.span))
+                out.append(
+                    M.Attribute(
+                        name,
+                        typ,
+                        protected,
+                        domain,
+                        changes,  # type: ignore[arg-type]
+                        self.string(spec.get("doc"), "`doc`"),
+                        key.span,
+                    )
+                )
         return out
 
     def score(self, node: YNode | None, span: Span) -> M.Score | None:
@@ -358,18 +470,24 @@ class Reader:
         if mp.get("base") is not None:
             base = self.integer(mp.get("base"), "`score.base`") or 0
         lo = hi = None
-        if mp.get("range") is not None and (seq := self.expect_seq(mp.get("range"),
-                                                                    "`score.range`", mp.span)):
+        if mp.get("range") is not None and (
+            seq := self.expect_seq(mp.get("range"), "`score.range`", mp.span)
+        ):
             if len(seq.items) == 2:
                 lo, hi = (self.integer(b, "a bound of `score.range`") for b in seq.items)
                 if lo is not None and hi is not None and lo > hi:
-                    self.error("RP204", f"empty score range [{lo}, {hi}]", seq.span,
-                               fix="write the low bound first")
+                    self.error(
+                        "RP204",
+                        f"empty score range [{lo}, {hi}]",
+                        seq.span,
+                        fix="write the low bound first",
+                    )
             else:
                 self.error("RP204", "`score.range` must have two bounds", seq.span)
         rules: list[M.ScoreRule] = []
-        if mp.get("rules") is not None and (seq := self.expect_seq(mp.get("rules"),
-                                                                    "`score.rules`", mp.span)):
+        if mp.get("rules") is not None and (
+            seq := self.expect_seq(mp.get("rules"), "`score.rules`", mp.span)
+        ):
             for i, item in enumerate(seq.items):
                 rm = self.expect_map(item, f"score rule #{i + 1}", seq.span)
                 if rm is None:
@@ -380,9 +498,18 @@ class Reader:
                     continue
                 when, wt = self.expr(rm.get("when"), f"`when` of rule `{rid}`", "True")
                 add, at = self.expr(rm.get("add"), f"`add` of rule `{rid}`")
-                rules.append(M.ScoreRule(rid, when, add, wt, at,
-                                         self.string(rm.get("cites"), "`cites`"),
-                                         self.string(rm.get("doc"), "`doc`"), rm.span))
+                rules.append(
+                    M.ScoreRule(
+                        rid,
+                        when,
+                        add,
+                        wt,
+                        at,
+                        self.string(rm.get("cites"), "`cites`"),
+                        self.string(rm.get("doc"), "`doc`"),
+                        rm.span,
+                    )
+                )
         return M.Score(base, tuple(rules), lo, hi, mp.span)
 
     def tiers(self, node: YNode | None, span: Span) -> list[M.Tier]:
@@ -418,12 +545,22 @@ class Reader:
                 continue
             when, wt = self.expr(sm.get("when"), f"`when` of {what}")
             appeal: list[str] = []
-            if sm.get("appeal") is not None and (seq := self.expect_seq(
-                    sm.get("appeal"), f"`appeal` of {what}", sm.span)):
+            if sm.get("appeal") is not None and (
+                seq := self.expect_seq(sm.get("appeal"), f"`appeal` of {what}", sm.span)
+            ):
                 appeal = [self.string(a, "an appeal action name") for a in seq.items]
-            out.append(M.Sanction(name, when, wt, self.string(sm.get("domain"), "`domain`") or None,
-                                  tuple(appeal), self.string(sm.get("cites"), "`cites`"),
-                                  self.string(sm.get("doc"), "`doc`"), key.span))
+            out.append(
+                M.Sanction(
+                    name,
+                    when,
+                    wt,
+                    self.string(sm.get("domain"), "`domain`") or None,
+                    tuple(appeal),
+                    self.string(sm.get("cites"), "`cites`"),
+                    self.string(sm.get("doc"), "`doc`"),
+                    key.span,
+                )
+            )
         return out
 
     def actions(self, node: YNode | None, span: Span) -> list[M.Action]:
@@ -440,14 +577,18 @@ class Reader:
             self.check_keys(am, ACTION_KEYS, what, ("by",))
             by = self.string(am.get("by"), "`by`", "citizen")
             if am.get("by") is not None and by not in M.ACTOR_KINDS:
-                self.error("RP212", f"`by` of {what} must be citizen, authority or time",
-                           am.get("by").span,  # type: ignore[union-attr]
-                           fix=did_you_mean(by, M.ACTOR_KINDS) or "")
+                self.error(
+                    "RP212",
+                    f"`by` of {what} must be citizen, authority or time",
+                    am.get("by").span,  # type: ignore[union-attr]
+                    fix=did_you_mean(by, M.ACTOR_KINDS) or "",
+                )
                 by = "citizen"
             when, wt = self.expr(am.get("when"), f"`when` of {what}", "True")
             params: list[M.Param] = []
-            if am.get("params") is not None and (pm := self.expect_map(
-                    am.get("params"), f"`params` of {what}", am.span)):
+            if am.get("params") is not None and (
+                pm := self.expect_map(am.get("params"), f"`params` of {what}", am.span)
+            ):
                 for pk, pv in pm.items:
                     pname = self.name(pk, "param")
                     pspec = self.expect_map(pv, f"param `{pname}`", pk.span)
@@ -458,13 +599,23 @@ class Reader:
                     if ptype is not None:
                         params.append(M.Param(pname, ptype, pk.span))
             sets: list[M.Assignment] = []
-            if am.get("set") is not None and (sm := self.expect_map(
-                    am.get("set"), f"`set` of {what}", am.span)):
+            if am.get("set") is not None and (
+                sm := self.expect_map(am.get("set"), f"`set` of {what}", am.span)
+            ):
                 for sk, sv in sm.items:
                     e, text = self.expr(sv, f"`set.{sk.value}` of {what}")
                     sets.append(M.Assignment(str(sk.value), e, text, sk.span))
-            out.append(M.Action(name, by, when, wt, tuple(params), tuple(sets),  # type: ignore[arg-type]
-                                self.string(am.get("cites"), "`cites`"),
-                                self.string(am.get("doc"), "`doc`"), key.span))
+            out.append(
+                M.Action(
+                    name,
+                    cast(M.ActorKind, by),
+                    when,
+                    wt,
+                    tuple(params),
+                    tuple(sets),
+                    self.string(am.get("cites"), "`cites`"),
+                    self.string(am.get("doc"), "`doc`"),
+                    key.span,
+                )
+            )
         return out
-

@@ -14,8 +14,9 @@ from ruleproof.spec import model as M
 from ruleproof.spec.typecheck import dependency_graph, node_exprs, node_of, topological_order
 
 
-def name_support(ruleset: M.Ruleset, names: Iterable[str],
-                 support: dict[str, frozenset[str]]) -> frozenset[str]:
+def name_support(
+    ruleset: M.Ruleset, names: Iterable[str], support: dict[str, frozenset[str]]
+) -> frozenset[str]:
     """The attributes that a set of names (attributes or derived values) depends on."""
     out: set[str] = set()
     for n in names:

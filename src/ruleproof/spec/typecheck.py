@@ -104,7 +104,7 @@ def find_cycle(graph: dict[Node, set[Node]]) -> list[Node] | None:
                 continue
             nxt = todo.pop()
             if state.get(nxt) == 1:
-                return [*path[path.index(nxt):], nxt]
+                return [*path[path.index(nxt) :], nxt]
             if not state.get(nxt):
                 state[nxt] = 1
                 path.append(nxt)
@@ -155,9 +155,14 @@ class Scope:
 
     def resolve(self, var: E.Var) -> Type | None:
         if var.citizen is not None:
-            self.diagnostics.append(Diagnostic(
-                "RP201", f"`{var.citizen}.{var.name}` names a citizen outside a query", var.span,
-                fix=f"write `{var.name}`"))
+            self.diagnostics.append(
+                Diagnostic(
+                    "RP201",
+                    f"`{var.citizen}.{var.name}` names a citizen outside a query",
+                    var.span,
+                    fix=f"write `{var.name}`",
+                )
+            )
             return None
         if var.name in self.params:
             return self.params[var.name]
@@ -167,10 +172,16 @@ class Scope:
         if var.name in self.types:
             return self.types[var.name]
         hint = did_you_mean(var.name, self.known())
-        self.diagnostics.append(Diagnostic(
-            "RP201", f"unknown name `{var.name}`", var.span,
-            why="names are attributes, defines, params, score, tier, sanctions and `sanctioned`",
-            fix=hint or "declare it under `attributes:` or `define:`"))
+        self.diagnostics.append(
+            Diagnostic(
+                "RP201",
+                f"unknown name `{var.name}`",
+                var.span,
+                why="names are attributes, defines, params, score, tier, sanctions and "
+                "`sanctioned`",
+                fix=hint or "declare it under `attributes:` or `define:`",
+            )
+        )
         self.types[var.name] = None  # report once
         return None
 
@@ -179,8 +190,14 @@ def _duplicates(items: Iterable[tuple[str, Span]], what: str, out: list[Diagnost
     seen: dict[str, Span] = {}
     for name, span in items:
         if name in seen:
-            out.append(Diagnostic("RP207", f"duplicate {what} `{name}` (first at line "
-                                  f"{seen[name].line})", span, fix="rename one of them"))
+            out.append(
+                Diagnostic(
+                    "RP207",
+                    f"duplicate {what} `{name}` (first at line {seen[name].line})",
+                    span,
+                    fix="rename one of them",
+                )
+            )
         else:
             seen[name] = span
 
@@ -215,18 +232,25 @@ def _too_deep(ruleset: M.Ruleset, graph: dict[Node, set[Node]]) -> Diagnostic | 
             name = node.split(":")[-1]
             d = ruleset.define(name)
             return Diagnostic(
-                "RP103", f"`{name}` nests more than {MAX_TREE_DEPTH} levels deep through the "
-                "definitions it reads", d.span if d else ruleset.span,
+                "RP103",
+                f"`{name}` nests more than {MAX_TREE_DEPTH} levels deep through the "
+                "definitions it reads",
+                d.span if d else ruleset.span,
                 why="every stage evaluates definitions recursively; a deeper chain could exhaust "
-                "its stack", fix="shorten the chain of definitions that read each other")
+                "its stack",
+                fix="shorten the chain of definitions that read each other",
+            )
     return None
 
 
 def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
     """Every problem with names, types, references and cycles in `ruleset`."""
     out: list[Diagnostic] = []
-    names = [(a.name, a.span) for a in ruleset.attributes] + [
-        (d.name, d.span) for d in ruleset.defines] + [(s.name, s.span) for s in ruleset.sanctions]
+    names = (
+        [(a.name, a.span) for a in ruleset.attributes]
+        + [(d.name, d.span) for d in ruleset.defines]
+        + [(s.name, s.span) for s in ruleset.sanctions]
+    )
     _duplicates(names, "name", out)
     _duplicates([(a.name, a.span) for a in ruleset.actions], "action", out)
     if ruleset.score:
@@ -240,9 +264,15 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
         first = cycle[0].split(":")[-1]
         d = ruleset.define(first)
         span = d.span if d else ruleset.span
-        out.append(Diagnostic("RP205", f"definitions form a cycle: {pretty}", span,
-                              why="each value must be computable from the attributes",
-                              fix="break the cycle by rewriting one of them without the others"))
+        out.append(
+            Diagnostic(
+                "RP205",
+                f"definitions form a cycle: {pretty}",
+                span,
+                why="each value must be computable from the attributes",
+                fix="break the cycle by rewriting one of them without the others",
+            )
+        )
         return out
     too_deep = _too_deep(ruleset, graph)
     if too_deep is not None:
@@ -263,9 +293,15 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
             check.expect(r.when, BOOL, f"`when` of rule `{r.id}`")
             add_type = check.check(r.add)
             if add_type is not None and add_type != INT:
-                out.append(Diagnostic("RP202", f"`add` of rule `{r.id}` must be int, but this is "
-                                      f"{add_type}", r.add.span, why="the score is an integer",
-                                      fix="round with `//`, e.g. `(x * 3) // 2`"))
+                out.append(
+                    Diagnostic(
+                        "RP202",
+                        f"`add` of rule `{r.id}` must be int, but this is {add_type}",
+                        r.add.span,
+                        why="the score is an integer",
+                        fix="round with `//`, e.g. `(x * 3) // 2`",
+                    )
+                )
     for t in ruleset.tiers:
         check.expect(t.when, BOOL, f"`when` of tier `{t.id}`")
     action_names = [a.name for a in ruleset.actions]
@@ -273,22 +309,33 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
         check.expect(s.when, BOOL, f"`when` of sanction `{s.name}`")
         for name in s.appeal:
             if name not in action_names:
-                out.append(Diagnostic("RP214", f"sanction `{s.name}` names unknown appeal action "
-                                      f"`{name}`", s.span,
-                                      fix=did_you_mean(name, action_names)
-                                      or "declare it under `actions:`"))
+                out.append(
+                    Diagnostic(
+                        "RP214",
+                        f"sanction `{s.name}` names unknown appeal action `{name}`",
+                        s.span,
+                        fix=did_you_mean(name, action_names) or "declare it under `actions:`",
+                    )
+                )
     for act in ruleset.actions:
         _check_action(ruleset, scope, act, out)
     return out
 
 
-def _check_action(ruleset: M.Ruleset, scope: Scope, action: M.Action,
-                  out: list[Diagnostic]) -> None:
+def _check_action(
+    ruleset: M.Ruleset, scope: Scope, action: M.Action, out: list[Diagnostic]
+) -> None:
     scope.params = {}
     for p in action.params:
         if p.name in scope.types or p.name in scope.pending:
-            out.append(Diagnostic("RP217", f"param `{p.name}` of action `{action.name}` hides "
-                                  "another name", p.span, fix="rename the param"))
+            out.append(
+                Diagnostic(
+                    "RP217",
+                    f"param `{p.name}` of action `{action.name}` hides another name",
+                    p.span,
+                    fix="rename the param",
+                )
+            )
         scope.params[p.name] = of_attr_type(p.type, f"`{p.name}`")
     check = ExprChecker(scope.resolve, out)
     check.expect(action.when, BOOL, f"`when` of action `{action.name}`")
@@ -297,20 +344,33 @@ def _check_action(ruleset: M.Ruleset, scope: Scope, action: M.Action,
     for s in action.sets:
         attr = attrs_by_name.get(s.attribute)
         if attr is None:
-            out.append(Diagnostic("RP206", f"action `{action.name}` sets unknown attribute "
-                                  f"`{s.attribute}`", s.span,
-                                  fix=did_you_mean(s.attribute, attrs_by_name) or
-                                  "only attributes can be set"))
+            out.append(
+                Diagnostic(
+                    "RP206",
+                    f"action `{action.name}` sets unknown attribute `{s.attribute}`",
+                    s.span,
+                    fix=did_you_mean(s.attribute, attrs_by_name) or "only attributes can be set",
+                )
+            )
             continue
         want = of_attr_type(attr.type, f"`{attr.name}`")
         got = check.check(s.expr)
         if got is None:
             continue
-        ok = (got == want or (want == REAL and got == INT)
-              or (isinstance(want, EnumT) and isinstance(got, StrT)
-                  and got.values <= set(want.values))
-              or (isinstance(want, EnumT) and isinstance(got, EnumT) and want.values == got.values))
+        ok = (
+            got == want
+            or (want == REAL and got == INT)
+            or (
+                isinstance(want, EnumT) and isinstance(got, StrT) and got.values <= set(want.values)
+            )
+            or (isinstance(want, EnumT) and isinstance(got, EnumT) and want.values == got.values)
+        )
         if not ok:
-            out.append(Diagnostic("RP202", f"action `{action.name}` sets `{attr.name}` ({want}) to "
-                                  f"a value of type {got}", s.expr.span))
+            out.append(
+                Diagnostic(
+                    "RP202",
+                    f"action `{action.name}` sets `{attr.name}` ({want}) to a value of type {got}",
+                    s.expr.span,
+                )
+            )
     scope.params = {}

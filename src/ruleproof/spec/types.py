@@ -91,8 +91,12 @@ class ExprChecker:
         if want == REAL and is_num(got):
             return got
         if got != want:
-            self.error("RP202", f"{what} must be {want}, but this is {got}", e.span,
-                       fix="write a comparison such as `x > 0`" if want == BOOL else "")
+            self.error(
+                "RP202",
+                f"{what} must be {want}, but this is {got}",
+                e.span,
+                fix="write a comparison such as `x > 0`" if want == BOOL else "",
+            )
             return None
         return got
 
@@ -136,9 +140,12 @@ class ExprChecker:
                         ok = self._comparable(a, b, operands[i], operands[i + 1], e.span) and ok
                     elif not (is_num(a) and is_num(b)):
                         bad = operands[i] if not is_num(a) else operands[i + 1]
-                        self.error("RP202", f"`{cmp}` compares numbers, but this is "
-                                   f"{a if not is_num(a) else b}", bad.span,
-                                   fix="use `==` or `!=` for bools and enum values")
+                        self.error(
+                            "RP202",
+                            f"`{cmp}` compares numbers, but this is {a if not is_num(a) else b}",
+                            bad.span,
+                            fix="use `==` or `!=` for bools and enum values",
+                        )
                         ok = False
                 return BOOL if ok else None
             case E.And(args) | E.Or(args):
@@ -169,27 +176,43 @@ class ExprChecker:
             return None
         for side, t in ((left, a), (right, b)):
             if not is_num(t):
-                self.error("RP202", f"`{op}` needs two numbers, but this is {t}", side.span,
-                           why=f"`{op}` is arithmetic",
-                           fix="combine conditions with `and`/`or`; count a bool with "
-                           "`(1 if flag else 0)`" if t == BOOL else "")
+                self.error(
+                    "RP202",
+                    f"`{op}` needs two numbers, but this is {t}",
+                    side.span,
+                    why=f"`{op}` is arithmetic",
+                    fix="combine conditions with `and`/`or`; count a bool with `(1 if flag else 0)`"
+                    if t == BOOL
+                    else "",
+                )
                 return None
         if op in ("//", "%"):
             if a != INT or b != INT:
-                self.error("RP202", f"`{op}` works on ints only", e.span,
-                           fix="round with `//` on an int expression")
+                self.error(
+                    "RP202",
+                    f"`{op}` works on ints only",
+                    e.span,
+                    fix="round with `//` on an int expression",
+                )
                 return None
             if not (isinstance(right, E.IntLit) and right.value > 0):
-                self.error("RP209", f"`{op}` needs a positive int constant on its right",
-                           right.span,
-                           why="division by a variable is non-linear and may divide by zero",
-                           fix="divide by a literal such as `// 30`")
+                self.error(
+                    "RP209",
+                    f"`{op}` needs a positive int constant on its right",
+                    right.span,
+                    why="division by a variable is non-linear and may divide by zero",
+                    fix="divide by a literal such as `// 30`",
+                )
                 return None
             return INT
         if op == "*" and not (is_constant(left) or is_constant(right)):
-            self.warn("RP208", "multiplication of two variables is non-linear", e.span,
-                      why="the solver may answer `unknown` for properties that need this term",
-                      fix="multiply by a constant where the rule allows it")
+            self.warn(
+                "RP208",
+                "multiplication of two variables is non-linear",
+                e.span,
+                why="the solver may answer `unknown` for properties that need this term",
+                fix="multiply by a constant where the rule allows it",
+            )
         return INT if a == INT and b == INT else REAL
 
     def _call(self, e: E.Call, func: str, args: tuple[E.Expr, ...]) -> Type | None:
@@ -216,8 +239,13 @@ class ExprChecker:
             missing = sorted(b.values - set(a.values))
             if missing:
                 hint = did_you_mean(missing[0], a.values)
-                self.error("RP203", f"`{missing[0]}` is not a value of {a.label}", eb.span,
-                           why=f"{a.label} takes {', '.join(a.values)}", fix=hint or "")
+                self.error(
+                    "RP203",
+                    f"`{missing[0]}` is not a value of {a.label}",
+                    eb.span,
+                    why=f"{a.label} takes {', '.join(a.values)}",
+                    fix=hint or "",
+                )
                 return False
             return True
         if isinstance(a, EnumT) and isinstance(b, EnumT):
@@ -227,8 +255,9 @@ class ExprChecker:
             return False
         if isinstance(a, StrT) and isinstance(b, StrT):
             return True
-        self.error("RP202", f"cannot compare {a} with {b}", span,
-                   fix="compare values of the same type")
+        self.error(
+            "RP202", f"cannot compare {a} with {b}", span, fix="compare values of the same type"
+        )
         return False
 
     def _join(self, a: Type, b: Type, ea: E.Expr, eb: E.Expr, span: Span) -> Type | None:

@@ -273,8 +273,9 @@ class _Builder:
 
     def _container(self, start: Any, end: Any, children: list[YNode]) -> YNode:
         s = start.start_mark
-        span = Span(self.file, s.line + 1, s.column + 1, end.end_mark.line + 1,
-                    end.end_mark.column + 1)
+        span = Span(
+            self.file, s.line + 1, s.column + 1, end.end_mark.line + 1, end.end_mark.column + 1
+        )
         size = 1
         for c in children:
             size += c.size

@@ -163,20 +163,11 @@ def explain_json(
 
 
 def explain_text(doc: dict[str, Any], out: IO[str]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    tty = out.isatty()
-    console = Console(
-        file=out,
-        width=None if tty else 100,
-        force_terminal=tty,
-        color_system="auto" if tty else None,
-        force_jupyter=False,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    from ruleproof.counterexamples.render import make_console
+
+    console = make_console(out)
     o = doc["outcome"]
     console.print(f"ruleset {doc['ruleset']} ({doc['file']}), citizen {doc['citizen_file']}")
     summary = Table(title="outcome", show_header=False, title_justify="left")

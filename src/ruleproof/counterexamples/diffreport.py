@@ -171,19 +171,9 @@ def to_json(r: DiffResult) -> dict[str, Any]:
 
 
 def _console(out: IO[str]) -> Any:
-    from rich.console import Console
+    from ruleproof.counterexamples.render import make_console
 
-    tty = out.isatty()
-    return Console(
-        file=out,
-        width=None if tty else 100,
-        force_terminal=tty,
-        color_system="auto" if tty else None,
-        force_jupyter=False,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    return make_console(out)
 
 
 def _show(v: Value | tuple[str, ...] | None) -> str:

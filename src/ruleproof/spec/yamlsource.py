@@ -130,6 +130,17 @@ _MappingStart = yaml.MappingStartEvent
 _SequenceStart = yaml.SequenceStartEvent
 _MappingEnd = yaml.MappingEndEvent
 _SequenceEnd = yaml.SequenceEndEvent
+_Alias = yaml.AliasEvent
+_DocumentStart = yaml.DocumentStartEvent
+_KINDS = (
+    _ScalarEvent,
+    _MappingStart,
+    _SequenceStart,
+    _MappingEnd,
+    _SequenceEnd,
+    _Alias,
+    _DocumentStart,
+)
 
 
 class _Builder:
@@ -150,6 +161,8 @@ class _Builder:
         resolved = self._resolved
         for event in events:
             kind = type(event)
+            if kind not in _KINDS:  # a subclass (never seen from PyYAML): dispatch on its base
+                kind = next((k for k in _KINDS if isinstance(event, k)), kind)
             node: YNode
             if kind is _ScalarEvent:
                 # Inlined `_scalar` for the common case (no explicit tag); same result.
@@ -197,7 +210,7 @@ class _Builder:
                 node = self._container(start, event, children)
                 if start.anchor:
                     anchors[start.anchor] = node
-            elif isinstance(event, yaml.DocumentStartEvent):
+            elif kind is _DocumentStart:
                 documents += 1
                 if documents > 1:
                     raise _fail(
@@ -207,28 +220,7 @@ class _Builder:
                         fix="remove the `---` separator; one file holds one ruleset",
                     )
                 continue
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                if event.tag:
-                    self._check_tag(event)
-                if len(stack) >= MAX_DEPTH:
-                    raise _fail(
-                        "RP002",
-                        f"YAML nests deeper than {MAX_DEPTH} levels",
-                        _span(file, event),
-                        fix="a ruleset needs only a few levels; flatten the structure",
-                    )
-                stack.append((event, []))
-                continue
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                start, children = stack.pop()
-                node = self._container(start, event, children)
-                if start.anchor:
-                    anchors[start.anchor] = node
-            elif isinstance(event, yaml.ScalarEvent):
-                node = self._scalar(event)
-                if event.anchor:
-                    anchors[event.anchor] = node
-            elif isinstance(event, yaml.AliasEvent):
+            elif kind is _Alias:
                 found = anchors.get(event.anchor or "")
                 if found is None:
                     raise _fail("RP001", f"unknown alias `*{event.anchor}`", _span(file, event))

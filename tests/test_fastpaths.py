@@ -9,6 +9,8 @@ directly against the evaluator, and the compiled evaluator against the reference
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,6 +24,7 @@ from ruleproof.spec import model as M
 from ruleproof.spec.compiled import compile_ruleset
 from ruleproof.spec.evaluate import evaluate
 from ruleproof.spec.intervals import Bounds
+from ruleproof.spec.load import load_text
 from ruleproof.testing import citizens, rulesets
 
 SETTINGS = settings(max_examples=60)
@@ -123,3 +126,45 @@ def test_compiled_evaluator_agrees_with_the_reference(data: st.DataObject) -> No
     want = evaluate(rs, citizen)
     assert c.evaluate(citizen) == want
     assert c.outputs(citizen) == (want.score, want.tier, want.sanctions)
+
+
+_ATOMS = st.one_of(
+    st.builds("x {} {}".format, st.sampled_from(["<", "<=", ">", ">="]), st.integers(-1, 11)),
+    st.builds(
+        "w {} {}".format,
+        st.sampled_from(["<", "<=", ">", ">="]),
+        st.sampled_from(["0", "0.25", "0.5", "1"]),
+    ),
+    st.sampled_from(["b", "not b", "x == 3", "x // 2 >= 2", "w * 2 > x"]),
+)
+
+
+@SETTINGS
+@given(st.data())
+def test_compiled_threshold_groups_agree_with_the_reference(data: st.DataObject) -> None:
+    rules = data.draw(
+        st.lists(
+            st.tuples(
+                st.lists(_ATOMS, min_size=1, max_size=3),
+                st.sampled_from(["3", "-2", "x + 1", "x - 4"]),
+            ),
+            min_size=1,
+            max_size=30,
+        )
+    )
+    lines = [
+        f'    - {{id: r{i}, when: "{" and ".join(w)}", add: "{a}"}}'
+        for i, (w, a) in enumerate(rules)
+    ]
+    text = (
+        "ruleset: t\nattributes:\n  x: {type: int, range: [0, 10]}\n"
+        "  w: {type: real, range: [0, 1]}\n  b: {type: bool}\n"
+        "score:\n  base: 5\n  range: [-20, 40]\n  rules:\n" + "\n".join(lines) + "\n"
+    )
+    rs = load_text(text, "t.yaml")
+    citizen: dict[str, M.Value] = {
+        "x": data.draw(st.integers(0, 10)),
+        "w": Fraction(data.draw(st.sampled_from([0, 1, 2, 3, 4]))) / 4,
+        "b": data.draw(st.booleans()),
+    }
+    assert compile_ruleset(rs).evaluate(citizen) == evaluate(rs, citizen)

@@ -3,15 +3,20 @@
 `compile_ruleset(ruleset)` returns a `Compiled` whose `outputs(citizen)` gives the score, the tier
 and the sorted sanctions of one citizen, `holds(expr, citizen)` a bool expression's value, and
 `evaluate(citizen)` the full `Outcome` with its trace (the trace is what costs: it builds one
-record per firing rule). The semantics are exactly `ruleproof.spec.evaluate`'s, which stays the
-reference; a differential test keeps the two in agreement. No `eval`, no generated source: each
-node becomes a closure, with the common shapes (`attr OP literal`, `not attr`) specialised.
+record per firing rule). The score rules are evaluated in bulk (`_RuleTable`): `attr OP literal`
+conditions are grouped per attribute and settled by one bisection each.
+
+The semantics are exactly `ruleproof.spec.evaluate`'s, which stays the reference; a differential
+test keeps the two in agreement. No `eval`, no generated source: each node
+becomes a closure, with the common shapes (`attr OP literal`, `not attr`) specialised.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import accumulate, compress, repeat
 from typing import Any
 
 import attrs
@@ -143,6 +148,159 @@ class _Rule:
     add: Fn
 
 
+def _conjuncts(e: E.Expr) -> list[E.Expr]:
+    if isinstance(e, E.And):
+        return [c for a in e.args for c in _conjuncts(a)]
+    return [e]
+
+
+def _tuple_getter(ids: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """`itemgetter(*ids)` that always returns a tuple (also for zero or one index)."""
+    if len(ids) >= 2:
+        return operator.itemgetter(*ids)
+    if len(ids) == 1:
+        (i,) = ids
+        return lambda seq: (seq[i],)
+    return lambda seq: ()
+
+
+def _plain_slots(cls: type) -> bool:
+    """Whether `cls` is a slotted attrs class whose `__init__` only stores its arguments."""
+    fields = attrs.fields(cls)
+    return (
+        "__slots__" in cls.__dict__
+        and not hasattr(cls, "__attrs_pre_init__")
+        and not hasattr(cls, "__attrs_post_init__")
+        and all(
+            f.init and f.validator is None and f.converter is None and f.alias == f.name
+            for f in fields
+        )
+        and all(type(cls.__dict__.get(f.name)).__name__ == "member_descriptor" for f in fields)
+    )
+
+
+if _plain_slots(RuleFiring) and [f.name for f in attrs.fields(RuleFiring)] == [
+    "id",
+    "delta",
+    "running",
+]:
+    _SET_ID = RuleFiring.id.__set__  # type: ignore[attr-defined]
+    _SET_DELTA = RuleFiring.delta.__set__  # type: ignore[attr-defined]
+    _SET_RUNNING = RuleFiring.running.__set__  # type: ignore[attr-defined]
+
+    def _firings(ids: Iterable[str], deltas: list[int], running: Iterable[int]) -> list[RuleFiring]:
+        """`RuleFiring`s built field by field in bulk: the same objects as calling the class,
+        without one Python-level `__init__` call each (tens of thousands per citizen)."""
+        out: list[RuleFiring] = list(map(object.__new__, repeat(RuleFiring, len(deltas))))
+        for setter, values in ((_SET_ID, ids), (_SET_DELTA, deltas), (_SET_RUNNING, running)):
+            for _ in map(setter, out, values):
+                pass
+        return out
+
+else:  # pragma: no cover - `RuleFiring` grew validation: build it the ordinary way
+
+    def _firings(ids: Iterable[str], deltas: list[int], running: Iterable[int]) -> list[RuleFiring]:
+        return list(map(RuleFiring, ids, deltas, running))
+
+
+_FLIP = {"<": False, "<=": False, ">": True, ">=": True}  # True: the true atoms come first
+
+
+class _RuleTable:
+    """Every rule's `when` as a conjunction of atoms, evaluated once per citizen in bulk.
+
+    An atom `attr OP literal` over a numeric attribute joins its (attribute, operator) group,
+    whose literals are sorted: one bisection on the citizen's value gives the truth of the whole
+    group. Any other conjunct is a generic atom, evaluated through its closure (once per distinct
+    atom). The reference evaluates every conjunct of every rule's `when` (`And` is not
+    short-circuited there), so evaluating all atoms up front changes nothing; a rule fires iff
+    its atoms hold, and its `add` is only evaluated (in rule order) for firing rules.
+    """
+
+    def __init__(self, c: _Compiler, rules: Sequence[M.ScoreRule]) -> None:
+        groups: dict[tuple[str, str], set[Any]] = {}
+        generic: dict[E.Expr, int] = {}
+        generic_fns: list[Fn] = []
+        parsed: list[list[tuple[str, Any]]] = []
+        for r in rules:
+            atoms: list[tuple[str, Any]] = []
+            for a in _conjuncts(r.when):
+                match a:
+                    case E.Compare((op,), (E.Var(name, None), lit)) if (
+                        name in c.numeric and _numeric_literal(lit) and op in _FLIP
+                    ):
+                        k = lit.value  # type: ignore[union-attr]
+                        groups.setdefault((name, op), set()).add(k)
+                        atoms.append(("t", (name, op, k)))
+                    case _:
+                        if a not in generic:
+                            generic[a] = len(generic_fns)
+                            generic_fns.append(c.expr(a))
+                        atoms.append(("g", generic[a]))
+            parsed.append(atoms)
+        # Atom 0 is constantly true; then the groups, each sorted; then the generic atoms.
+        index: dict[tuple[str, str, Any], int] = {}
+        self._groups: list[tuple[str, bool, Callable[..., int], list[Any], int, int]] = []
+        start = 1
+        for (attr, cmp), ks in groups.items():
+            lits = sorted(ks)
+            for i, k in enumerate(lits):
+                index[(attr, cmp, k)] = start + i
+            # `>= t` / `< t` split at bisect_right(v); `> t` / `<= t` at bisect_left(v).
+            cut = bisect_right if cmp in (">=", "<") else bisect_left
+            self._groups.append((attr, _FLIP[cmp], cut, lits, start, start + len(lits)))
+            start += len(lits)
+        self._generic_start = start
+        self._generic_fns = generic_fns
+        self._size = start + len(generic_fns)
+        firsts: list[int] = []
+        seconds: list[int] = []
+        extra: list[tuple[int, Fn]] = []
+        for i, atoms in enumerate(parsed):
+            ids = [index[v] if kind == "t" else start + v for kind, v in atoms]
+            firsts.append(ids[0] if ids else 0)
+            seconds.append(ids[1] if len(ids) > 1 else 0)
+            if len(ids) > 2:
+                extra.append((i, c.expr(rules[i].when)))
+        self._first = _tuple_getter(firsts)
+        self._second = _tuple_getter(seconds)
+        self._extra = extra
+        self._n = len(parsed)
+        self._ids = [r.id for r in rules]
+        consts: list[Any] = []
+        adds: list[Fn] = []
+        for r in rules:
+            consts.append(r.add.value if isinstance(r.add, E.IntLit) else None)
+            adds.append(c.expr(r.add))
+        self._consts = consts
+        self._adds = adds
+        dynamic = [i for i, k in enumerate(consts) if k is None]
+        self._dynamic = dynamic
+        self._dynamic_holds = _tuple_getter(dynamic)
+
+    def fire(self, env: Env) -> tuple[list[int], list[Any]]:
+        """The indices of the firing rules, in order, and their deltas."""
+        truth = [True] * self._size
+        for name, true_first, cut, lits, lo, hi in self._groups:
+            k = lo + cut(lits, env[name])
+            if true_first:
+                truth[k:hi] = [False] * (hi - k)
+            else:
+                truth[lo:k] = [False] * (k - lo)
+        truth[self._generic_start :] = [bool(f(env)) for f in self._generic_fns]
+        holds = list(map(operator.and_, self._first(truth), self._second(truth)))
+        for i, f in self._extra:
+            holds[i] = bool(f(env))
+        fired = list(compress(range(self._n), holds))
+        values = self._consts
+        if self._dynamic:
+            values = values.copy()
+            adds = self._adds
+            for i in compress(self._dynamic, self._dynamic_holds(holds)):
+                values[i] = adds[i](env)
+        return fired, list(map(values.__getitem__, fired))
+
+
 class Compiled:
     """One ruleset's closures; `outputs`, `holds` and `evaluate` take a citizen mapping."""
 
@@ -159,7 +317,7 @@ class Compiled:
         c.derived["sanctioned"] = lambda env: any(read[n](env) for n in names)
         sc = ruleset.score
         self._rules = [_Rule(r.id, c.expr(r.when), c.expr(r.add)) for r in sc.rules] if sc else []
-        self._rule_pairs = [(r.when, r.add) for r in self._rules]
+        self._table = _RuleTable(c, sc.rules) if sc else None
         if sc is not None:
             c.derived["score"] = self._score
         tiers = [(t.id, c.expr(t.when)) for t in ruleset.tiers]
@@ -179,10 +337,8 @@ class Compiled:
     def _score(self, env: Env) -> int:
         sc = self.ruleset.score
         assert sc is not None
-        total: int = sc.base
-        for when, add in self._rule_pairs:
-            if when(env):
-                total += add(env)
+        assert self._table is not None
+        total: int = sc.base + sum(self._table.fire(env)[1])
         env["__raw__"] = total
         if sc.lo is not None and total < sc.lo:
             total = sc.lo
@@ -221,12 +377,12 @@ class Compiled:
         score: int | None = None
         raw: int | None = None
         if rs.score is not None:
-            total = rs.score.base
-            for r in self._rules:
-                if r.when(env):
-                    delta = r.add(env)
-                    total += delta
-                    firings.append(RuleFiring(r.id, delta, total))
+            table = self._table
+            assert table is not None
+            fired, deltas = table.fire(env)
+            running = list(accumulate(deltas, initial=rs.score.base))
+            total = running[-1]
+            firings = _firings(map(table._ids.__getitem__, fired), deltas, running[1:])
             raw = total
             score = max(total, rs.score.lo) if rs.score.lo is not None else total
             score = min(score, rs.score.hi) if rs.score.hi is not None else score

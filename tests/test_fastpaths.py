@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 
 from ruleproof.properties import model as P
 from ruleproof.properties.check import Checker
-from ruleproof.properties.fastpaths import REST, reduce_for
+from ruleproof.properties.fastpaths import REST, reduce_for, set_by_actions
 from ruleproof.properties.solving import Limits
 from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
 from ruleproof.spec.compiled import compile_ruleset
-from ruleproof.spec.evaluate import evaluate
+from ruleproof.spec.evaluate import evaluate, step
 from ruleproof.spec.intervals import Bounds
 from ruleproof.spec.load import load_text
 from ruleproof.testing import citizens, rulesets
@@ -80,16 +80,57 @@ def test_reduction_preserves_outputs_with_the_folded_sum(data: st.DataObject) ->
     if reduced is None or rs.score is None:
         return
     citizen = data.draw(citizens(rs))
-    folded = [r for r in rs.score.rules if r.id not in {k.id for k in reduced.score.rules}]
-    bare = attrs.evolve(
-        rs, score=attrs.evolve(rs.score, base=0, rules=tuple(folded), lo=None, hi=None)
-    )
-    rest = evaluate(bare, citizen).score
+    rest = _folded_sum(rs, reduced, citizen)
     rest_type = reduced.attribute(REST).type
     assert isinstance(rest_type, M.IntType) and rest is not None
     assert rest_type.lo <= rest <= rest_type.hi  # the interval bound is sound
     want, got = evaluate(rs, citizen), evaluate(reduced, {**citizen, REST: rest})
     assert (want.score, want.tier, want.sanctions) == (got.score, got.tier, got.sanctions)
+
+
+def _folded_sum(rs: M.Ruleset, reduced: M.Ruleset, citizen: dict[str, M.Value]) -> int | Fraction:
+    """What `score~rest` stands for: the sum of the folded rules' contributions."""
+    assert rs.score is not None and reduced.score is not None
+    kept = {k.id for k in reduced.score.rules}
+    folded = tuple(r for r in rs.score.rules if r.id not in kept)
+    bare = attrs.evolve(rs, score=attrs.evolve(rs.score, base=0, rules=folded, lo=None, hi=None))
+    rest = evaluate(bare, citizen).score
+    assert isinstance(rest, int | Fraction)
+    return rest
+
+
+@SETTINGS
+@given(st.data())
+def test_folded_sum_is_constant_along_every_action(data: st.DataObject) -> None:
+    # What the path fast path relies on: reduced for the attributes actions set, the folded
+    # sum is the same before and after any step, so the reduced ruleset with one `score~rest`
+    # value gives both states' outputs.
+    rs = data.draw(rulesets(max_rules=6).filter(lambda r: bool(r.actions)))
+    reduced = reduce_for(rs, set_by_actions(rs))
+    if reduced is None:
+        return
+    citizen = data.draw(citizens(rs))
+    rest = _folded_sum(rs, reduced, citizen)
+    for action in rs.actions:
+        params = {p.name: data.draw(_values(p.type)) for p in action.params}
+        after, _ = step(rs, action, citizen, params)
+        if after is None:
+            continue
+        assert _folded_sum(rs, reduced, after) == rest
+        want, got = evaluate(rs, after), evaluate(reduced, {**after, REST: rest})
+        assert (want.score, want.tier, want.sanctions) == (got.score, got.tier, got.sanctions)
+
+
+def _values(t: M.AttrType) -> st.SearchStrategy[M.Value]:
+    match t:
+        case M.BoolType():
+            return st.booleans()
+        case M.IntType(lo, hi):
+            return st.integers(lo, hi)
+        case M.RealType(lo, hi):
+            return st.fractions(lo, hi)
+        case M.EnumType(values):
+            return st.sampled_from(values)
 
 
 @SETTINGS
@@ -168,3 +209,53 @@ def test_compiled_threshold_groups_agree_with_the_reference(data: st.DataObject)
         "b": data.draw(st.booleans()),
     }
     assert compile_ruleset(rs).evaluate(citizen) == evaluate(rs, citizen)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_path_properties_on_the_reduced_ruleset_agree_with_the_plain_encoding(
+    data: st.DataObject,
+) -> None:
+    # The path fast path proves on the ruleset reduced for the attributes actions set; a
+    # `proved` there must never meet a stuck citizen in the plain encoding.
+    rs = data.draw(rulesets(max_rules=5).filter(lambda r: bool(r.actions)))
+    fast, plain = Checker(rs, LIMITS, fast=True), Checker(rs, LIMITS, fast=False)
+    within = data.draw(st.integers(1, 2))
+    kinds: list[P.Kind] = [P.AppealPath(within), P.Expires(within)]
+    for kind in kinds:
+        prop = P.Property("p", kind)
+        a, b = fast.check(prop), plain.check(prop)
+        if "unknown" in (a.status, b.status):
+            continue
+        assert a.status == b.status, (kind, a.message, b.message)
+
+
+def test_path_fast_path_folds_rules_no_action_can_change() -> None:
+    rs = load_text(
+        """
+ruleset: fold
+attributes:
+  debt: {type: int, range: [0, 100]}
+  late: {type: int, range: [0, 10]}
+  reviewed: {type: bool}
+score:
+  base: 100
+  rules:
+    - {id: big-debt, when: "debt >= 50", add: -30}
+    - {id: late, when: "late >= 3", add: "-late"}
+    - {id: reviewed, when: "reviewed", add: 5}
+sanctions:
+  low: {when: "score < 70 and not reviewed", appeal: [review]}
+actions:
+  review: {by: citizen, set: {reviewed: true}}
+""",
+        "fold.yaml",
+    )
+    reduced = reduce_for(rs, frozenset({"reviewed"}))
+    assert reduced is not None and reduced.score is not None
+    assert [r.id for r in reduced.score.rules] == [REST, "reviewed"]
+    checker = Checker(rs, LIMITS)
+    result = checker.check(P.Property("p", P.AppealPath(1)))
+    assert result.status == "proved"
+    assert "sanction low" in result.because
+    assert checker._fastpaths._reduced[frozenset({"reviewed"})] is not None  # type: ignore[attr-defined]

@@ -88,6 +88,8 @@ class Encoding:
         self.nonlinear: list[E.Expr] = []
         self.serial = 0  # numbers fresh tags (`fresh`) so bound copies never share constants
         self._bounds: Bounds | None = None
+        # Range constraints by (attribute, term id); the term is kept so its id stays unique.
+        self._ranges: dict[tuple[str, int], tuple[Term, list[Term]]] = {}
 
     @property
     def bounds(self) -> Bounds:
@@ -95,6 +97,19 @@ class Encoding:
         if self._bounds is None:
             self._bounds = Bounds(self.ruleset)
         return self._bounds
+
+    def ranges(self, a: M.Attribute, term: Term) -> list[Term]:
+        """`range_constraints` of `a` on `term`, the same objects each time for one term.
+
+        Copies sharing an attribute term (next states, pair copies) then share its constraints,
+        which are built once and added to a solver once (`transitions.Hard` dedups by object).
+        """
+        key = (a.name, term.get_id())
+        hit = self._ranges.get(key)
+        if hit is None:
+            hit = (term, range_constraints(term, a.type, self.codes))
+            self._ranges[key] = hit
+        return hit[1]
 
     def tracker(self, key: str, label: str) -> Term:
         t = self.trackers.get(key)
@@ -183,7 +198,7 @@ class Copy:
                 self.attrs[a.name] = bound[a.name]
             else:
                 self.attrs[a.name] = self._const(a.name, a.type)
-            ranges = range_constraints(self.attrs[a.name], a.type, enc.codes)
+            ranges = enc.ranges(a, self.attrs[a.name])
             self.constraints.extend(ranges)
             self.possible.extend(ranges)
         for asm in enc.ruleset.assumptions:

@@ -9,6 +9,9 @@
   rule. Every original pair maps to a reduced pair with the same outputs, so `proved` on the
   reduced ruleset is sound. A reduced counterexample is kept only if the evaluator confirms it on
   the *original* ruleset; otherwise the plain checker decides.
+- **Path properties on the reduced ruleset** (`appeal_path`, `expires`, `recourse`): the same
+  reduction for the attributes any action sets. The folded sum is constant along every path,
+  so `proved` on the reduced ruleset is sound; anything else goes to the plain checker.
 - **Interval bounds** (`always`, `tiers_total`, `reachable`): a property whose truth the interval
   analysis fixes for every citizen in range is proved (or a goal shown unreachable) without Z3.
 - **Sampling** (the same kinds): random possible citizens run through the compiled evaluator; one
@@ -83,6 +86,11 @@ def reduce_for(ruleset: M.Ruleset, varied: frozenset[str]) -> M.Ruleset | None:
     return attrs.evolve(ruleset, attributes=(*ruleset.attributes, rest), score=score)
 
 
+def set_by_actions(ruleset: M.Ruleset) -> frozenset[str]:
+    """The attributes some action sets: the rest stay fixed along every path."""
+    return frozenset(s.attribute for a in ruleset.actions for s in a.sets)
+
+
 def _unqualified(e: E.Expr) -> E.Expr:
     """One-citizen query expressions read `a.x`; the analyses read `x`."""
     return E.map_vars(e, lambda v: E.Var(v.name, None, v.span))
@@ -120,6 +128,8 @@ class FastPaths:
             return self.one_state(prop, queries(self.ruleset, prop)[0], deadline)
         if isinstance(k, P.Reachable):
             return self.reachable(prop, deadline)
+        if isinstance(k, P.AppealPath | P.Expires | P.Recourse):
+            return self.paths(prop, deadline)
         return None
 
     # -- relational slicing ----------------------------------------------------------------
@@ -208,6 +218,29 @@ class FastPaths:
     ) -> Counterexample:
         outcomes = {t: self.compiled.evaluate(c) for t, c in citizens.items()}
         return Counterexample(citizens, outcomes, sanction=sanction)
+
+    # -- path properties on the reduced ruleset --------------------------------------------
+    def paths(self, prop: P.Property, deadline: float) -> Result | None:
+        """`proved` from the ruleset reduced for the attributes any action sets, else None.
+
+        The folded rules read nothing an action changes, so their sum is constant along every
+        path and each original state maps to a reduced one with the same outputs and the same
+        enabled actions: a path out of every reduced state gives one out of every original
+        state. Violations and unknowns go to the plain checker, which shows real citizens.
+        """
+        from ruleproof.properties.paths import check_path
+
+        sub = self.reduced_checker(set_by_actions(self.ruleset))
+        if sub is None:
+            return None
+        share = max(0.5, (deadline - time.monotonic()) / 2)
+        result = check_path(sub, prop, min(deadline, time.monotonic() + share))
+        if result.status != "proved":
+            return None
+        from ruleproof.properties.check import order_labels
+
+        because = {REST_LABEL if x == f"rule {REST}" else x for x in result.because}
+        return attrs.evolve(result, because=order_labels(self.ruleset, because))
 
     # -- one-state: intervals, then sampling -----------------------------------------------
     def one_state(self, prop: P.Property, q: Query, deadline: float) -> Result | None:

@@ -100,6 +100,13 @@ def check_path(checker: Checker, prop: P.Property, deadline: float) -> Result:
         goal = recourse_goal(checker.ruleset, kind)
         return _result(checker, prop, [(goal, decide(checker, goal, deadline))], kind.within)
     assert isinstance(kind, P.AppealPath | P.Expires)
+    if not checker.ruleset.sanctions:  # the property loader refuses this (RP510)
+        return Result(
+            prop,
+            "error",
+            f"{prop.kind_name}: ruleset `{checker.ruleset.id}` has no sanctions, so the "
+            "property would hold vacuously",
+        )
     rows: list[tuple[Goal, Outcome]] = []
     for s in checker.ruleset.sanctions:
         goal = sanction_goal(checker.ruleset, kind, s)

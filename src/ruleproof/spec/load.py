@@ -116,13 +116,28 @@ def diagnose_text(text: str, file: str = "<string>") -> tuple[M.Ruleset | None, 
     # Loading builds millions of small acyclic objects; the cyclic collector would rescan the
     # growing heap again and again (over half the time on a 100,000-rule file) while finding
     # nothing to free. Reference counting still frees everything; collection resumes after.
+    # A large ruleset then goes to the permanent generation (`gc.freeze`): it lives as long as
+    # the checks, and the first collections after loading would otherwise rescan all of it
+    # during compilation, matching and encoding (compiling 100,000 rules: 7.7 s → 1.5 s).
     enabled = gc.isenabled()
     gc.disable()
+    ruleset: M.Ruleset | None = None
     try:
-        return _diagnose_text(text, file)
+        ruleset, diagnostics = _diagnose_text(text, file)
+        return ruleset, diagnostics
     finally:
         if enabled:
+            if ruleset is not None and _size(ruleset) >= FREEZE_SIZE:
+                gc.freeze()
             gc.enable()
+
+
+FREEZE_SIZE = 5_000  # rules, defines, tiers and sanctions
+
+
+def _size(ruleset: M.Ruleset) -> int:
+    rules = len(ruleset.score.rules) if ruleset.score else 0
+    return rules + len(ruleset.defines) + len(ruleset.tiers) + len(ruleset.sanctions)
 
 
 def _diagnose_text(text: str, file: str) -> tuple[M.Ruleset | None, list[Diagnostic]]:

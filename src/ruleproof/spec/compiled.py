@@ -141,13 +141,6 @@ class _Compiler:
                 raise AssertionError(e)
 
 
-@attrs.frozen
-class _Rule:
-    id: str
-    when: Fn
-    add: Fn
-
-
 def _conjuncts(e: E.Expr) -> list[E.Expr]:
     if isinstance(e, E.And):
         return [c for a in e.args for c in _conjuncts(a)]
@@ -316,7 +309,6 @@ class Compiled:
         read = {n: c.var(n) for n in names}
         c.derived["sanctioned"] = lambda env: any(read[n](env) for n in names)
         sc = ruleset.score
-        self._rules = [_Rule(r.id, c.expr(r.when), c.expr(r.add)) for r in sc.rules] if sc else []
         self._table = _RuleTable(c, sc.rules) if sc else None
         if sc is not None:
             c.derived["score"] = self._score

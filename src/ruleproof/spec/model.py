@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from ruleproof.errors import UNKNOWN_SPAN, Span
-from ruleproof.spec.expr import Expr
+from ruleproof.spec.expr import Expr, names
 
 if TYPE_CHECKING:
     from ruleproof.results import Result
@@ -116,6 +116,12 @@ class ScoreRule:
     doc: str = ""
     span: Span = _span()
 
+    @functools.cached_property
+    def reads(self) -> frozenset[str]:
+        """Every name `when` and `add` read (computed once; rulesets derived by `attrs.evolve`
+        share their rule objects, so the analyses of a derived ruleset do not recompute it)."""
+        return frozenset(names(self.when) | names(self.add))
+
 
 @attrs.frozen
 class Score:
@@ -201,11 +207,19 @@ class Ruleset:
         """The baseline citizen of DESIGN §4 (may violate `assume`)."""
         return {a.name: a.baseline() for a in self.attributes}
 
+    @functools.cached_property
+    def _define_index(self) -> dict[str, Define]:
+        return {d.name: d for d in reversed(self.defines)}  # reversed: the first one wins
+
+    @functools.cached_property
+    def _sanction_index(self) -> dict[str, Sanction]:
+        return {s.name: s for s in reversed(self.sanctions)}
+
     def define(self, name: str) -> Define | None:
-        return next((d for d in self.defines if d.name == name), None)
+        return self._define_index.get(name)
 
     def sanction(self, name: str) -> Sanction | None:
-        return next((s for s in self.sanctions if s.name == name), None)
+        return self._sanction_index.get(name)
 
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)

@@ -59,8 +59,11 @@ def dependency_graph(ruleset: M.Ruleset) -> dict[Node, set[Node]]:
     graph: dict[Node, set[Node]] = {}
     for n in nodes:
         read: set[str] = set()
-        for x in node_exprs(ruleset, n):
-            _collect_names(x, read)
+        if n == "score" and ruleset.score:
+            read.update(*(r.reads for r in ruleset.score.rules))
+        else:
+            for x in node_exprs(ruleset, n):
+                _collect_names(x, read)
         deps: set[Node] = set()
         for name in read:
             dep = node_of(ruleset, name)

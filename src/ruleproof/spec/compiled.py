@@ -354,6 +354,13 @@ class Compiled:
         sanctions = tuple(sorted(n for n in self._sanction_names if self._read[n](env)))
         return score, tier, sanctions
 
+    def raw_score(self, citizen: Mapping[str, M.Value]) -> int:
+        """The score before clamping: base plus every firing rule's contribution."""
+        env = self.env(citizen)
+        self._score_fn(env)
+        raw: int = env["__raw__"]
+        return raw
+
     def function(self, e: E.Expr) -> Fn:
         """A closure for an expression over this ruleset's names (unqualified)."""
         return self._compiler.expr(e)

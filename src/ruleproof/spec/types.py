@@ -60,7 +60,7 @@ def of_attr_type(t: M.AttrType, label: str) -> Type:
 
 
 def is_num(t: Type) -> bool:
-    return t is INT or t is REAL or t in (INT, REAL)
+    return t is INT or t is REAL or (type(t) is Prim and t in (INT, REAL))
 
 
 def is_constant(e: E.Expr) -> bool:
@@ -88,6 +88,8 @@ class ExprChecker:
         got = self.check(e)
         if got is None:
             return None
+        if got is want:
+            return got
         if want == REAL and is_num(got):
             return got
         if got != want:
@@ -108,6 +110,10 @@ class ExprChecker:
             return INT
         if kind is E.BoolLit:
             return BOOL
+        if kind is E.Compare:
+            return self._compare(e)  # type: ignore[arg-type]
+        if kind is E.And or kind is E.Or:
+            return self._connective(e.args)  # type: ignore[union-attr]
         match e:
             case E.BoolLit():
                 return BOOL
@@ -129,28 +135,10 @@ class ExprChecker:
                 return BOOL if self.expect(arg, BOOL, "the operand of `not`") else None
             case E.Arith(op, left, right):
                 return self._arith(e, op, left, right)
-            case E.Compare(ops, operands):
-                types = [self.check(o) for o in operands]
-                ok = True
-                for i, cmp in enumerate(ops):
-                    a, b = types[i], types[i + 1]
-                    if a is None or b is None:
-                        ok = False
-                    elif cmp in ("==", "!="):
-                        ok = self._comparable(a, b, operands[i], operands[i + 1], e.span) and ok
-                    elif not (is_num(a) and is_num(b)):
-                        bad = operands[i] if not is_num(a) else operands[i + 1]
-                        self.error(
-                            "RP202",
-                            f"`{cmp}` compares numbers, but this is {a if not is_num(a) else b}",
-                            bad.span,
-                            fix="use `==` or `!=` for bools and enum values",
-                        )
-                        ok = False
-                return BOOL if ok else None
+            case E.Compare():
+                return self._compare(e)
             case E.And(args) | E.Or(args):
-                results = [self.expect(a, BOOL, "an operand of `and`/`or`") for a in args]
-                return BOOL if all(r is not None for r in results) else None
+                return self._connective(args)
             case E.IfElse(cond, then, orelse):
                 c = self.expect(cond, BOOL, "the condition of `x if c else y`")
                 a, b = self.check(then), self.check(orelse)
@@ -169,6 +157,31 @@ class ExprChecker:
                 return self._call(e, func, args)
             case _:
                 raise AssertionError(e)
+
+    def _compare(self, e: E.Compare) -> Type | None:
+        ops, operands = e.ops, e.operands
+        types = [self.check(o) for o in operands]
+        ok = True
+        for i, cmp in enumerate(ops):
+            a, b = types[i], types[i + 1]
+            if a is None or b is None:
+                ok = False
+            elif cmp in ("==", "!="):
+                ok = self._comparable(a, b, operands[i], operands[i + 1], e.span) and ok
+            elif not (is_num(a) and is_num(b)):
+                bad = operands[i] if not is_num(a) else operands[i + 1]
+                self.error(
+                    "RP202",
+                    f"`{cmp}` compares numbers, but this is {a if not is_num(a) else b}",
+                    bad.span,
+                    fix="use `==` or `!=` for bools and enum values",
+                )
+                ok = False
+        return BOOL if ok else None
+
+    def _connective(self, args: tuple[E.Expr, ...]) -> Type | None:
+        results = [self.expect(a, BOOL, "an operand of `and`/`or`") for a in args]
+        return BOOL if all(r is not None for r in results) else None
 
     def _arith(self, e: E.Arith, op: str, left: E.Expr, right: E.Expr) -> Type | None:
         a, b = self.check(left), self.check(right)

@@ -9,9 +9,9 @@ constructed beyond str, int, float, bool and null). Errors are `RulesetError` wi
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
-import attrs
 import yaml
 
 from ruleproof.errors import Diagnostic, RulesetError, Span
@@ -22,7 +22,13 @@ MAX_NODES = 5_000_000
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
+
+
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+# `Resolver.resolve` picks implicit resolvers by a plain scalar's first character: one that
+# starts none of them (and no catch-all or path resolver) makes the scalar a string.
+_RESOLVING_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
+_FIRST_DECIDES = None not in _RESOLVING_FIRST and not _RESOLVER.yaml_path_resolvers
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -32,36 +38,79 @@ _SCALAR_TAGS = {
 }
 
 Scalar = str | int | float | bool | None
+SpanTuple = tuple[str, int, int, int, int]  # the fields of a `Span`, made into one on demand
 
 
-@attrs.frozen
 class YScalar:
-    value: Scalar
-    raw: str
-    style: str | None
-    span: Span
-    size: int = 1
+    """A scalar: its value, its text, its quoting style (None when plain) and its span.
+
+    Nodes are never changed after reading. The reader passes the span as a plain tuple and the
+    `Span` is only made when asked for: most scalars (keys, ids) never need one.
+    """
+
+    __slots__ = ("_span", "raw", "style", "value")
+    size = 1
+
+    def __init__(
+        self,
+        value: Scalar,
+        raw: str,
+        style: str | None,
+        span: Span | SpanTuple,
+    ) -> None:
+        self.value = value
+        self.raw = raw
+        self.style = style
+        self._span = span
+
+    @property
+    def span(self) -> Span:
+        span = self._span
+        if not isinstance(span, Span):
+            span = self._span = Span(*span)
+        return span
 
     def text_origin(self) -> tuple[int, int]:
         """Line and column of the first character of the scalar's text (after any quote)."""
-        quoted = self.style in ("'", '"')
-        return self.span.line, self.span.col + (1 if quoted else 0)
+        span = self._span
+        if isinstance(span, Span):
+            line, col = span.line, span.col
+        else:
+            line, col = span[1], span[2]
+        return line, col + (1 if self.style in ("'", '"') else 0)
+
+    def __repr__(self) -> str:
+        return f"YScalar({self.value!r}, {self.raw!r}, {self.style!r}, {self.span!r})"
 
 
-@attrs.frozen
 class YSeq:
-    items: tuple[YNode, ...]
-    span: Span
-    size: int
+    """A sequence: its items, its span, and `size`: its node count with aliases expanded."""
+
+    __slots__ = ("items", "size", "span")
+
+    def __init__(self, items: tuple[YNode, ...], span: Span, size: int) -> None:
+        self.items = items
+        self.span = span
+        self.size = size
 
 
-@attrs.frozen
 class YMap:
-    items: tuple[tuple[YScalar, YNode], ...]
-    span: Span
-    size: int
-    # key value → value, built by the reader (keys are unique); `get` scans `items` without it
-    index: dict[Scalar, YNode] | None = attrs.field(default=None, eq=False, repr=False)
+    """A mapping with unique scalar keys, in file order; `size` as for `YSeq`."""
+
+    __slots__ = ("index", "items", "size", "span")
+
+    def __init__(
+        self,
+        items: tuple[tuple[YScalar, YNode], ...],
+        span: Span,
+        size: int,
+        index: dict[Scalar, YNode] | None = None,
+    ) -> None:
+        self.items = items
+        self.span = span
+        self.size = size
+        # key value → value, built by the reader (keys are unique); `get` scans `items` without it
+        self.index = index
 
     def get(self, key: str) -> YNode | None:
         index = self.index
@@ -109,7 +158,11 @@ def read_yaml(text: str, file: str, *, max_bytes: int = MAX_BYTES) -> YNode | No
             fix="split the ruleset or raise the limit in the Python API",
         )
     try:
-        return _Builder(file).build(yaml.parse(text, Loader=_Loader))
+        parser = _Loader(text)
+        try:
+            return _Builder(file).build(parser.get_event)
+        finally:
+            parser.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = Span.point(file, mark.line + 1, mark.column + 1) if mark else start
@@ -132,6 +185,8 @@ _MappingEnd = yaml.MappingEndEvent
 _SequenceEnd = yaml.SequenceEndEvent
 _Alias = yaml.AliasEvent
 _DocumentStart = yaml.DocumentStartEvent
+_StreamEnd = yaml.StreamEndEvent
+_MISSING: Any = object()
 _KINDS = (
     _ScalarEvent,
     _MappingStart,
@@ -140,6 +195,7 @@ _KINDS = (
     _SequenceEnd,
     _Alias,
     _DocumentStart,
+    _StreamEnd,
 )
 
 
@@ -147,11 +203,12 @@ class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.anchors: dict[str, YNode] = {}
-        # (implicit, text) → constructed value, for scalars without an explicit tag: rulesets
-        # repeat the same plain scalars (numbers, keys, booleans) many times.
-        self._resolved: dict[tuple[Any, str], Scalar] = {}
+        # text → constructed value of plain scalars without an explicit tag (their value depends
+        # on the text alone): rulesets repeat the same ones (numbers, keys, booleans) many times.
+        self._resolved: dict[str, Scalar] = {}
 
-    def build(self, events: Any) -> YNode | None:
+    def build(self, next_event: Callable[[], Any]) -> YNode | None:
+        """The tree of the events `next_event` returns, up to the end of the stream."""
         # Explicit stacks, not recursion: depth is limited by MAX_DEPTH, never by Python's stack.
         stack: list[tuple[Any, list[YNode]]] = []
         root: YNode | None = None
@@ -159,7 +216,9 @@ class _Builder:
         file = self.file
         anchors = self.anchors
         resolved = self._resolved
-        for event in events:
+        resolving, first_decides = _RESOLVING_FIRST, _FIRST_DECIDES
+        while True:
+            event = next_event()
             kind = type(event)
             if kind not in _KINDS:  # a subclass (never seen from PyYAML): dispatch on its base
                 kind = next((k for k in _KINDS if isinstance(event, k)), kind)
@@ -168,17 +227,24 @@ class _Builder:
                 # Inlined `_scalar` for the common case (no explicit tag); same result.
                 tag = event.tag
                 implicit = event.implicit
-                if tag and tag != "!" and not implicit[0]:
+                raw = event.value
+                if implicit[0]:
+                    if first_decides and raw[:1] not in resolving:  # e.g. rule ids
+                        value = raw
+                    else:
+                        try:
+                            value = resolved[raw]
+                        except KeyError:
+                            value = self._resolve(raw, implicit)
+                            if value == value:  # not NaN: each NaN stays its own object
+                                resolved[raw] = value
+                elif tag and tag != "!":
+                    value = _MISSING  # an explicit tag: checked by `_scalar`
+                else:
+                    value = raw  # quoted (or `!`-tagged) without an explicit tag: a string
+                if value is _MISSING:
                     node = self._scalar(event)
                 else:
-                    raw = event.value
-                    key = (implicit, raw)
-                    try:
-                        value = resolved[key]
-                    except KeyError:
-                        value = self._resolve(raw, implicit)
-                        if value == value:  # not NaN: each NaN stays its own object, as before
-                            resolved[key] = value
                     s, e = event.start_mark, event.end_mark
                     line = s.line + 1
                     col = s.column + 1
@@ -189,8 +255,7 @@ class _Builder:
                             end_col = col + 1
                     else:
                         end_line, end_col = line, col + 1
-                    span = Span(file, line, col, end_line, end_col)
-                    node = YScalar(value, raw, event.style, span)
+                    node = YScalar(value, raw, event.style, (file, line, col, end_line, end_col))
                 if event.anchor:
                     anchors[event.anchor] = node
             elif kind is _MappingStart or kind is _SequenceStart:
@@ -225,13 +290,14 @@ class _Builder:
                 if found is None:
                     raise _fail("RP001", f"unknown alias `*{event.anchor}`", _span(file, event))
                 node = found
+            elif kind is _StreamEnd or event is None:
+                return root
             else:
                 continue
             if stack:
                 stack[-1][1].append(node)
             else:
                 root = node
-        return root
 
     def _check_tag(self, event: Any) -> None:
         tag = getattr(event, "tag", None)
@@ -282,9 +348,17 @@ class _Builder:
             )
         if type(start) is _SequenceStart or isinstance(start, yaml.SequenceStartEvent):
             return YSeq(tuple(children), span, size)
+        keys, values = children[0::2], children[1::2]
+        index: dict[Scalar, YNode] = {
+            k.value: v for k, v in zip(keys, values, strict=True) if type(k) is YScalar
+        }
+        if len(index) == len(keys):  # every key a scalar, none repeated: the common case
+            pairs = cast(tuple[tuple[YScalar, YNode], ...], tuple(zip(keys, values, strict=True)))
+            return YMap(pairs, span, size, index)
+        # Otherwise find and report the first offending key, in file order.
         items: list[tuple[YScalar, YNode]] = []
-        index: dict[Scalar, YNode] = {}
-        for key, value in zip(children[0::2], children[1::2], strict=True):
+        index = {}
+        for key, value in zip(keys, values, strict=True):
             if not isinstance(key, YScalar):
                 raise _fail("RP003", "mapping keys must be plain scalars", key.span)
             if key.value in index:

@@ -18,6 +18,14 @@ matrix (one query per pair of distinct tiers, "no tier" included where a version
 total) and, per sanction, whether someone gains it and whether someone loses it. Witnesses of
 the summaries are validated the same way.
 
+Folding first (`difffold`, with slicing): the score rules the versions share are folded into
+one interval-bounded attribute `score~rest`, so the joint encoding holds only what changed
+(the folded versions' verdict "no difference" is a proof). A difference found there is mapped
+back to an original citizen by `Folded.concretize`; when that fails the query is asked again
+of the unfolded versions. Every citizen shown is re-evaluated under both original versions by
+the compiled evaluator (`spec.compiled`, kept equal to the reference evaluator by a
+differential test; at 100,000 rules the reference one takes seconds per citizen).
+
 Encoding: one `Encoding` per version with shared enum codes; NEW's citizen is bound to OLD's
 attribute constants. With slicing (the default), everything `diffslice.match_versions` finds
 identical is one term in both versions, and the raw scores are `base + S + Σ unmatched rules`
@@ -28,7 +36,7 @@ scores involves only the rules that changed; clamping and tiers still see the fu
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -42,14 +50,17 @@ from ruleproof.counterexamples.diffreport import (
     Version,
 )
 from ruleproof.errors import InternalError
+from ruleproof.properties.difffold import REST, Folded, fold_shared
 from ruleproof.properties.diffplan import Output, plan_outputs, union_attributes
 from ruleproof.properties.diffslice import Correspondence, match_versions
 from ruleproof.properties.encode import NO_TIER, Encoding, EnumCodes, Term, decode
 from ruleproof.properties.solving import Limits, explain_unknown, minimise, new_solver
 from ruleproof.spec import model as M
-from ruleproof.spec.evaluate import Outcome, evaluate, fmt_value, in_domain
+from ruleproof.spec.compiled import Compiled, compile_ruleset
+from ruleproof.spec.evaluate import Outcome, fmt_value, in_domain
 
 Side = Literal["old", "new"]
+FULL_MAX_RULES = 2_000  # above this, a folded difference no citizen realises stays unknown
 Citizens = tuple[dict[str, M.Value], dict[str, M.Value], dict[str, M.Value]]  # union, old, new
 
 
@@ -106,6 +117,10 @@ class Comparison:
         for u in self.union:
             if u.name not in self.terms:
                 self.terms[u.name] = (self.a if u.old is not None else self.b).attrs[u.name]
+        # Preferred values for the minimiser, minimised after every attribute (`variables`),
+        # and attributes left out of minimisation (the folded diff sets them itself).
+        self.prefer: Callable[[], Mapping[str, M.Value]] = dict
+        self.unminimised: Callable[[], frozenset[str]] = frozenset
         self.match = match_versions(old, new) if slicing else Correspondence()
         if slicing:
             self._share()
@@ -178,25 +193,37 @@ class Comparison:
         ]
 
     def variables(self) -> list[tuple[Term, M.AttrType, M.Value]]:
+        prefer = self.prefer()
+        skip = self.unminimised()
+        plain = [u for u in self.union if u.name not in prefer and u.name not in skip]
+        last = [u for u in self.union if u.name in prefer]
         return [
-            (self.terms[u.name], u.type, M.Attribute(u.name, u.type).baseline()) for u in self.union
+            (self.terms[u.name], u.type, prefer.get(u.name, M.Attribute(u.name, u.type).baseline()))
+            for u in (*plain, *last)
         ]
 
     def baseline(self) -> dict[str, M.Value]:
         return {u.name: M.Attribute(u.name, u.type).baseline() for u in self.union}
 
     def decode(self, model: Any) -> Citizens:
-        union: dict[str, M.Value] = {}
+        return self.split(
+            {u.name: decode(model, self.terms[u.name], u.type, self.codes) for u in self.union}
+        )
+
+    def split(self, union: Mapping[str, M.Value]) -> Citizens:
+        """A compared citizen as (union, OLD's citizen, NEW's citizen); names it lacks are
+        left out (an original citizen of folded versions has no `score~rest`)."""
         old: dict[str, M.Value] = {}
         new: dict[str, M.Value] = {}
         for u in self.union:
-            v = decode(model, self.terms[u.name], u.type, self.codes)
-            union[u.name] = v
+            if u.name not in union:
+                continue
+            v = union[u.name]
             if u.old is not None:
                 old[u.name] = _as(v, u.old.type)
             if u.new is not None:
                 new[u.name] = _as(v, u.new.type)
-        return union, old, new
+        return dict(union), old, new
 
     def session(self, limits: Limits) -> Session:
         """Queries over this comparison (see `Session`)."""
@@ -241,6 +268,126 @@ class Session:
         return Found(self.cmp.decode(model))
 
 
+# -- queries answered with validated original citizens ------------------------------------
+
+
+@attrs.frozen
+class Shown:
+    """A difference found and confirmed: the citizens and both versions' outcomes."""
+
+    citizens: Citizens
+    old: Outcome
+    new: Outcome
+
+
+Checked = Shown | NotFound | Undecided
+Goal = Callable[[Comparison], Term]
+Test = Callable[[Outcome, Outcome], bool]
+
+
+class Asker:
+    """Queries over the folded comparison, answered with confirmed original citizens.
+
+    `ask(goal, ok, what)`: `goal` builds the Z3 condition over a `Comparison` (so it can be
+    asked of the folded and of the unfolded versions), `ok` is the same condition on the two
+    outcomes, checked by the evaluator.
+    """
+
+    def __init__(self, old: M.Ruleset, new: M.Ruleset, limits: Limits, slicing: bool) -> None:
+        self.old, self.new, self.limits, self.slicing = old, new, limits, slicing
+        self.folded: Folded | None = (
+            fold_shared(old, new, match_versions(old, new)) if slicing else None
+        )
+        if self.folded is not None:
+            folded = self.folded
+            self.cmp = Comparison(folded.old, folded.new, slicing)
+            self.cmp.prefer = lambda: {REST: folded.start()}
+            self.cmp.unminimised = lambda: frozenset(folded.free())
+        else:
+            self.cmp = Comparison(old, new, slicing)
+        self.session = self.cmp.session(limits)
+        self._full: Session | None = None
+        self._compiled: dict[str, Compiled] = {}
+
+    def compiled(self, which: Literal["old", "new", "folded old", "folded new"]) -> Compiled:
+        if which not in self._compiled:
+            rs = {"old": self.old, "new": self.new}.get(which)
+            if rs is None:
+                assert self.folded is not None
+                rs = self.folded.old if which == "folded old" else self.folded.new
+            if which == "old" and self.folded is not None:
+                self._compiled[which] = self.folded.compiled
+            else:
+                self._compiled[which] = compile_ruleset(rs)
+        return self._compiled[which]
+
+    def baseline(self) -> dict[str, M.Value]:
+        return {k: v for k, v in self.cmp.baseline().items() if k != REST}
+
+    def possible(self) -> bool:
+        """False when no compared citizen is possible under both versions."""
+        return not isinstance(self.session.find(z3.BoolVal(True), minimal=False), NotFound)
+
+    def ask(
+        self,
+        goal: Goal,
+        ok: Test,
+        what: str,
+        seconds: float | None = None,
+        minimal: bool = True,
+    ) -> Checked:
+        """A confirmed citizen with `goal`, NotFound (a proof), or Undecided with the reason."""
+        ans = self.session.find(goal(self.cmp), seconds, minimal)
+        if not isinstance(ans, Found):
+            return ans
+        if self.folded is None:
+            return self._confirmed(ans.citizens, what, ok)
+        concrete = self.folded.concretize(ans.citizens[0], self._folded_test(ok))
+        if concrete is not None:
+            return self._confirmed(self.cmp.split(concrete), what, ok)
+        size = max(len(rs.score.rules) if rs.score else 0 for rs in (self.old, self.new))
+        if size > FULL_MAX_RULES:
+            return Undecided(
+                f"the folded encoding finds {what} only where the {len(self.folded.rules)} "
+                "score rules both versions share add up to a sum no citizen was found to "
+                f"reach; the unfolded encoding of {size} rules is too large to settle it"
+            )
+        if self._full is None:
+            self._full = Comparison(self.old, self.new, self.slicing).session(self.limits)
+        ans = self._full.find(goal(self._full.cmp), seconds, minimal)
+        if not isinstance(ans, Found):
+            return ans
+        return self._confirmed(ans.citizens, what, ok)
+
+    def _folded_test(self, ok: Test) -> Callable[[dict[str, M.Value]], bool]:
+        fo, fn = self.compiled("folded old"), self.compiled("folded new")
+
+        def test(union: dict[str, M.Value]) -> bool:
+            _, old_c, new_c = self.cmp.split(union)
+            return ok(fo.evaluate(old_c), fn.evaluate(new_c))
+
+        return test
+
+    def _confirmed(self, citizens: Citizens, what: str, ok: Test) -> Shown:
+        """Evaluate a citizen under both original versions; `InternalError` unless `ok` holds."""
+        union, old_c, new_c = citizens
+        shown = ", ".join(f"{k}={v!r}" for k, v in union.items())
+        for label, rs, c in (("OLD", self.old, old_c), ("NEW", self.new, new_c)):
+            why = in_domain(rs, c)
+            if why is not None:
+                raise InternalError(
+                    f"diff: the solver's citizen for {what} is impossible under "
+                    f"{label} ({why}): {shown}"
+                )
+        o = self.compiled("old").evaluate(old_c)
+        n = self.compiled("new").evaluate(new_c)
+        if not ok(o, n):
+            raise InternalError(
+                f"diff: the evaluator does not confirm {what} for the solver's citizen: {shown}"
+            )
+        return Shown(citizens, o, n)
+
+
 # -- the diff --------------------------------------------------------------------------------
 
 
@@ -248,37 +395,20 @@ def _same(x: object, y: object) -> bool:
     return x == y and isinstance(x, bool) == isinstance(y, bool)
 
 
-def _differ_in(name: str) -> Callable[[Outcome, Outcome], bool]:
+def _differ_in(name: str) -> Test:
     return lambda x, y: not _same(x.output(name), y.output(name))
 
 
-def _imposed(name: str, old: bool, new: bool) -> Callable[[Outcome, Outcome], bool]:
+def _imposed(name: str, old: bool, new: bool) -> Test:
     return lambda x, y: (name in x.sanctions, name in y.sanctions) == (old, new)
 
 
-def _tiers(old: str | None, new: str | None) -> Callable[[Outcome, Outcome], bool]:
+def _tiers(old: str | None, new: str | None) -> Test:
     return lambda x, y: (x.tier, y.tier) == (old, new)
 
 
-def _validated(
-    cmp: Comparison, found: Found, what: str, ok: Callable[[Outcome, Outcome], bool]
-) -> tuple[Outcome, Outcome]:
-    """Evaluate a solver citizen under both versions; `InternalError` unless `ok` holds."""
-    union, old_c, new_c = found.citizens
-    shown = ", ".join(f"{k}={v!r}" for k, v in union.items())
-    for label, rs, c in (("OLD", cmp.old, old_c), ("NEW", cmp.new, new_c)):
-        why = in_domain(rs, c)
-        if why is not None:
-            raise InternalError(
-                f"diff: the solver's citizen for {what} is impossible under "
-                f"{label} ({why}): {shown}"
-            )
-    o, n = evaluate(cmp.old, old_c), evaluate(cmp.new, new_c)
-    if not ok(o, n):
-        raise InternalError(
-            f"diff: the evaluator does not confirm {what} for the solver's citizen: {shown}"
-        )
-    return o, n
+def _differs(o: Output) -> Goal:
+    return lambda cmp: cmp.differs(o)
 
 
 def diff_rulesets(
@@ -298,15 +428,12 @@ def diff_rulesets(
     with the solver.
     """
     limits = limits or Limits()
-    cmp = Comparison(old, new, slicing)
+    asker = Asker(old, new, limits, slicing)
+    cmp = asker.cmp
     outs, out_notes = plan_outputs(old, new, outputs)
     notes = [*_attribute_notes(cmp), *cmp.notes, *out_notes]
-    goals = {o.name: cmp.differs(o) for o in outs}
     tiers = summaries and any(o.kind == "tier" for o in outs)
-    if tiers:
-        cmp.tier_is("old", None), cmp.tier_is("new", None)
-    session = cmp.session(limits)
-    if isinstance(session.find(z3.BoolVal(True), minimal=False), NotFound):
+    if not asker.possible():
         notes.append(
             "no citizen is possible under both versions, so none is treated "
             "differently; check the ranges and `assume` lines"
@@ -314,15 +441,17 @@ def diff_rulesets(
 
     differences: list[Difference] = []
     unknown: list[tuple[str, str]] = []
-    answers: dict[str, Answer] = {}
+    answers: dict[str, Checked] = {}
     for o in outs:
-        goal = goals[o.name]
-        ans: Answer = NotFound() if z3.is_false(z3.simplify(goal)) else session.find(goal)
+        if z3.is_false(z3.simplify(cmp.differs(o))):
+            ans: Checked = NotFound()
+        else:
+            ans = asker.ask(_differs(o), _differ_in(o.name), f"a difference in `{o.name}`")
         answers[o.name] = ans
         if isinstance(ans, Undecided):
             unknown.append((o.name, ans.reason))
-        elif isinstance(ans, Found):
-            oo, no = _validated(cmp, ans, f"a difference in `{o.name}`", _differ_in(o.name))
+        elif isinstance(ans, Shown):
+            oo, no = ans.old, ans.new
             differences.append(
                 Difference(
                     o.name,
@@ -331,7 +460,7 @@ def diff_rulesets(
                     no.output(o.name),
                     oo,
                     no,
-                    cmp.baseline(),
+                    asker.baseline(),
                     _trace(old, oo),
                     _trace(new, no),
                     bool(old.tiers or new.tiers),
@@ -351,11 +480,11 @@ def diff_rulesets(
     if not summaries:
         return result
     sanctions = tuple(
-        _sanction_change(session, o, answers[o.name]) for o in outs if o.kind == "sanction"
+        _sanction_change(asker, o, answers[o.name]) for o in outs if o.kind == "sanction"
     )
     result = attrs.evolve(result, sanctions=sanctions)
     if tiers:
-        rows, cols, moves = _transitions(session, answers["tier"])
+        rows, cols, moves = _transitions(asker, answers["tier"])
         result = attrs.evolve(result, transitions=moves, old_tiers=rows, new_tiers=cols)
     return result
 
@@ -396,45 +525,52 @@ def _attribute_notes(cmp: Comparison) -> list[str]:
     return notes
 
 
-def _sanction_change(session: Session, o: Output, ans: Answer) -> SanctionChange:
+def _sanction_change(asker: Asker, o: Output, ans: Checked) -> SanctionChange:
     """Whether someone gains / loses sanction `o`, reusing the difference query's answer."""
-    cmp = session.cmp
     if isinstance(ans, NotFound):
         return SanctionChange(o.name, False, False, o.in_old, o.in_new)
     if isinstance(ans, Undecided):
         return SanctionChange(o.name, None, None, o.in_old, o.in_new)
-    old_v, new_v = cmp.value("old", o), cmp.value("new", o)
     known: dict[str, bool | None] = {}
-    if isinstance(ans, Found):
-        _, old_c, _ = ans.citizens
-        lost = o.in_old and o.name in evaluate(cmp.old, old_c).sanctions
-        known["lost" if lost else "gained"] = True
+    lost = o.in_old and o.name in ans.old.sanctions
+    known["lost" if lost else "gained"] = True
+
+    def gained(cmp: Comparison) -> Term:
+        return z3.And(z3.Not(cmp.value("old", o)), cmp.value("new", o))
+
+    def lost_it(cmp: Comparison) -> Term:
+        return z3.And(cmp.value("old", o), z3.Not(cmp.value("new", o)))
+
     for kind, goal, (w_old, w_new) in (
-        ("gained", z3.And(z3.Not(old_v), new_v), (False, True)),
-        ("lost", z3.And(old_v, z3.Not(new_v)), (True, False)),
+        ("gained", gained, (False, True)),
+        ("lost", lost_it, (True, False)),
     ):
         if kind in known:
             continue
-        got = session.find(goal, _summary_seconds(session.limits), minimal=False)
-        if isinstance(got, Found):
-            _validated(cmp, got, f"`{o.name}` {kind}", _imposed(o.name, w_old, w_new))
-        known[kind] = None if isinstance(got, Undecided) else isinstance(got, Found)
+        got = asker.ask(
+            goal,
+            _imposed(o.name, w_old, w_new),
+            f"`{o.name}` {kind}",
+            _summary_seconds(asker.limits),
+            minimal=False,
+        )
+        known[kind] = None if isinstance(got, Undecided) else isinstance(got, Shown)
     return SanctionChange(o.name, known["gained"], known["lost"], o.in_old, o.in_new)
 
 
 def _transitions(
-    session: Session, tier_answer: Answer
+    asker: Asker, tier_answer: Checked
 ) -> tuple[tuple[str | None, ...], tuple[str | None, ...], tuple[Transition, ...]]:
     """Rows (OLD tiers), columns (NEW tiers) and every move between distinct tiers."""
-    cmp = session.cmp
+    cmp = asker.cmp
     rows: list[str | None] = [t.id for t in cmp.old.tiers]
     cols: list[str | None] = [t.id for t in cmp.new.tiers]
-    changed = isinstance(tier_answer, Found)
-    seconds = _summary_seconds(session.limits)
+    changed = isinstance(tier_answer, Shown)
+    seconds = _summary_seconds(asker.limits)
     sides: tuple[tuple[Side, list[str | None]], ...] = (("old", rows), ("new", cols))
     for side, ids in sides:
         if changed and not isinstance(
-            session.find(cmp.tier_is(side, None), seconds, minimal=False), NotFound
+            asker.session.find(cmp.tier_is(side, None), seconds, minimal=False), NotFound
         ):
             ids.append(None)
     moves: list[Transition] = []
@@ -446,14 +582,20 @@ def _transitions(
                 undecided = isinstance(tier_answer, Undecided)
                 moves.append(Transition(t_old, t_new, None if undecided else False))
                 continue
-            got = session.find(
-                z3.And(cmp.tier_is("old", t_old), cmp.tier_is("new", t_new)), seconds, minimal=False
+            got = asker.ask(
+                _move(t_old, t_new),
+                _tiers(t_old, t_new),
+                f"the move {t_old} → {t_new}",
+                seconds,
+                minimal=False,
             )
-            if isinstance(got, Found):
-                _validated(cmp, got, f"the move {t_old} → {t_new}", _tiers(t_old, t_new))
             moves.append(
                 Transition(
-                    t_old, t_new, None if isinstance(got, Undecided) else isinstance(got, Found)
+                    t_old, t_new, None if isinstance(got, Undecided) else isinstance(got, Shown)
                 )
             )
     return tuple(rows), tuple(cols), tuple(moves)
+
+
+def _move(t_old: str | None, t_new: str | None) -> Goal:
+    return lambda cmp: z3.And(cmp.tier_is("old", t_old), cmp.tier_is("new", t_new))

@@ -131,7 +131,9 @@ class _Minimiser:
         """The lexicographically least model, variable by variable, in the given order.
 
         Each variable is pinned to its baseline if the query allows it (given the pins before
-        it), else to the least value that works: the smallest int, the first enum value, `True`.
+        it), else to the least value that works: the int nearest its baseline (the smaller of
+        two equally near; an attribute's baseline is its low bound, so this is its smallest
+        value), the first enum value, `True`.
         The lexicographic minimum is unique, so the result does not depend on which model the
         solver happened to find first (nor on what else it solved before). A variable that the
         current model already has at its target is pinned without a solver call.
@@ -162,7 +164,7 @@ class _Minimiser:
                 continue
             if r != z3.unsat:
                 break
-            best = self._least(var, typ, best, pins)
+            best = self._least(var, typ, base, best, pins)
             pins.append(var == best.eval(var, model_completion=True))
         return best
 
@@ -186,10 +188,14 @@ class _Minimiser:
                 del active[c.get_id()]
         return model
 
-    def _least(self, var: Term, typ: M.AttrType, model: Any, pins: list[Term]) -> Any:
+    def _least(
+        self, var: Term, typ: M.AttrType, base: M.Value, model: Any, pins: list[Term]
+    ) -> Any:
         """The model with `var` at the least value the query allows (after its baseline)."""
         if isinstance(typ, M.IntType):
-            return self._bisect(var, typ, model, pins)
+            if not isinstance(base, int) or base <= typ.lo:
+                return self._bisect(var, typ, model, pins)
+            return self._nearest(var, typ, base, model, pins)
         if isinstance(typ, M.EnumType):
             for v in typ.values[1:]:
                 if z3.is_true(model.eval(var == self.enc.codes.code(v), model_completion=True)):
@@ -213,6 +219,37 @@ class _Minimiser:
                 hi = int(best.eval(var, model_completion=True).as_long())
             elif r == z3.unsat:
                 lo = mid + 1
+            else:
+                break
+        return best
+
+    def _nearest(self, var: Term, typ: M.IntType, base: int, model: Any, pinned: list[Term]) -> Any:
+        """The model with `var` nearest `base` (below on a tie), for a baseline inside the range."""
+        below = self._toward(var, base, pinned, up=True)
+        above = self._toward(var, base, pinned, up=False)
+        options = [m for m in (below, above) if m is not None]
+        if not options:
+            return model
+        return min(options, key=lambda m: abs(m.eval(var, model_completion=True).as_long() - base))
+
+    def _toward(self, var: Term, base: int, pinned: list[Term], up: bool) -> Any | None:
+        """A model with `var` as near `base` as allowed from one side (below when `up`)."""
+        side = var <= base if up else var >= base
+        r = self.check([*pinned, side])
+        if r != z3.sat:
+            return None
+        best = self.solver.model()
+        at = int(best.eval(var, model_completion=True).as_long())
+        lo, hi = (at, base) if up else (base, at)
+        while lo < hi:
+            mid = lo + (hi - lo + (1 if up else 0)) // 2
+            r = self.check([*pinned, side, var >= mid if up else var <= mid])
+            if r == z3.sat:
+                best = self.solver.model()
+                at = int(best.eval(var, model_completion=True).as_long())
+                lo, hi = (at, hi) if up else (lo, at)
+            elif r == z3.unsat:
+                lo, hi = (lo, mid - 1) if up else (mid + 1, hi)
             else:
                 break
         return best

@@ -1,4 +1,5 @@
-"""`support_sets` against a direct transitive-closure reference, and its per-object cache."""
+"""`support_sets` against a direct transitive-closure reference, its per-object cache, and the
+per-rule `ScoreRule.reads` / `.height` against separate walks."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from hypothesis import given, settings
 from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
 from ruleproof.spec.support import support_sets
-from ruleproof.spec.typecheck import node_exprs, node_of
+from ruleproof.spec.typecheck import expr_depth, node_exprs, node_of
 from ruleproof.testing import rulesets
 
 
@@ -56,3 +57,11 @@ def test_support_sets_are_per_ruleset_object(ruleset: M.Ruleset) -> None:
     )
     assert support_sets(derived)["score"] == support_sets(ruleset)["score"] | {"extra~"}
     assert support_sets(derived)["rule:extra~"] == {"extra~"}
+
+
+@settings(max_examples=100)
+@given(rulesets())
+def test_rule_reads_and_height_match_separate_walks(ruleset: M.Ruleset) -> None:
+    for r in ruleset.score.rules if ruleset.score else ():
+        assert r.reads == E.names(r.when) | E.names(r.add)
+        assert r.height == max(expr_depth(r.when), expr_depth(r.add))

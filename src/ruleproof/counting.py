@@ -110,6 +110,33 @@ def _domain(t: M.AttrType, cuts: set[int] | None, limit: int) -> Weighted | None
             return [(a, b - a) for a, b in itertools.pairwise(points)]
 
 
+def _too_large(
+    ruleset: M.Ruleset, order: tuple[str, ...], varied: frozenset[str] | None, limit: int
+) -> bool:
+    """Whether the enumeration is certainly refused whatever the thresholds: a real range, or
+    more combinations than `limit` even with one value per int attribute."""
+    size = alternatives = 1
+    for n in order:
+        t = ruleset.attribute(n).type
+        match t:
+            case M.BoolType():
+                k = 2
+            case M.EnumType(values):
+                k = len(values)
+            case M.RealType(lo, hi):
+                if lo != hi:
+                    return True
+                k = 1
+            case M.IntType():
+                k = 1
+        size *= k
+        if varied is not None and n in varied:
+            alternatives *= k
+        if size * alternatives > limit:
+            return True
+    return False
+
+
 def _assignments(
     ruleset: M.Ruleset, names: tuple[str, ...], domains: list[Weighted]
 ) -> Iterator[tuple[dict[str, M.Value], int]]:
@@ -145,6 +172,8 @@ def count_affected(ruleset: M.Ruleset, q: Query, limit: int = DEFAULT_LIMIT) -> 
     for asm in ruleset.assumptions:
         names |= name_support(ruleset, E.names(asm.expr), support)
     order = tuple(a.name for a in ruleset.attributes if a.name in names)
+    if _too_large(ruleset, order, q.varied, limit):
+        return None  # decided before walking every expression for thresholds
     cuts = threshold_cuts(_all_exprs(ruleset, q))
     domains = [_domain(ruleset.attribute(n).type, cuts.get(n, set()), limit) for n in order]
     if any(d is None for d in domains):

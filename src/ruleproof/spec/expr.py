@@ -201,6 +201,25 @@ def names(e: Expr) -> set[str]:
     return out
 
 
+def names_and_height(e: Expr) -> tuple[set[str], int]:
+    """`names(e)` and the height of the tree (a literal or a name has height 1), in one walk."""
+    out: set[str] = set()
+    best = 0
+    stack = [(e, 1)]
+    pop, append, get = stack.pop, stack.append, _CHILDREN.__getitem__
+    while stack:
+        node, d = pop()
+        if d > best:
+            best = d
+        if type(node) is Var:
+            out.add(node.name)
+        else:
+            d += 1
+            for c in get(type(node))(node):
+                append((c, d))
+    return out, best
+
+
 def map_vars(e: Expr, f: Callable[[Var], Expr]) -> Expr:
     """`e` with every `Var` replaced by `f(var)`; all other nodes rebuilt with their spans."""
 

@@ -11,6 +11,7 @@ max(0, hi)]` of its `add`).
 
 from __future__ import annotations
 
+import weakref
 from fractions import Fraction
 
 from ruleproof.spec import expr as E
@@ -40,12 +41,33 @@ def _scale(iv: Interval, k: Num) -> Interval:
     return (a, b) if k >= 0 else (b, a)
 
 
+Memo = dict[str, Interval | bool | None]
+Contributions = dict[int, tuple[M.ScoreRule, Interval]]  # id(rule) → (rule, its contribution)
+
+# id(ruleset) → (weak reference, memo, contributions): every `Bounds` of one ruleset object
+# shares them (the ruleset is immutable, so each entry is a fact about it). Rulesets hash
+# structurally (expensive at 100,000 rules), hence no WeakKeyDictionary.
+_SHARED: dict[int, tuple[weakref.ref[M.Ruleset], Memo, Contributions]] = {}
+
+
+def _shared(ruleset: M.Ruleset) -> tuple[Memo, Contributions]:
+    key = id(ruleset)
+    hit = _SHARED.get(key)
+    if hit is None or hit[0]() is not ruleset:
+        hit = (weakref.ref(ruleset, lambda _: _SHARED.pop(key, None)), {}, {})
+        _SHARED[key] = hit
+    return hit[1], hit[2]
+
+
 class Bounds:
-    """Memoized interval and truth analysis of one ruleset's names and expressions."""
+    """Memoized interval and truth analysis of one ruleset's names and expressions.
+
+    All instances for one ruleset object share their memo, so building one per use is cheap.
+    """
 
     def __init__(self, ruleset: M.Ruleset) -> None:
         self.ruleset = ruleset
-        self.memo: dict[str, Interval | bool | None] = {}
+        self.memo, self._contributions = _shared(ruleset)
         self.defines = {d.name: d for d in ruleset.defines}
         self.sanctions = {s.name: s for s in ruleset.sanctions}
         self.types = {a.name: a.type for a in ruleset.attributes}
@@ -53,6 +75,14 @@ class Bounds:
 
     def contribution(self, r: M.ScoreRule) -> Interval:
         """Bounds on what rule `r` adds to the raw score (0 when it does not fire)."""
+        hit = self._contributions.get(id(r))
+        if hit is not None and hit[0] is r:
+            return hit[1]
+        out = self._contribution(r)
+        self._contributions[id(r)] = (r, out)
+        return out
+
+    def _contribution(self, r: M.ScoreRule) -> Interval:
         t = self.truth(r.when)
         if t is False:
             return (0, 0)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from ruleproof.errors import UNKNOWN_SPAN, Span
-from ruleproof.spec.expr import Expr, names
+from ruleproof.spec.expr import Expr, names_and_height
 
 if TYPE_CHECKING:
     from ruleproof.results import Result
@@ -117,10 +117,22 @@ class ScoreRule:
     span: Span = _span()
 
     @functools.cached_property
+    def _shape(self) -> tuple[frozenset[str], int]:
+        # Computed once per rule object: rulesets derived with `attrs.evolve` share their rules,
+        # so the analyses of a derived ruleset (e.g. a reduced one) do not walk them again.
+        when, when_height = names_and_height(self.when)
+        add, add_height = names_and_height(self.add)
+        return frozenset(when | add), max(when_height, add_height)
+
+    @property
     def reads(self) -> frozenset[str]:
-        """Every name `when` and `add` read (computed once; rulesets derived by `attrs.evolve`
-        share their rule objects, so the analyses of a derived ruleset do not recompute it)."""
-        return frozenset(names(self.when) | names(self.add))
+        """Every name `when` and `add` read."""
+        return self._shape[0]
+
+    @property
+    def height(self) -> int:
+        """The greater height of the `when` and `add` trees (a literal or a name has height 1)."""
+        return self._shape[1]
 
 
 @attrs.frozen

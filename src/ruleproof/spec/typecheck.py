@@ -229,7 +229,10 @@ def _too_deep(ruleset: M.Ruleset, graph: dict[Node, set[Node]]) -> Diagnostic | 
 
     depth: dict[Node, int] = {}
     for node in topological_order(graph):
-        own = max((expr_depth(x) for x in node_exprs(ruleset, node)), default=1)
+        if node == "score" and ruleset.score:
+            own = max((r.height for r in ruleset.score.rules), default=1)
+        else:
+            own = max((expr_depth(x) for x in node_exprs(ruleset, node)), default=1)
         depth[node] = own + 1 + max((depth.get(d, 0) for d in graph.get(node, ())), default=0)
         if depth[node] > MAX_TREE_DEPTH:
             name = node.split(":")[-1]

@@ -20,7 +20,9 @@ from ruleproof.properties.solving import Limits
 from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
 from ruleproof.spec.evaluate import evaluate
+from ruleproof.spec.intervals import Bounds
 from ruleproof.spec.load import load_text
+from ruleproof.spec.sumbounds import sum_bounds
 from ruleproof.testing import citizens, rulesets
 
 LIMITS = Limits(timeout=10.0, minimise=False)
@@ -104,18 +106,21 @@ def test_the_search_back_lands_on_an_exact_tier_boundary() -> None:
     assert ans.old.tier == "A" and ans.new.tier == "B" and ans.old.score == 131
 
 
-def _split(tweak: int) -> M.Ruleset:
+def _split(tweak: int, guard: str = " and y >= 0") -> M.Ruleset:
+    # With the guard the two rules read two attributes each, so only their own intervals bound
+    # them; without it `sum_bounds` sees that they never fire together.
     return load_text(
         f"""
 ruleset: split
 attributes:
   x: {{type: int, range: [0, 100]}}
+  y: {{type: int, range: [0, 1]}}
   flag: {{type: bool}}
 score:
   base: 100
   rules:
-    - {{id: high, when: "x >= 50", add: -300}}
-    - {{id: low, when: "x < 50", add: -300}}
+    - {{id: high, when: "x >= 50{guard}", add: -300}}
+    - {{id: low, when: "x < 50{guard}", add: -300}}
     - {{id: changed, when: "flag", add: {tweak}}}
 sanctions:
   deep: {{when: "score < -450"}}
@@ -137,3 +142,95 @@ def test_a_difference_only_an_unreachable_sum_shows_is_not_reported() -> None:
     result = diff_rulesets(old, new, limits=Limits(timeout=20.0))
     assert [d.output for d in result.differences] == ["score"]
     assert not result.unknown
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_sum_bounds_hold_for_every_citizen_and_beat_the_interval_sum(data: st.DataObject) -> None:
+    rs = data.draw(rulesets(max_attributes=3, max_rules=8, actions=False))
+    if rs.score is None:
+        return
+    rules = rs.score.rules
+    got = sum_bounds(rs, rules)
+    if got is None:
+        return
+    bounds = Bounds(rs)
+    per_rule = [bounds.contribution(r) for r in rules]
+    assert got[0] >= sum(lo for lo, _ in per_rule)  # type: ignore[misc]
+    assert got[1] <= sum(hi for _, hi in per_rule)  # type: ignore[misc]
+    bare = attrs.evolve(rs, score=attrs.evolve(rs.score, base=0, lo=None, hi=None))
+    for _ in range(10):
+        total = evaluate(bare, data.draw(citizens(rs))).score
+        assert total is not None and got[0] <= total <= got[1]
+
+
+def test_sum_bounds_count_rules_on_one_attribute_that_cannot_fire_together() -> None:
+    rs, guarded = _split(0, guard=""), _split(0)
+    assert rs.score is not None and guarded.score is not None
+    assert sum_bounds(rs, rs.score.rules[:2]) == (-300, -300)
+    assert sum_bounds(guarded, guarded.score.rules[:2]) == (-600, 0)
+
+
+@st.composite
+def _scorecard_rules(draw: st.DrawFn) -> M.Ruleset:
+    """One-attribute rules of the scorecard form over small domains (and a few others)."""
+    ops = ["<", "<=", ">", ">=", "==", "!="]
+
+    def cond() -> str:
+        kind = draw(st.sampled_from(["x", "x2", "rx", "b", "e", "xy"]))
+        k = draw(st.integers(-1, 11))
+        if kind == "x":
+            return f"x {draw(st.sampled_from(ops))} {k}"
+        if kind == "x2":
+            j = draw(st.integers(-1, 11))
+            return f"x >= {k} and x < {j}"
+        if kind == "rx":
+            return f"{k} {draw(st.sampled_from(ops))} x"
+        if kind == "b":
+            return draw(st.sampled_from(["b", "not b", "b and not b"]))
+        if kind == "e":
+            return f"e {draw(st.sampled_from(['==', '!=']))} '{draw(st.sampled_from('uvw'))}'"
+        return f"x > {k} and b"
+
+    n = draw(st.integers(1, 8))
+    rules = "\n".join(
+        f'    - {{id: r{i}, when: "{cond()}", add: {draw(st.integers(-9, 9))}}}' for i in range(n)
+    )
+    return load_text(
+        f"""
+ruleset: cards
+attributes:
+  x: {{type: int, range: [0, 10]}}
+  b: {{type: bool}}
+  e: {{type: enum, values: [u, v, w]}}
+score:
+  base: 0
+  rules:
+{rules}
+""",
+        "cards.yaml",
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(_scorecard_rules())
+def test_sum_bounds_are_exact_when_every_rule_reads_one_attribute(rs: M.Ruleset) -> None:
+    assert rs.score is not None
+    got = sum_bounds(rs, rs.score.rules)
+    assert got is not None
+    sums = [
+        evaluate(rs, {"x": x, "b": b, "e": e}).score
+        for x in range(11)
+        for b in (False, True)
+        for e in "uvw"
+    ]
+    lo, hi = min(s for s in sums if s is not None), max(s for s in sums if s is not None)
+    assert got[0] <= lo and hi <= got[1]  # sound
+    # Exact when every rule is grouped (one attribute; `!=` on an int is not grouped): groups
+    # on different attributes are independent.
+    grouped = all(
+        len(E.names(r.when)) == 1 and not ("x" in r.when_text and "!=" in r.when_text)
+        for r in rs.score.rules
+    )
+    if grouped:
+        assert got == (lo, hi)

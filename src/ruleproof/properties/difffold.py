@@ -3,8 +3,9 @@
 Pure IR and evaluator, no Z3. `fold_shared(old, new, match)` returns a `Folded` (None when
 nothing can be folded): OLD and NEW with every matched pair of score rules
 (`diffslice.Correspondence.rules`) whose contribution has integer interval bounds replaced by
-one rule adding the attribute `score~rest`, whose range is the interval sum of those
-contributions (`spec.intervals`). Both folded versions read the same `score~rest`.
+one rule adding the attribute `score~rest`, whose range bounds the sum of those contributions
+(`spec.sumbounds`: per attribute where rules read one, else per rule). Both folded versions
+read the same `score~rest`.
 
 Soundness: the rules of a matched pair add the same amount under both versions for every
 citizen `c`, so the folded versions at `(c, score~rest = S(c))`, with `S` the sum of the folded
@@ -35,6 +36,7 @@ from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
 from ruleproof.spec.compiled import Compiled, compile_ruleset
 from ruleproof.spec.intervals import Bounds
+from ruleproof.spec.sumbounds import sum_bounds
 from ruleproof.spec.support import name_support, support_sets
 
 REST = "score~rest"
@@ -66,6 +68,9 @@ def fold_shared(old: M.Ruleset, new: M.Ruleset, match: Correspondence) -> Folded
         lo, hi = lo + clo, hi + chi
     if not folded:
         return None
+    tighter = sum_bounds(old, folded)
+    if tighter is not None:
+        lo, hi = max(lo, tighter[0]), min(hi, tighter[1])
     rest = M.Attribute(REST, M.IntType(lo, hi), doc="sum of the score rules both versions share")
     rule = M.ScoreRule(REST, E.BoolLit(True), E.Var(REST), "True", REST)
 

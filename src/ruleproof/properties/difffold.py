@@ -35,8 +35,7 @@ from ruleproof.properties.diffslice import Correspondence
 from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
 from ruleproof.spec.compiled import Compiled, compile_ruleset
-from ruleproof.spec.intervals import Bounds
-from ruleproof.spec.sumbounds import sum_bounds
+from ruleproof.spec.sumbounds import bounded_sum
 from ruleproof.spec.support import name_support, support_sets
 
 REST = "score~rest"
@@ -55,22 +54,9 @@ def fold_shared(old: M.Ruleset, new: M.Ruleset, match: Correspondence) -> Folded
     if so is None or sn is None or not match.rules:
         return None
     partner = {old_id: new_id for new_id, old_id in match.rules.items()}
-    bounds = Bounds(old)
-    folded: list[M.ScoreRule] = []
-    lo = hi = 0
-    for r in so.rules:
-        if r.id not in partner:
-            continue
-        clo, chi = bounds.contribution(r)
-        if type(clo) is not int or type(chi) is not int:
-            continue
-        folded.append(r)
-        lo, hi = lo + clo, hi + chi
+    folded, lo, hi = bounded_sum(old, (r for r in so.rules if r.id in partner))
     if not folded:
         return None
-    tighter = sum_bounds(old, folded)
-    if tighter is not None:
-        lo, hi = max(lo, tighter[0]), min(hi, tighter[1])
     rest = M.Attribute(REST, M.IntType(lo, hi), doc="sum of the score rules both versions share")
     rule = M.ScoreRule(REST, E.BoolLit(True), E.Var(REST), "True", REST)
 

@@ -124,11 +124,32 @@ def match_versions(old: M.Ruleset, new: M.Ruleset) -> Correspondence:
 def _match_rules(old: M.Ruleset, new: M.Ruleset, mapping: Mapping[str, str]) -> dict[str, str]:
     if old.score is None or new.score is None:
         return {}
+    out: dict[str, str] = {}
+    # Most rules of a new version are the old rule under the same id, reading names that map
+    # to themselves: equal expressions match without renaming and hashing every rule.
+    by_id = {r.id: r for r in old.score.rules}
+    rest: list[M.ScoreRule] = []
+    for r in new.score.rules:
+        o = by_id.get(r.id)
+        if (
+            o is not None
+            and o.when_text == r.when_text
+            and o.add_text == r.add_text
+            and all(mapping.get(n) == n for n in _names(r))
+            and o.when == r.when
+            and o.add == r.add
+        ):
+            out[r.id] = o.id
+        else:
+            rest.append(r)
+    if not rest:
+        return out
+    used = set(out.values())
     free: dict[tuple[E.Expr, E.Expr], list[str]] = {}
     for r in old.score.rules:
-        free.setdefault((r.when, r.add), []).append(r.id)
-    out: dict[str, str] = {}
-    for r in new.score.rules:
+        if r.id not in used:
+            free.setdefault((r.when, r.add), []).append(r.id)
+    for r in rest:
         when, add = rename(r.when, mapping), rename(r.add, mapping)
         if when is None or add is None:
             continue
@@ -138,6 +159,10 @@ def _match_rules(old: M.Ruleset, new: M.Ruleset, mapping: Mapping[str, str]) -> 
             ids.remove(pick)
             out[r.id] = pick
     return out
+
+
+def _names(r: M.ScoreRule) -> set[str]:
+    return E.names(r.when) | E.names(r.add)
 
 
 def _score_matches(old: M.Ruleset, new: M.Ruleset, rules: Mapping[str, str]) -> bool:

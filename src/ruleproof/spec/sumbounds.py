@@ -24,23 +24,35 @@ Fires = tuple[int, int] | frozenset[bool] | frozenset[str]  # int interval, bool
 
 def sum_bounds(ruleset: M.Ruleset, rules: Iterable[M.ScoreRule]) -> tuple[int, int] | None:
     """Bounds on what `rules` add together (see the module docstring)."""
+    rules = list(rules)
+    kept, lo, hi = bounded_sum(ruleset, rules)
+    return (lo, hi) if len(kept) == len(rules) else None
+
+
+def bounded_sum(
+    ruleset: M.Ruleset, rules: Iterable[M.ScoreRule]
+) -> tuple[list[M.ScoreRule], int, int]:
+    """The rules whose contributions have integer bounds, and bounds on their sum."""
     bounds = Bounds(ruleset)
     groups: dict[str, list[tuple[Fires, int]]] = {}
+    kept: list[M.ScoreRule] = []
     lo = hi = 0
     for r in rules:
         simple = _simple(ruleset, r)
         if simple is not None:
             name, fires, add = simple
             groups.setdefault(name, []).append((fires, add))
+            kept.append(r)
             continue
         clo, chi = bounds.contribution(r)
         if type(clo) is not int or type(chi) is not int:
-            return None
+            continue
+        kept.append(r)
         lo, hi = lo + clo, hi + chi
     for name, group in groups.items():
         glo, ghi = _group_range(ruleset.attribute(name).type, group)
         lo, hi = lo + glo, hi + ghi
-    return lo, hi
+    return kept, lo, hi
 
 
 def _group_range(typ: M.AttrType, group: list[tuple[Fires, int]]) -> tuple[int, int]:

@@ -93,12 +93,12 @@ class Checker:
         rs = self.ruleset
         if self.limits.minimise:
             variables: list[tuple[Term, M.AttrType, M.Value]] = []
-            seen: set[str] = set()
+            seen: set[int] = set()  # AST ids: copies sharing an attribute share its term
             for copy in copies.values():
                 for a in rs.attributes:
                     var = copy.attrs[a.name]
-                    if str(var) not in seen:
-                        seen.add(str(var))
+                    if var.get_id() not in seen:
+                        seen.add(var.get_id())
                         variables.append((var, a.type, a.baseline()))
             model = minimise(
                 self.enc,

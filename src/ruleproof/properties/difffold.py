@@ -100,6 +100,8 @@ class Folded:
         self._support = support_sets(original_old)
         self._order: list[str] | None = None
         self._start: int | None = None
+        # (folded sum, free attribute values) of every search that landed, to start from
+        self.landed: list[tuple[int, dict[str, M.Value]]] = []
 
     @property
     def compiled(self) -> Compiled:
@@ -248,6 +250,11 @@ class _Search:
         for name in free:  # start every free attribute at its baseline
             cur[name] = M.Attribute(name, self.types[name]).baseline()
         s = self.f.total(cur)
+        if self.f.landed:  # or where an earlier search landed nearest the target
+            near, start = min(self.f.landed, key=lambda x: (_distance(x[0], a, b), x[0]))
+            if _distance(near, a, b) < _distance(s, a, b):
+                cur.update(start)
+                s = self.f.total(cur)
         tried: set[int] = set()  # sums from which `combine` already failed
         improved = True
         order = sorted(free, key=lambda n: (-len(free[n]), n))  # biggest swings first
@@ -283,8 +290,12 @@ class _Search:
         return self.verified(cur, a, b) if _distance(s, a, b) == 0 else None
 
     def verified(self, cur: Citizen, a: int, b: int) -> Citizen | None:
-        """`cur` if its folded sum, recomputed from scratch, is in [a, b]."""
-        return cur if _distance(self.f.total(cur), a, b) == 0 else None
+        """`cur` if its folded sum, recomputed from scratch, is in [a, b] (then remembered)."""
+        s = self.f.total(cur)
+        if _distance(s, a, b) > 0:
+            return None
+        self.f.landed.append((s, {name: cur[name] for name in self.f.free()}))
+        return cur
 
     def combine(self, cur: Citizen, s: int, a: int, b: int, deadline: float) -> Citizen | None:
         """Moves of independent attributes whose effects add up to land in [a, b], or None.

@@ -161,8 +161,8 @@ def _match_rules(old: M.Ruleset, new: M.Ruleset, mapping: Mapping[str, str]) -> 
     return out
 
 
-def _names(r: M.ScoreRule) -> set[str]:
-    return E.names(r.when) | E.names(r.add)
+def _names(r: M.ScoreRule) -> frozenset[str]:
+    return r.reads
 
 
 def _score_matches(old: M.Ruleset, new: M.Ruleset, rules: Mapping[str, str]) -> bool:

@@ -92,7 +92,7 @@ def _simple(ruleset: M.Ruleset, r: M.ScoreRule) -> tuple[str, Fires, int] | None
     add = _constant(r.add)
     if add is None:
         return None
-    names = E.names(r.when)
+    names = r.reads  # the add is a constant: the names of the condition
     if len(names) != 1:
         return None
     (name,) = names

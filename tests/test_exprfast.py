@@ -1,4 +1,5 @@
-"""Differential: `exprfast.parse_simple` gives exactly the `ast` route's IR, spans included."""
+"""Differential: `exprfast.parse_simple` gives exactly the `ast` route's IR, spans included; so
+does a tree `ExprCache` moves to another origin."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from ruleproof.errors import RulesetError
 from ruleproof.spec import expr as E
 from ruleproof.spec import exprparse
 from ruleproof.spec.exprfast import parse_simple
-from ruleproof.spec.exprparse import Origin, parse_expr
+from ruleproof.spec.exprparse import ExprCache, Origin, parse_expr
+from ruleproof.spec.pretty import pretty
+from ruleproof.spec.types import BOOL, INT, REAL, EnumT
+from ruleproof.testing import expressions
 
 # Pieces chosen around the edges of the fast grammar: keywords, literal forms it must refuse,
 # strings with quotes and escapes, operators that only look like comparisons.
@@ -129,3 +133,23 @@ def test_common_shapes_take_the_fast_route(text: str, monkeypatch: pytest.Monkey
 )
 def test_other_shapes_take_the_ast_route(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert not _check(text, monkeypatch)
+
+
+SCOPE = {"x": INT, "b": BOOL, "r": REAL, "color": EnumT(("red", "green", "blue"))}
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from([BOOL, INT, REAL]).flatmap(lambda t: expressions(SCOPE, t, max_depth=4)),
+    st.integers(1, 40),
+    st.integers(1, 40),
+)
+def test_cached_copy_is_what_parsing_there_gives(e: E.Expr, line: int, col: int) -> None:
+    """`ExprCache` moves a cached tree to a new origin: spans must match a fresh parse there."""
+    text = pretty(e)
+    cache = ExprCache()
+    cache.parse(text, Origin("f.yaml", 2, 7))
+    moved = cache.parse(text, Origin("f.yaml", line, col))
+    fresh = parse_expr(text, Origin("f.yaml", line, col))
+    assert moved == fresh
+    assert _shape(moved) == _shape(fresh)

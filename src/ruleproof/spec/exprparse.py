@@ -181,42 +181,39 @@ class ExprCache:
 
 def _moved(e: E.Expr, file: str, line: int, dc: int) -> E.Expr:
     """`e` with every span on `line` of `file`, `dc` columns further right (recursive; parsed trees
-    are at most MAX_TREE_DEPTH deep)."""
+    are at most MAX_TREE_DEPTH deep). Node kinds are tested in order of frequency."""
     s = e.span
     span = Span(file, line, s.col + dc, line, s.end_col + dc)
-
-    def go(x: E.Expr) -> E.Expr:
-        return _moved(x, file, line, dc)
-
-    match e:
-        case E.Var(name, citizen):
-            return E.Var(name, citizen, span)
-        case E.IntLit(v):
-            return E.IntLit(v, span)
-        case E.BoolLit(v):
-            return E.BoolLit(v, span)
-        case E.EnumLit(v):
-            return E.EnumLit(v, span)
-        case E.RealLit(v):
-            return E.RealLit(v, span)
-        case E.Compare(ops, operands):
-            return E.Compare(ops, tuple([go(o) for o in operands]), span)
-        case E.Not(arg):
-            return E.Not(go(arg), span)
-        case E.Neg(arg):
-            return E.Neg(go(arg), span)
-        case E.And(args):
-            return E.And(tuple([go(a) for a in args]), span)
-        case E.Or(args):
-            return E.Or(tuple([go(a) for a in args]), span)
-        case E.Arith(op, left, right):
-            return E.Arith(op, go(left), go(right), span)
-        case E.IfElse(cond, then, orelse):
-            return E.IfElse(go(cond), go(then), go(orelse), span)
-        case E.In(item, options, negated):
-            return E.In(go(item), tuple([go(o) for o in options]), negated, span)
-        case E.Call(func, args):
-            return E.Call(func, tuple([go(a) for a in args]), span)
+    if isinstance(e, E.Var):
+        return E.Var(e.name, e.citizen, span)
+    if isinstance(e, E.IntLit):
+        return E.IntLit(e.value, span)
+    if isinstance(e, E.Compare):
+        return E.Compare(e.ops, tuple([_moved(o, file, line, dc) for o in e.operands]), span)
+    if isinstance(e, E.EnumLit):
+        return E.EnumLit(e.value, span)
+    if isinstance(e, E.And):
+        return E.And(tuple([_moved(a, file, line, dc) for a in e.args]), span)
+    if isinstance(e, E.Not):
+        return E.Not(_moved(e.arg, file, line, dc), span)
+    if isinstance(e, E.BoolLit):
+        return E.BoolLit(e.value, span)
+    if isinstance(e, E.RealLit):
+        return E.RealLit(e.value, span)
+    if isinstance(e, E.Neg):
+        return E.Neg(_moved(e.arg, file, line, dc), span)
+    if isinstance(e, E.Or):
+        return E.Or(tuple([_moved(a, file, line, dc) for a in e.args]), span)
+    if isinstance(e, E.Arith):
+        return E.Arith(e.op, _moved(e.left, file, line, dc), _moved(e.right, file, line, dc), span)
+    if isinstance(e, E.IfElse):
+        cond, then = _moved(e.cond, file, line, dc), _moved(e.then, file, line, dc)
+        return E.IfElse(cond, then, _moved(e.orelse, file, line, dc), span)
+    if isinstance(e, E.In):
+        options = tuple([_moved(o, file, line, dc) for o in e.options])
+        return E.In(_moved(e.item, file, line, dc), options, e.negated, span)
+    if isinstance(e, E.Call):
+        return E.Call(e.func, tuple([_moved(a, file, line, dc) for a in e.args]), span)
     raise AssertionError(e)
 
 

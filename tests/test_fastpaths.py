@@ -54,6 +54,17 @@ def _props(data: st.DataObject, rs: M.Ruleset) -> list[P.Kind]:
             )
     if rs.tiers:
         kinds.append(P.TiersTotal())
+    if rs.score is not None:
+        a, b = E.Var("score", "a"), E.Var("score", "b")
+        op = data.draw(st.sampled_from(["==", "<=", ">"]))
+        then: E.Expr = E.Compare((op,), (a, b))
+        if rs.tiers:
+            then = E.Compare(("==",), (E.Var("tier", "a"), E.Var("tier", "b")))
+        k = data.draw(st.integers(-40, 40))
+        kinds.append(P.Forall(("a", "b"), E.Compare(("==",), (a, b)), then, "", ""))
+        kinds.append(
+            P.Forall(("a",), E.Compare((">=",), (a, E.IntLit(k))), E.Var("sanctioned", "a"), "", "")
+        )
     return kinds
 
 

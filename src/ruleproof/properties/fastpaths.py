@@ -9,6 +9,8 @@
   rule. Every original pair maps to a reduced pair with the same outputs, so `proved` on the
   reduced ruleset is sound. A reduced counterexample is kept only if the evaluator confirms it on
   the *original* ruleset; otherwise the plain checker decides.
+- **`forall` on the fully folded ruleset**: every score rule folded, each citizen copy with
+  its own `score~rest`; `proved` there is sound, anything else goes to the plain checker.
 - **Path properties on the reduced ruleset** (`appeal_path`, `expires`, `recourse`): the same
   reduction for the attributes any action sets. The folded sum is constant along every path,
   so `proved` on the reduced ruleset is sound; anything else goes to the plain checker.
@@ -130,6 +132,8 @@ class FastPaths:
             return self.reachable(prop, deadline)
         if isinstance(k, P.AppealPath | P.Expires | P.Recourse):
             return self.paths(prop, deadline)
+        if isinstance(k, P.Forall):
+            return self.folded_forall(prop, deadline)
         return None
 
     # -- relational slicing ----------------------------------------------------------------
@@ -218,6 +222,29 @@ class FastPaths:
     ) -> Counterexample:
         outcomes = {t: self.compiled.evaluate(c) for t, c in citizens.items()}
         return Counterexample(citizens, outcomes, sanction=sanction)
+
+    # -- forall on the fully folded ruleset ------------------------------------------------
+    def folded_forall(self, prop: P.Property, deadline: float) -> Result | None:
+        """`proved` from the ruleset with every score rule folded into `score~rest`, else None.
+
+        Each citizen copy gets its own `score~rest` anywhere in the interval bound, so every
+        original tuple of citizens has a reduced counterpart with the same outputs: a query
+        that holds for all reduced tuples holds for all original ones. Anything but `proved`
+        goes to the plain checker, which shows real citizens.
+        """
+        sub = self.reduced_checker(frozenset())
+        if sub is None:
+            return None
+        share = max(0.5, (deadline - time.monotonic()) / 2)
+        result = sub._universal(
+            prop, queries(sub.ruleset, prop), min(deadline, time.monotonic() + share)
+        )
+        if result.status != "proved":
+            return None
+        from ruleproof.properties.check import order_labels
+
+        because = {REST_LABEL if x == f"rule {REST}" else x for x in result.because}
+        return attrs.evolve(result, because=order_labels(self.ruleset, because))
 
     # -- path properties on the reduced ruleset --------------------------------------------
     def paths(self, prop: P.Property, deadline: float) -> Result | None:

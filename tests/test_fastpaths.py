@@ -56,7 +56,7 @@ def _props(data: st.DataObject, rs: M.Ruleset) -> list[P.Kind]:
         kinds.append(P.TiersTotal())
     if rs.score is not None:
         a, b = E.Var("score", "a"), E.Var("score", "b")
-        op = data.draw(st.sampled_from(["==", "<=", ">"]))
+        op: E.CmpOp = data.draw(st.sampled_from(["==", "<=", ">"]))
         then: E.Expr = E.Compare((op,), (a, b))
         if rs.tiers:
             then = E.Compare(("==",), (E.Var("tier", "a"), E.Var("tier", "b")))

@@ -2,9 +2,9 @@
 
 `python benchmarks/scale100k.py` generates the planted and clean rulesets (`generate.py`), and
 for each prints: load + typecheck seconds, one citizen evaluated by the reference and the
-compiled evaluator, and `independent`, `monotone` and `same_context` (verdict and seconds) with
-one shared `Checker`, plus the process's peak memory. `diff` at this size is not run: it does
-not finish in reasonable time yet (see benchmarks/results/latest.md at 10,000 rules).
+compiled evaluator, `independent`, `monotone` and `same_context` (verdict and seconds) with
+one shared `Checker`, and `diff` against the generator's second version (its load not
+counted), plus the process's peak memory.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from generate import generate
 
 from ruleproof.properties import model as P
 from ruleproof.properties.check import Checker
+from ruleproof.properties.diff import diff_rulesets
 from ruleproof.properties.solving import Limits
 from ruleproof.spec.compiled import compile_ruleset
 from ruleproof.spec.evaluate import evaluate
@@ -59,6 +60,10 @@ def main() -> None:
             t = time.perf_counter()
             r = checker.check(P.Property(name, kind))
             print(f"| {variant} | {name} | {r.status} | {time.perf_counter() - t:.2f} |")
+        new = load_text(g.diff_text, "bench-new.yaml")
+        t = time.perf_counter()
+        d = diff_rulesets(rs, new, limits=Limits(timeout=60))
+        print(f"| {variant} | diff | {d.status} | {time.perf_counter() - t:.2f} |")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory {peak:.0f} MiB")
 

@@ -51,7 +51,7 @@ from ruleproof.counterexamples.diffreport import (
 )
 from ruleproof.errors import InternalError
 from ruleproof.properties.difffold import REST, Folded, fold_shared
-from ruleproof.properties.diffplan import Output, plan_outputs, union_attributes
+from ruleproof.properties.diffplan import Output, UnionAttr, plan_outputs, union_attributes
 from ruleproof.properties.diffslice import Correspondence, match_versions
 from ruleproof.properties.encode import NO_TIER, Encoding, EnumCodes, Term, decode
 from ruleproof.properties.solving import Limits, explain_unknown, minimise, new_solver
@@ -203,7 +203,7 @@ class Comparison:
         ]
 
     def baseline(self) -> dict[str, M.Value]:
-        return {u.name: M.Attribute(u.name, u.type).baseline() for u in self.union}
+        return baseline_of(self.union)
 
     def decode(self, model: Any) -> Citizens:
         return self.split(
@@ -211,23 +211,31 @@ class Comparison:
         )
 
     def split(self, union: Mapping[str, M.Value]) -> Citizens:
-        """A compared citizen as (union, OLD's citizen, NEW's citizen); names it lacks are
-        left out (an original citizen of folded versions has no `score~rest`)."""
-        old: dict[str, M.Value] = {}
-        new: dict[str, M.Value] = {}
-        for u in self.union:
-            if u.name not in union:
-                continue
-            v = union[u.name]
-            if u.old is not None:
-                old[u.name] = _as(v, u.old.type)
-            if u.new is not None:
-                new[u.name] = _as(v, u.new.type)
-        return dict(union), old, new
+        return split_citizen(self.union, union)
 
     def session(self, limits: Limits) -> Session:
         """Queries over this comparison (see `Session`)."""
         return Session(self, limits)
+
+
+def split_citizen(union: Sequence[UnionAttr], citizen: Mapping[str, M.Value]) -> Citizens:
+    """A compared citizen as (union, OLD's citizen, NEW's citizen); names the citizen lacks are
+    left out, names the union lacks (`score~rest`) stay only in the first."""
+    old: dict[str, M.Value] = {}
+    new: dict[str, M.Value] = {}
+    for u in union:
+        if u.name not in citizen:
+            continue
+        v = citizen[u.name]
+        if u.old is not None:
+            old[u.name] = _as(v, u.old.type)
+        if u.new is not None:
+            new[u.name] = _as(v, u.new.type)
+    return dict(citizen), old, new
+
+
+def baseline_of(union: Sequence[UnionAttr]) -> dict[str, M.Value]:
+    return {u.name: M.Attribute(u.name, u.type).baseline() for u in union}
 
 
 def _as(v: M.Value, typ: M.AttrType) -> M.Value:
@@ -295,6 +303,9 @@ class Asker:
 
     def __init__(self, old: M.Ruleset, new: M.Ruleset, limits: Limits, slicing: bool) -> None:
         self.old, self.new, self.limits, self.slicing = old, new, limits, slicing
+        # The compared citizens of the original versions (the folded ones lack attributes only
+        # folded rules read, and have `score~rest`).
+        self.union, self.changed, self.notes = union_attributes(old, new)
         self.folded: Folded | None = (
             fold_shared(old, new, match_versions(old, new)) if slicing else None
         )
@@ -322,7 +333,7 @@ class Asker:
         return self._compiled[which]
 
     def baseline(self) -> dict[str, M.Value]:
-        return {k: v for k, v in self.cmp.baseline().items() if k != REST}
+        return baseline_of(self.union)
 
     def possible(self) -> bool:
         """False when no compared citizen is possible under both versions."""
@@ -344,7 +355,8 @@ class Asker:
             return self._confirmed(ans.citizens, what, ok)
         concrete = self.folded.concretize(ans.citizens[0], self._folded_test(ok))
         if concrete is not None:
-            return self._confirmed(self.cmp.split(concrete), what, ok)
+            complete = {**self.baseline(), **concrete}  # attributes nothing reads: baseline
+            return self._confirmed(split_citizen(self.union, complete), what, ok)
         size = max(len(rs.score.rules) if rs.score else 0 for rs in (self.old, self.new))
         if size > FULL_MAX_RULES:
             return Undecided(
@@ -431,7 +443,7 @@ def diff_rulesets(
     asker = Asker(old, new, limits, slicing)
     cmp = asker.cmp
     outs, out_notes = plan_outputs(old, new, outputs)
-    notes = [*_attribute_notes(cmp), *cmp.notes, *out_notes]
+    notes = [*_attribute_notes(asker), *asker.notes, *out_notes]
     tiers = summaries and any(o.kind == "tier" for o in outs)
     if not asker.possible():
         notes.append(
@@ -472,9 +484,9 @@ def diff_rulesets(
         tuple(o.name for o in outs),
         tuple(differences),
         tuple(unknown),
-        only_old=tuple(u.name for u in cmp.union if u.new is None),
-        only_new=tuple(u.name for u in cmp.union if u.old is None),
-        changed=tuple(cmp.changed),
+        only_old=tuple(u.name for u in asker.union if u.new is None),
+        only_new=tuple(u.name for u in asker.union if u.old is None),
+        changed=tuple(asker.changed),
         notes=tuple(notes),
     )
     if not summaries:
@@ -499,9 +511,9 @@ def _trace(ruleset: M.Ruleset, outcome: Outcome) -> tuple[str, ...]:
     return tuple(x for x in lines if ruleset.tiers or x != "no tier matches")
 
 
-def _attribute_notes(cmp: Comparison) -> list[str]:
+def _attribute_notes(asker: Asker) -> list[str]:
     notes = []
-    for u in cmp.union:
+    for u in asker.union:
         base = M.Attribute(u.name, u.type).baseline()
         if u.new is None:
             notes.append(
@@ -513,12 +525,12 @@ def _attribute_notes(cmp: Comparison) -> list[str]:
                 f"`{u.name}` is only in NEW: OLD does not read it, so OLD treats every "
                 f"citizen as if `{u.name}` were at its baseline {fmt_value(base)}"
             )
-    for c in cmp.changed:
+    for c in asker.changed:
         notes.append(
             f"`{c.name}` is {c.old} in OLD and {c.new} in NEW: only citizens possible "
             f"under both are compared ({c.compared})"
         )
-    if {a.expr for a in cmp.old.assumptions} != {a.expr for a in cmp.new.assumptions}:
+    if {a.expr for a in asker.old.assumptions} != {a.expr for a in asker.new.assumptions}:
         notes.append(
             "the `assume` lines differ: only citizens possible under both versions are compared"
         )

@@ -69,12 +69,28 @@ def fold_shared(old: M.Ruleset, new: M.Ruleset, match: Correspondence) -> Folded
         )
 
     old_ids = {r.id for r in folded}
-    return Folded(
-        fold(old, so, old_ids),
-        fold(new, sn, {partner[i] for i in old_ids}),
-        old,
-        tuple(folded),
-    )
+    fo, fn = fold(old, so, old_ids), fold(new, sn, {partner[i] for i in old_ids})
+    read = _read_outside_rest(fo) | _read_outside_rest(fn) | {REST}
+    return Folded(_only(fo, read), _only(fn, read), old, tuple(folded))
+
+
+def _read_outside_rest(rs: M.Ruleset) -> set[str]:
+    """Attributes a folded version reads other than through `score~rest`."""
+    out: set[str] = set()
+    support = support_sets(rs)
+    for node, names in support.items():
+        if node != f"rule:{REST}":
+            out |= names
+    for a in rs.assumptions:
+        out |= name_support(rs, E.names(a.expr), support)
+    out.discard(REST)
+    return out
+
+
+def _only(rs: M.Ruleset, names: set[str]) -> M.Ruleset:
+    """The folded version without the attributes it does not read (the joint encoding and
+    its minimisation stay small; `diff` gives them their baseline or searches them)."""
+    return attrs.evolve(rs, attributes=tuple(a for a in rs.attributes if a.name in names))
 
 
 class Folded:
@@ -156,16 +172,7 @@ class Folded:
     # -- what may move ---------------------------------------------------------------------
     def pinned(self) -> frozenset[str]:
         """Attributes the folded versions read outside `score~rest` (kept as the solver chose)."""
-        out: set[str] = set()
-        for rs in (self.old, self.new):
-            support = support_sets(rs)
-            for node, names in support.items():
-                if node != f"rule:{REST}":
-                    out |= names
-            for a in rs.assumptions:
-                out |= name_support(rs, E.names(a.expr), support)
-        out.discard(REST)
-        return frozenset(out)
+        return frozenset(_read_outside_rest(self.old) | _read_outside_rest(self.new))
 
     def free(self) -> dict[str, list[int]]:
         """Attribute → indexes of the folded rules reading it, for attributes nothing else reads."""

@@ -34,8 +34,8 @@ import attrs
 from ruleproof.properties.diffslice import Correspondence
 from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
-from ruleproof.spec.compiled import Compiled, compile_ruleset
-from ruleproof.spec.sumbounds import bounded_sum
+from ruleproof.spec.compiled import Compiled, Fn, compile_ruleset
+from ruleproof.spec.sumbounds import Fires, bounded_sum, fires_at, simple_rule
 from ruleproof.spec.support import name_support, support_sets
 
 REST = "score~rest"
@@ -93,6 +93,15 @@ def _only(rs: M.Ruleset, names: set[str]) -> M.Ruleset:
     return attrs.evolve(rs, attributes=tuple(a for a in rs.attributes if a.name in names))
 
 
+@attrs.frozen
+class _Group:
+    """The folded rules reading one free attribute, ready to evaluate."""
+
+    simple: tuple[tuple[Fires, int], ...]  # scorecard-form rules on the attribute alone
+    other: tuple[tuple[Fn, Fn], ...]  # `when` and `add` closures of the rest
+    reads: tuple[str, ...]  # what the closures read
+
+
 class Folded:
     """The folded versions and the search back to an original citizen."""
 
@@ -112,7 +121,7 @@ class Folded:
         self._compiled: Compiled | None = None
         self._free: dict[str, list[int]] | None = None
         self._folded_compiled: Compiled | None = None
-        self._groups: dict[str, tuple[Compiled, tuple[str, ...]]] = {}
+        self._groups: dict[str, _Group] = {}
         self._support = support_sets(original_old)
         self._order: list[str] | None = None
         self._start: int | None = None
@@ -134,33 +143,39 @@ class Folded:
         return self.compiled.raw_score(citizen) - rest
 
     def part(self, citizen: Mapping[str, M.Value], name: str) -> int:
-        """What the folded rules reading the free attribute `name` add for a citizen."""
+        """What the folded rules reading the free attribute `name` add for a citizen.
+
+        Rules of the scorecard form are looked up (`sumbounds.simple_rule`); the others run
+        as closures of OLD's compiled evaluator, built once per rule.
+        """
         group = self._groups.get(name)
         if group is None:
-            sc = self.original_old.score
-            assert sc is not None
-            rules = tuple(self.rules[i] for i in self.free()[name])
-            names = set().union(*(self._support[f"rule:{r.id}"] for r in rules))
-            rs = self.original_old
-            # Only what the rules read: compiling 1,000 attributes per group costs more than
-            # evaluating it (rules reading a define keep everything).
-            direct = set().union(*(E.names(r.when) | E.names(r.add) for r in rules))
-            if direct <= rs.attribute_index.keys():
-                rs = attrs.evolve(
-                    rs,
-                    attributes=tuple(a for a in rs.attributes if a.name in names),
-                    defines=(),
-                    assumptions=(),
-                )
-            bare = attrs.evolve(
-                rs,
-                score=attrs.evolve(sc, base=0, rules=rules, lo=None, hi=None),
-                tiers=(),
-                sanctions=(),
-            )
-            group = self._groups[name] = (compile_ruleset(bare), tuple(sorted(names)))
-        compiled, reads = group
-        return compiled.raw_score({k: citizen[k] for k in reads})
+            group = self._groups[name] = self._group(name)
+        v = citizen[name]
+        total = 0
+        for fires, add in group.simple:
+            if fires_at(fires, v):
+                total += add
+        if group.other:
+            env = self.compiled.env({k: citizen[k] for k in group.reads})
+            for when, add_fn in group.other:
+                if when(env):
+                    total += add_fn(env)
+        return total
+
+    def _group(self, name: str) -> _Group:
+        simple: list[tuple[Fires, int]] = []
+        other: list[tuple[Fn, Fn]] = []
+        reads: set[str] = set()
+        for i in self.free()[name]:
+            r = self.rules[i]
+            one = simple_rule(self.original_old, r)
+            if one is not None:
+                simple.append(one[1:])
+                continue
+            other.append((self.compiled.function(r.when), self.compiled.function(r.add)))
+            reads |= self._support[f"rule:{r.id}"]
+        return _Group(tuple(simple), tuple(other), tuple(sorted(reads)))
 
     def start(self) -> int:
         """The folded sum at the baseline citizen: the `score~rest` value the minimiser prefers,

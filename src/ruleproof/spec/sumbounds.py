@@ -22,6 +22,13 @@ from ruleproof.spec.intervals import Bounds
 Fires = tuple[int, int] | frozenset[bool] | frozenset[str]  # int interval, bool or enum values
 
 
+def fires_at(fires: Fires, value: M.Value) -> bool:
+    """Whether a rule firing on `fires` fires at this value of its attribute."""
+    if isinstance(fires, tuple):
+        return isinstance(value, int) and fires[0] <= value <= fires[1]
+    return value in fires
+
+
 def sum_bounds(ruleset: M.Ruleset, rules: Iterable[M.ScoreRule]) -> tuple[int, int] | None:
     """Bounds on what `rules` add together (see the module docstring)."""
     rules = list(rules)
@@ -38,7 +45,7 @@ def bounded_sum(
     kept: list[M.ScoreRule] = []
     lo = hi = 0
     for r in rules:
-        simple = _simple(ruleset, r)
+        simple = simple_rule(ruleset, r)
         if simple is not None:
             name, fires, add = simple
             groups.setdefault(name, []).append((fires, add))
@@ -87,8 +94,9 @@ def _group_range(typ: M.AttrType, group: list[tuple[Fires, int]]) -> tuple[int, 
     return min(sums), max(sums)
 
 
-def _simple(ruleset: M.Ruleset, r: M.ScoreRule) -> tuple[str, Fires, int] | None:
-    """(attribute, where the rule fires, constant add) for a one-attribute rule, else None."""
+def simple_rule(ruleset: M.Ruleset, r: M.ScoreRule) -> tuple[str, Fires, int] | None:
+    """(attribute, where the rule fires, constant add) for a rule of the scorecard form (see
+    the module docstring), else None."""
     add = _constant(r.add)
     if add is None:
         return None

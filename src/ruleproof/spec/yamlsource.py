@@ -22,8 +22,6 @@ MAX_NODES = 5_000_000
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
-
-
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 # `Resolver.resolve` picks implicit resolvers by a plain scalar's first character: one that
 # starts none of them (and no catch-all or path resolver) makes the scalar a string.

@@ -127,6 +127,7 @@ class Folded:
         self._start: int | None = None
         # (folded sum, free attribute values) of every search that landed, to start from
         self.landed: list[tuple[int, dict[str, M.Value]]] = []
+        self.candidates: dict[str, Sequence[M.Value]] = {}  # per free attribute (`_Search`)
 
     @property
     def compiled(self) -> Compiled:
@@ -375,6 +376,12 @@ class _Search:
 
     def candidates(self, name: str, idx: list[int]) -> Sequence[M.Value]:
         """Values worth trying for an attribute: its ends and the literals its rules compare."""
+        hit = self.f.candidates.get(name)
+        if hit is None:
+            hit = self.f.candidates[name] = self._candidates(name, idx)
+        return hit
+
+    def _candidates(self, name: str, idx: list[int]) -> Sequence[M.Value]:
         match self.types[name]:
             case M.BoolType():
                 return [False, True]

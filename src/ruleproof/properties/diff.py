@@ -57,7 +57,7 @@ from ruleproof.properties.encode import NO_TIER, Encoding, EnumCodes, Term, deco
 from ruleproof.properties.solving import Limits, explain_unknown, minimise, new_solver
 from ruleproof.spec import model as M
 from ruleproof.spec.compiled import Compiled, compile_ruleset
-from ruleproof.spec.evaluate import Outcome, fmt_value, in_domain
+from ruleproof.spec.evaluate import Outcome, Trace, fmt_value, in_domain
 
 Side = Literal["old", "new"]
 FULL_MAX_RULES = 2_000  # above this, a folded difference no citizen realises stays unknown
@@ -346,17 +346,22 @@ class Asker:
         what: str,
         seconds: float | None = None,
         minimal: bool = True,
+        shown: bool = True,
     ) -> Checked:
-        """A confirmed citizen with `goal`, NotFound (a proof), or Undecided with the reason."""
+        """A confirmed citizen with `goal`, NotFound (a proof), or Undecided with the reason.
+
+        `shown=False` (summary witnesses, never displayed, tested only on score, tier and
+        sanctions) confirms without building the evaluator's trace.
+        """
         ans = self.session.find(goal(self.cmp), seconds, minimal)
         if not isinstance(ans, Found):
             return ans
         if self.folded is None:
-            return self._confirmed(ans.citizens, what, ok)
+            return self._confirmed(ans.citizens, what, ok, shown)
         concrete = self.folded.concretize(ans.citizens[0], self._folded_test(ok))
         if concrete is not None:
             complete = {**self.baseline(), **concrete}  # attributes nothing reads: baseline
-            return self._confirmed(split_citizen(self.union, complete), what, ok)
+            return self._confirmed(split_citizen(self.union, complete), what, ok, shown)
         size = max(len(rs.score.rules) if rs.score else 0 for rs in (self.old, self.new))
         if size > FULL_MAX_RULES:
             return Undecided(
@@ -369,7 +374,7 @@ class Asker:
         ans = self._full.find(goal(self._full.cmp), seconds, minimal)
         if not isinstance(ans, Found):
             return ans
-        return self._confirmed(ans.citizens, what, ok)
+        return self._confirmed(ans.citizens, what, ok, shown)
 
     def _folded_test(self, ok: Test) -> Callable[[dict[str, M.Value]], bool]:
         fo, fn = self.compiled("folded old"), self.compiled("folded new")
@@ -380,24 +385,33 @@ class Asker:
 
         return test
 
-    def _confirmed(self, citizens: Citizens, what: str, ok: Test) -> Shown:
+    def _confirmed(self, citizens: Citizens, what: str, ok: Test, shown: bool = True) -> Shown:
         """Evaluate a citizen under both original versions; `InternalError` unless `ok` holds."""
         union, old_c, new_c = citizens
-        shown = ", ".join(f"{k}={v!r}" for k, v in union.items())
+        text = ", ".join(f"{k}={v!r}" for k, v in union.items())
         for label, rs, c in (("OLD", self.old, old_c), ("NEW", self.new, new_c)):
             why = in_domain(rs, c)
             if why is not None:
                 raise InternalError(
                     f"diff: the solver's citizen for {what} is impossible under "
-                    f"{label} ({why}): {shown}"
+                    f"{label} ({why}): {text}"
                 )
-        o = self.compiled("old").evaluate(old_c)
-        n = self.compiled("new").evaluate(new_c)
+        if shown:
+            o = self.compiled("old").evaluate(old_c)
+            n = self.compiled("new").evaluate(new_c)
+        else:
+            o, n = _bare(self.compiled("old"), old_c), _bare(self.compiled("new"), new_c)
         if not ok(o, n):
             raise InternalError(
-                f"diff: the evaluator does not confirm {what} for the solver's citizen: {shown}"
+                f"diff: the evaluator does not confirm {what} for the solver's citizen: {text}"
             )
         return Shown(citizens, o, n)
+
+
+def _bare(compiled: Compiled, citizen: Mapping[str, M.Value]) -> Outcome:
+    """Score, tier and sanctions as an `Outcome` without defines or trace (never shown)."""
+    score, tier, sanctions = compiled.outputs(citizen)
+    return Outcome(score, tier, sanctions, {}, Trace(None, (), None, False, tier, ()))
 
 
 # -- the diff --------------------------------------------------------------------------------
@@ -565,6 +579,7 @@ def _sanction_change(asker: Asker, o: Output, ans: Checked) -> SanctionChange:
             f"`{o.name}` {kind}",
             _summary_seconds(asker.limits),
             minimal=False,
+            shown=False,
         )
         known[kind] = None if isinstance(got, Undecided) else isinstance(got, Shown)
     return SanctionChange(o.name, known["gained"], known["lost"], o.in_old, o.in_new)
@@ -600,6 +615,7 @@ def _transitions(
                 f"the move {t_old} → {t_new}",
                 seconds,
                 minimal=False,
+                shown=False,
             )
             moves.append(
                 Transition(

@@ -175,7 +175,7 @@ class Folded:
                 simple.append(one[1:])
                 continue
             other.append((self.compiled.function(r.when), self.compiled.function(r.add)))
-            reads |= self._support[f"rule:{r.id}"]
+            reads |= name_support(self.original_old, r.reads, self._support)
         return _Group(tuple(simple), tuple(other), tuple(sorted(reads)))
 
     def start(self) -> int:
@@ -197,7 +197,7 @@ class Folded:
             support = support_sets(self.original_old)
             free: dict[str, list[int]] = {}
             for i, r in enumerate(self.rules):
-                for a in sorted(support.get(f"rule:{r.id}", frozenset())):
+                for a in sorted(name_support(self.original_old, r.reads, support)):
                     if a not in pinned:
                         free.setdefault(a, []).append(i)
             self._free = free
@@ -213,7 +213,10 @@ class Folded:
             reads_with: dict[str, set[str]] = {a: set() for a in free}
             for idx in free.values():
                 for i in idx:
-                    names = self._support[f"rule:{self.rules[i].id}"] & free.keys()
+                    names = (
+                        name_support(self.original_old, self.rules[i].reads, self._support)
+                        & free.keys()
+                    )
                     for a in names:
                         reads_with[a] |= names - {a}
             chosen: list[str] = []

@@ -40,7 +40,7 @@ from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
 from ruleproof.spec.compiled import Compiled, compile_ruleset
 from ruleproof.spec.intervals import Bounds
-from ruleproof.spec.support import support_sets
+from ruleproof.spec.support import name_support, support_sets
 
 if TYPE_CHECKING:
     from ruleproof.properties.check import Checker
@@ -72,7 +72,7 @@ def reduce_for(ruleset: M.Ruleset, varied: frozenset[str]) -> M.Ruleset | None:
     lo = hi = 0
     folded = 0
     for r in sc.rules:
-        if support.get(f"rule:{r.id}", frozenset()) & varied:
+        if name_support(ruleset, r.reads, support) & varied:  # by the rule, not its id
             kept.append(r)
             continue
         clo, chi = bounds.contribution(r)

@@ -5,7 +5,8 @@ nothing can be folded): OLD and NEW with every matched pair of score rules
 (`diffslice.Correspondence.rules`) whose contribution has integer interval bounds replaced by
 one rule adding the attribute `score~rest`, whose range bounds the sum of those contributions
 (`spec.sumbounds`: per attribute where rules read one, else per rule). Both folded versions
-read the same `score~rest`.
+read the same `score~rest`, and they declare only the attributes they read: the others are
+read by folded rules alone (the search below sets them) or by nothing (baseline).
 
 Soundness: the rules of a matched pair add the same amount under both versions for every
 citizen `c`, so the folded versions at `(c, score~rest = S(c))`, with `S` the sum of the folded
@@ -18,9 +19,11 @@ The converse needs work: a folded citizen `(c, v)` may have no original citizen 
 keeps every attribute the folded versions read outside `score~rest`, so that everything but the
 folded sum behaves as for the folded citizen, finds the run of `score~rest` values around `v`
 for which `good` (the caller's test on the folded versions) still holds, and moves attributes
-that only folded rules read, one at a time, until `S` lands in that run. The search is greedy
-and deterministic; it returns None when it fails within its budget, and whatever it returns
-the caller re-checks on the original versions with the evaluator.
+that only folded rules read until `S` lands in that run: greedy moves (biggest swings first,
+starting where an earlier search landed nearest) until the sum is near, then an exact
+subset-sum over attributes no folded rule reads together (their effects add up). The search
+is deterministic; it returns None when it fails within its budget, and whatever it returns the
+caller re-checks on the original versions with the evaluator.
 """
 
 from __future__ import annotations

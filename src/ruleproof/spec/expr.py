@@ -203,6 +203,10 @@ def names(e: Expr) -> set[str]:
 
 def names_and_height(e: Expr) -> tuple[set[str], int]:
     """`names(e)` and the height of the tree (a literal or a name has height 1), in one walk."""
+    if type(e) is Var:
+        return {e.name}, 1
+    if type(e) is IntLit or type(e) is BoolLit:  # common whole expressions (`add: 5`, `when: true`)
+        return set(), 1
     out: set[str] = set()
     best = 0
     stack = [(e, 1)]

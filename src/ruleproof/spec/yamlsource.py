@@ -84,31 +84,45 @@ class YScalar:
 class YSeq:
     """A sequence: its items, its span, and `size`: its node count with aliases expanded."""
 
-    __slots__ = ("items", "size", "span")
+    __slots__ = ("_span", "items", "size")
 
-    def __init__(self, items: tuple[YNode, ...], span: Span, size: int) -> None:
+    def __init__(self, items: tuple[YNode, ...], span: Span | SpanTuple, size: int) -> None:
         self.items = items
-        self.span = span
+        self._span = span
         self.size = size
+
+    @property
+    def span(self) -> Span:
+        span = self._span
+        if not isinstance(span, Span):
+            span = self._span = Span(*span)
+        return span
 
 
 class YMap:
     """A mapping with unique scalar keys, in file order; `size` as for `YSeq`."""
 
-    __slots__ = ("index", "items", "size", "span")
+    __slots__ = ("_span", "index", "items", "size")
 
     def __init__(
         self,
         items: tuple[tuple[YScalar, YNode], ...],
-        span: Span,
+        span: Span | SpanTuple,
         size: int,
         index: dict[Scalar, YNode] | None = None,
     ) -> None:
         self.items = items
-        self.span = span
+        self._span = span
         self.size = size
         # key value → value, built by the reader (keys are unique); `get` scans `items` without it
         self.index = index
+
+    @property
+    def span(self) -> Span:
+        span = self._span
+        if not isinstance(span, Span):
+            span = self._span = Span(*span)
+        return span
 
     def get(self, key: str) -> YNode | None:
         index = self.index
@@ -328,10 +342,8 @@ class _Builder:
         return YScalar(_construct(tag, event.value), event.value, event.style, span)
 
     def _container(self, start: Any, end: Any, children: list[YNode]) -> YNode:
-        s = start.start_mark
-        span = Span(
-            self.file, s.line + 1, s.column + 1, end.end_mark.line + 1, end.end_mark.column + 1
-        )
+        s, e = start.start_mark, end.end_mark
+        span: SpanTuple = (self.file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
         size = 1
         for c in children:
             size += c.size
@@ -339,7 +351,7 @@ class _Builder:
             raise _fail(
                 "RP002",
                 f"the document expands to more than {MAX_NODES:,} nodes",
-                span,
+                Span(*span),
                 why="aliases (`*name`) are counted each time they are used; this refuses alias "
                 "bombs without expanding them",
                 fix="remove the repeated aliases",

@@ -14,7 +14,8 @@ time (`wait`).
 The *planted* variant adds, three quarters into the rule list, narrow faults of the kind the issue
 describes — three equality conditions each:
 - `independent` (associations): a rule reading `assoc == 3`;
-- `monotone` (score nonincreasing in `x0`): a rule adding points at exactly `x0 == 57`;
+- `monotone` (score nonincreasing in `x0`): a rule adding points at exactly `x0 == 57` (no other
+  rule steps at 57, so raising `x0` from 56 to 57 gains those points at every size);
 - `same_context`: the transport sanction reads two finance attributes;
 - `reachable: sanctions`: a sanction needing a score below its interval minimum;
 - `tiers_total`: the last tier leaves a gap;
@@ -121,7 +122,10 @@ def generate(rules: int, attrs_: int, planted: bool, seed: int = 7) -> Generated
             lo, hi = lo + min(0, add), hi + max(0, add)
             continue
         if i % 50 == 0:
+            # No other rule steps at x0 == 57: their drops there would cancel the fault.
             t = rng.randint(1, INT_HI)
+            if t == 57:
+                t = 58
             when, p = f"x0 >= {t}", (INT_HI + 1 - t) / (INT_HI + 1)
             add_v = -rng.randint(1, 20)
         else:

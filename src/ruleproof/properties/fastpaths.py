@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -40,6 +40,7 @@ from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
 from ruleproof.spec.compiled import Compiled, compile_ruleset
 from ruleproof.spec.intervals import Bounds
+from ruleproof.spec.sumbounds import Fires, group_steps, simple_rule
 from ruleproof.spec.support import name_support, support_sets
 
 if TYPE_CHECKING:
@@ -59,9 +60,10 @@ Citizen = dict[str, M.Value]
 
 
 def reduce_for(ruleset: M.Ruleset, varied: frozenset[str]) -> M.Ruleset | None:
-    """The ruleset with every score rule independent of `varied` folded into `score~rest`.
+    """The ruleset with every score rule independent of `varied` folded into `score~rest`, and
+    the scorecard-form rules on each remaining attribute summed into one rule (`_summed`).
 
-    None when there is nothing to fold or a folded rule's contribution is unbounded.
+    None when there is nothing to fold or sum, or a folded rule's contribution is unbounded.
     """
     sc = ruleset.score
     if sc is None or not sc.rules:
@@ -80,12 +82,101 @@ def reduce_for(ruleset: M.Ruleset, varied: frozenset[str]) -> M.Ruleset | None:
             return None
         lo, hi = lo + clo, hi + chi
         folded += 1
-    if folded == 0:
+    rules = _summed(ruleset, kept)
+    if folded == 0 and len(rules) == len(kept):
         return None
-    rest = M.Attribute(REST, M.IntType(lo, hi), doc="sum of the folded rules' contributions")
-    rule = M.ScoreRule(REST, E.BoolLit(True), E.Var(REST), "True", REST)
-    score = attrs.evolve(sc, rules=(rule, *kept))
-    return attrs.evolve(ruleset, attributes=(*ruleset.attributes, rest), score=score)
+    attributes = ruleset.attributes
+    if folded:
+        rest = M.Attribute(REST, M.IntType(lo, hi), doc="sum of the folded rules' contributions")
+        attributes = (*attributes, rest)
+        rules = [M.ScoreRule(REST, E.BoolLit(True), E.Var(REST), "True", REST), *rules]
+    score = attrs.evolve(sc, rules=tuple(rules))
+    return attrs.evolve(ruleset, attributes=attributes, score=score)
+
+
+SUMMED = "score~"  # id prefix of a rule standing for a group of rules on one attribute
+# Smaller groups stay as they are, so the proofs of small rulesets name their own rules.
+GROUP_MIN = 8
+
+
+def _summed(ruleset: M.Ruleset, rules: list[M.ScoreRule]) -> list[M.ScoreRule]:
+    """`rules` with each group of `GROUP_MIN` or more scorecard-form rules on one attribute (a
+    condition on it alone, a constant add: `spec.sumbounds.simple_rule`) replaced, where its
+    first member stood, by one rule adding the group's sum as a step function of that
+    attribute.
+
+    Exact, since the group's sum depends on that attribute alone; Z3 then sees one balanced
+    `If` tree per attribute instead of one `If` per rule, which it handles far better in the
+    two copies of a relational query.
+    """
+    groups: dict[str, list[tuple[Fires, int]]] = {}
+    members: dict[str, list[str]] = {}
+    first: dict[str, int] = {}
+    for i, r in enumerate(rules):
+        simple = simple_rule(ruleset, r)
+        if simple is not None:
+            name, fires, add = simple
+            groups.setdefault(name, []).append((fires, add))
+            members.setdefault(name, []).append(r.id)
+            first.setdefault(name, i)
+    big = {name for name, group in groups.items() if len(group) >= GROUP_MIN}
+    if not big:
+        return rules
+    out: list[M.ScoreRule] = []
+    for i, r in enumerate(rules):
+        simple = simple_rule(ruleset, r)
+        if simple is None or simple[0] not in big:
+            out.append(r)
+        elif first[simple[0]] == i:
+            name = simple[0]
+            steps = group_steps(ruleset.attribute(name).type, groups[name])
+            ids = members[name]
+            shown = ", ".join(ids[:4]) + (", …" if len(ids) > 4 else "")
+            about = f"{len(ids)} rules on {name} alone, summed per value ({shown})"
+            rid = SUMMED + name
+            out.append(M.ScoreRule(rid, E.BoolLit(True), _step_expr(name, steps), "True", about))
+    return out
+
+
+def _step_expr(name: str, steps: list[tuple[M.Value, int]]) -> E.Expr:
+    """The step function `steps` (`sumbounds.group_steps`) of attribute `name` as an expression:
+    a balanced tree of `x >= start` tests for an int, an equality chain otherwise."""
+    x = E.Var(name)
+    if isinstance(steps[0][0], bool):
+        by = dict(steps)
+        return E.IfElse(x, E.IntLit(by[True]), E.IntLit(by[False]))
+    if isinstance(steps[0][0], str):
+        out: E.Expr = E.IntLit(steps[-1][1])
+        for value, total in reversed(steps[:-1]):
+            assert isinstance(value, str)
+            is_value = E.Compare(("==",), (x, E.EnumLit(value)))
+            out = E.IfElse(is_value, E.IntLit(total), out)
+        return out
+
+    def tree(lo: int, hi: int) -> E.Expr:  # steps[lo:hi]
+        if hi - lo == 1:
+            return E.IntLit(steps[lo][1])
+        mid = (lo + hi) // 2
+        start = steps[mid][0]
+        assert isinstance(start, int)
+        at_least = E.Compare((">=",), (x, E.IntLit(start)))
+        return E.IfElse(at_least, tree(mid, hi), tree(lo, mid))
+
+    return tree(0, len(steps))
+
+
+def core_labels(reduced: M.Ruleset, labels: Iterable[str]) -> set[str]:
+    """Unsat-core labels of a reduced ruleset in the original's terms."""
+    about = {f"rule {r.id}": r.add_text for r in reduced.score.rules} if reduced.score else {}
+    out: set[str] = set()
+    for x in labels:
+        if x == f"rule {REST}":
+            out.add(REST_LABEL)
+        elif x.startswith(f"rule {SUMMED}") and x in about:
+            out.add(about[x])
+        else:
+            out.add(x)
+    return out
 
 
 def set_by_actions(ruleset: M.Ruleset) -> frozenset[str]:
@@ -158,7 +249,7 @@ class FastPaths:
                 return None
             answer, copies, solver = sub.violation(q, deadline)
             if isinstance(answer, Unsat):
-                cores.update(REST_LABEL if x == f"rule {REST}" else x for x in answer.core)
+                cores.update(core_labels(sub.ruleset, answer.core))
                 continue
             if not isinstance(answer, Sat):
                 return None
@@ -243,7 +334,7 @@ class FastPaths:
             return None
         from ruleproof.properties.check import order_labels
 
-        because = {REST_LABEL if x == f"rule {REST}" else x for x in result.because}
+        because = core_labels(sub.ruleset, result.because)
         return attrs.evolve(result, because=order_labels(self.ruleset, because))
 
     # -- path properties on the reduced ruleset --------------------------------------------
@@ -266,7 +357,7 @@ class FastPaths:
             return None
         from ruleproof.properties.check import order_labels
 
-        because = {REST_LABEL if x == f"rule {REST}" else x for x in result.because}
+        because = core_labels(sub.ruleset, result.because)
         return attrs.evolve(result, because=order_labels(self.ruleset, because))
 
     # -- one-state: intervals, then sampling -----------------------------------------------

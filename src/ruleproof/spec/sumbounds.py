@@ -63,6 +63,17 @@ def bounded_sum(
 
 
 def _group_range(typ: M.AttrType, group: list[tuple[Fires, int]]) -> tuple[int, int]:
+    sums = [total for _, total in group_steps(typ, group)]
+    return min(sums), max(sums)
+
+
+def group_steps(typ: M.AttrType, group: list[tuple[Fires, int]]) -> list[tuple[M.Value, int]]:
+    """What a group of rules on one attribute adds, as a function of that attribute's value.
+
+    For an int: `(first value, sum)` for each run of values with one sum, in increasing order,
+    the first run starting at the range's low end. For a bool or an enum: `(value, sum)` for
+    every value of the type.
+    """
     if isinstance(typ, M.IntType):
         events: dict[int, int] = {}
         at_lo = 0
@@ -77,12 +88,14 @@ def _group_range(typ: M.AttrType, group: list[tuple[Fires, int]]) -> tuple[int, 
                 events[start] = events.get(start, 0) + add
             if end < typ.hi:
                 events[end + 1] = events.get(end + 1, 0) - add
-        total = best_lo = best_hi = at_lo
+        steps: list[tuple[M.Value, int]] = [(typ.lo, at_lo)]
+        total = at_lo
         for p in sorted(events):
             total += events[p]
-            best_lo, best_hi = min(best_lo, total), max(best_hi, total)
-        return best_lo, best_hi
-    values: tuple[object, ...]
+            if total != steps[-1][1]:
+                steps.append((p, total))
+        return steps
+    values: tuple[M.Value, ...]
     match typ:
         case M.BoolType():
             values = (False, True)
@@ -90,8 +103,7 @@ def _group_range(typ: M.AttrType, group: list[tuple[Fires, int]]) -> tuple[int, 
             values = vs
         case _:
             raise AssertionError(typ)
-    sums = [sum(add for fires, add in group if v in fires) for v in values]
-    return min(sums), max(sums)
+    return [(v, sum(add for fires, add in group if fires_at(fires, v))) for v in values]
 
 
 def simple_rule(ruleset: M.Ruleset, r: M.ScoreRule) -> tuple[str, Fires, int] | None:

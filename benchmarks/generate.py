@@ -113,13 +113,13 @@ def generate(rules: int, attrs_: int, planted: bool, seed: int = 7) -> Generated
             continue
         if i == fault_at + 1:
             when = f"x0 == 57 and {bools[0].name} and {enums[-1].name} == 'v2'"
-            add = 5 if planted else -5
+            points = 5 if planted else -5
             if not planted:
                 when = when.replace("x0 == 57", "x0 >= 57")
-            line = f"    - {{id: r{i}, when: {_q(when)}, add: {add}}}"
+            line = f"    - {{id: r{i}, when: {_q(when)}, add: {points}}}"
             rule_lines.append(line)
             diff_lines.append(line)
-            lo, hi = lo + min(0, add), hi + max(0, add)
+            lo, hi = lo + min(0, points), hi + max(0, points)
             continue
         if i % 50 == 0:
             # No other rule steps at x0 == 57: their drops there would cancel the fault.

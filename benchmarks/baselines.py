@@ -100,16 +100,14 @@ def naive_independent(ruleset: M.Ruleset, timeout: float) -> tuple[str, float]:
                 ranges += [v >= a.type.lo, v <= a.type.hi]
             elif isinstance(a.type, M.EnumType):
                 ranges.append(z3.Or([v == codes[x] for x in a.type.values]))
-    assert ruleset.score is not None
+    score_spec = ruleset.score
+    assert score_spec is not None
 
     def score(env: Mapping[str, Any]) -> Any:
         return z3.Sum(
-            [z3.IntVal(ruleset.score.base)]
-            + [  # type: ignore[union-attr]
-                z3.If(_z3(r.when, env, codes), _z3(r.add, env, codes), 0)
-                for r in ruleset.score.rules
-            ]
-        )  # type: ignore[union-attr]
+            [z3.IntVal(score_spec.base)]
+            + [z3.If(_z3(r.when, env, codes), _z3(r.add, env, codes), 0) for r in score_spec.rules]
+        )
 
     s = z3.Solver()
     s.set("timeout", int(timeout * 1000))

@@ -51,7 +51,7 @@ def main() -> None:
         compiled.evaluate(citizen)
         print(f"| {variant} | evaluate one citizen (compiled) | | {time.perf_counter() - t:.3f} |")
         checker = Checker(rs, Limits(timeout=60))
-        kinds = {
+        kinds: dict[str, P.Kind] = {
             "independent": P.Independent(P.Selector("associations"), None),
             "monotone": P.Monotone("assoc", "score", "nonincreasing"),
             "same_context": P.SameContext(),

@@ -508,7 +508,11 @@ def _points_rules(data: Dataset, table: dict[str, list[Bin]], protected: bool) -
             if b.points == 0:
                 continue
             meaning = _meaning(data, f, b.condition)
-            what = f"{b.condition.value.upper()} ({meaning})" if meaning else b.condition.text()
+            if meaning:
+                assert b.condition.value is not None  # only enum values have a meaning
+                what = f"{b.condition.value.upper()} ({meaning})"
+            else:
+                what = b.condition.text()
             if f.name == "sex":
                 what = f"sex {b.condition.value}"
             rules.append(

@@ -17,6 +17,8 @@ from ruleproof.properties import model as P
 from ruleproof.properties.check import Checker
 from ruleproof.properties.load import load_properties_text
 from ruleproof.properties.solving import Limits
+from ruleproof.results import Counterexample, Result
+from ruleproof.spec import model as M
 from ruleproof.spec.evaluate import holds
 from ruleproof.spec.load import load_text
 from ruleproof.spec.types import BOOL, INT, EnumT, of_attr_type
@@ -51,25 +53,31 @@ sanctions:
 """
 
 
-def ruleset(extra: str = "", sanction: str = "") -> object:
+def ruleset(extra: str = "", sanction: str = "") -> M.Ruleset:
     return load_text(BASE.replace("{extra}", extra).replace("{sanction}", sanction), "t.yaml")
 
 
-def check(rs: object, props: str, timeout: float = 20.0) -> list[object]:
-    ps = load_properties_text(textwrap.dedent(props), "p.yaml", rs)  # type: ignore[arg-type]
-    checker = Checker(rs, Limits(timeout=timeout))  # type: ignore[arg-type]
+def check(rs: M.Ruleset, props: str, timeout: float = 20.0) -> list[Result]:
+    ps = load_properties_text(textwrap.dedent(props), "p.yaml", rs)
+    checker = Checker(rs, Limits(timeout=timeout))
     return [checker.check(p) for p in ps]
 
 
-def one(rs: object, kind: str) -> object:
+def one(rs: M.Ruleset, kind: str) -> Result:
     return check(rs, f"properties:\n  - id: p\n    {kind}\n")[0]
+
+
+def cex(r: Result) -> Counterexample:
+    """The counterexample of a result that must have one."""
+    assert r.counterexample is not None
+    return r.counterexample
 
 
 def test_independent_finds_a_planted_association_and_reports_a_minimal_pair() -> None:
     rs = ruleset('- {id: guilt, when: "friends >= 7", add: -40}')
     r = one(rs, "independent: {of: associations}")
     assert r.status == "violated"
-    a, b = r.counterexample.citizens["a"], r.counterexample.citizens["b"]
+    a, b = cex(r).citizens["a"], cex(r).citizens["b"]
     assert {k for k in a if a[k] != b[k]} == {"friends"}
     # minimal: every other attribute sits at its baseline; the pair straddles the threshold 7
     assert {k: v for k, v in a.items() if k != "friends"} == {
@@ -103,7 +111,8 @@ def test_always_score_bounds_and_the_clamp_in_the_core() -> None:
     assert "score range (clamp)" in proved.because
     violated = one(rs, 'always: "score >= 400"')
     assert violated.status == "violated"
-    assert violated.counterexample.outcomes["a"].score < 400
+    score = cex(violated).outcomes["a"].score
+    assert score is not None and score < 400
 
 
 def test_monotone_in_offences() -> None:
@@ -114,9 +123,13 @@ def test_monotone_in_offences() -> None:
     bad = ruleset('- {id: odd, when: "late == 5", add: 200}')
     r = one(bad, "monotone: {in: late, output: score, direction: nonincreasing}")
     assert r.status == "violated"
-    a, b = r.counterexample.citizens["a"], r.counterexample.citizens["b"]
-    assert a["late"] <= b["late"]
-    assert r.counterexample.outcomes["a"].score < r.counterexample.outcomes["b"].score
+    a, b = cex(r).citizens["a"], cex(r).citizens["b"]
+    late_a, late_b = a["late"], b["late"]
+    assert isinstance(late_a, int) and isinstance(late_b, int)
+    assert late_a <= late_b
+    score_a, score_b = cex(r).outcomes["a"].score, cex(r).outcomes["b"].score
+    assert score_a is not None and score_b is not None
+    assert score_a < score_b
 
 
 def test_same_context_names_the_sanction_that_reaches_into_another_domain() -> None:
@@ -124,7 +137,7 @@ def test_same_context_names_the_sanction_that_reaches_into_another_domain() -> N
     r = one(rs, "same_context: {}")
     assert r.status == "violated"
     assert "no_train" in r.message
-    assert r.counterexample.sanction == "no_train"
+    assert cex(r).sanction == "no_train"
     clean = ruleset(sanction='no_train: {when: "debt > 900", domain: transport}')
     assert one(clean, "same_context: {}").status == "proved"
 
@@ -138,7 +151,7 @@ def test_tiers_total_finds_the_uncovered_citizen() -> None:
     rs = load_text(text.replace("tier == 'poor'", "tier == 'fair'"), "t.yaml")
     r = one(rs, "tiers_total: {}")
     assert r.status == "violated"
-    assert r.counterexample.outcomes["a"].tier is None
+    assert cex(r).outcomes["a"].tier is None
     assert one(ruleset(), "tiers_total: {}").status == "proved"
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable, Mapping
 
 from ruleproof.counting import count_affected
 from ruleproof.properties.load import load_properties_text
 from ruleproof.properties.templates import queries
+from ruleproof.spec import model as M
 from ruleproof.spec.evaluate import evaluate, in_domain
 from ruleproof.spec.load import load_text
 
@@ -31,9 +33,9 @@ tiers:
 """
 
 
-def _brute(rs, pred):  # type: ignore[no-untyped-def]
+def _brute(rs: M.Ruleset, pred: Callable[[Mapping[str, M.Value]], bool]) -> tuple[int, int]:
     names = [a.name for a in rs.attributes]
-    doms = [range(0, 1001), range(0, 6), range(0, 10), [False, True]]
+    doms: list[Iterable[M.Value]] = [range(0, 1001), range(0, 6), range(0, 10), [False, True]]
     affected = possible = 0
     for combo in itertools.product(*doms):
         c = dict(zip(names, combo, strict=True))

@@ -16,7 +16,7 @@ from ruleproof.spec import exprparse
 from ruleproof.spec.exprfast import parse_simple
 from ruleproof.spec.exprparse import ExprCache, Origin, parse_expr
 from ruleproof.spec.pretty import pretty
-from ruleproof.spec.types import BOOL, INT, REAL, EnumT
+from ruleproof.spec.types import BOOL, INT, REAL, EnumT, Type
 from ruleproof.testing import expressions
 
 # Pieces chosen around the edges of the fast grammar: keywords, literal forms it must refuse,
@@ -135,7 +135,7 @@ def test_other_shapes_take_the_ast_route(text: str, monkeypatch: pytest.MonkeyPa
     assert not _check(text, monkeypatch)
 
 
-SCOPE = {"x": INT, "b": BOOL, "r": REAL, "color": EnumT(("red", "green", "blue"))}
+SCOPE: dict[str, Type] = {"x": INT, "b": BOOL, "r": REAL, "color": EnumT(("red", "green", "blue"))}
 
 
 @settings(max_examples=300)

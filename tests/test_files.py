@@ -43,9 +43,10 @@ def test_file_content_and_round_trip(tmp_path: Path) -> None:
     assert text == dumps(counterexample_file_json(SMALL, r))
     saved = read_counterexample_text(text, str(path), SMALL)
     assert (saved.ruleset, saved.property, saved.kind) == ("small", "query", "independent")
+    assert r.counterexample is not None
     assert {t: dict(c) for t, c in saved.citizens.items()} == {
         t: dict(c) for t, c in r.counterexample.citizens.items()
-    }  # type: ignore[union-attr]
+    }
     prop = parse_query("independent: {of: associations}", SMALL)
     assert replay(SMALL, saved, prop).verdict == "still violates"
 

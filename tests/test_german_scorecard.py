@@ -48,7 +48,8 @@ def data(gs: ModuleType) -> Any:
 
 @pytest.fixture(scope="module")
 def cards(gs: ModuleType, data: Any) -> dict[str, Any]:
-    return gs.build(data)
+    built: dict[str, Any] = gs.build(data)
+    return built
 
 
 @pytest.fixture(scope="module")

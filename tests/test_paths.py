@@ -251,7 +251,7 @@ def test_minimal_recourse_fewest_actions_then_least_params() -> None:
 
 def test_minimal_recourse_appeal() -> None:
     rs = load_text(APPEAL)
-    who = {"flagged": True, "stage": "none", "revoked": False}
+    who: dict[str, M.Value] = {"flagged": True, "stage": "none", "revoked": False}
     assert minimal_recourse(rs, who) == [("contest", {}), ("decide", {"grant": 1})]
     assert minimal_recourse(rs, who, actions=["contest"]) is None
 

@@ -40,7 +40,8 @@ from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
 from ruleproof.spec.compiled import Compiled, compile_ruleset
 from ruleproof.spec.intervals import Bounds
-from ruleproof.spec.sumbounds import Fires, group_steps, simple_rule
+from ruleproof.spec.memo import per_ruleset
+from ruleproof.spec.sumbounds import Fires, group_steps, simple_rules
 from ruleproof.spec.support import name_support, support_sets
 
 if TYPE_CHECKING:
@@ -112,8 +113,8 @@ def _summed(ruleset: M.Ruleset, rules: list[M.ScoreRule]) -> list[M.ScoreRule]:
     groups: dict[str, list[tuple[Fires, int]]] = {}
     members: dict[str, list[str]] = {}
     first: dict[str, int] = {}
-    for i, r in enumerate(rules):
-        simple = simple_rule(ruleset, r)
+    simples = simple_rules(ruleset, rules)
+    for i, (r, simple) in enumerate(zip(rules, simples, strict=True)):
         if simple is not None:
             name, fires, add = simple
             groups.setdefault(name, []).append((fires, add))
@@ -123,19 +124,32 @@ def _summed(ruleset: M.Ruleset, rules: list[M.ScoreRule]) -> list[M.ScoreRule]:
     if not big:
         return rules
     out: list[M.ScoreRule] = []
-    for i, r in enumerate(rules):
-        simple = simple_rule(ruleset, r)
+    for i, (r, simple) in enumerate(zip(rules, simples, strict=True)):
         if simple is None or simple[0] not in big:
             out.append(r)
         elif first[simple[0]] == i:
-            name = simple[0]
-            steps = group_steps(ruleset.attribute(name).type, groups[name])
-            ids = members[name]
-            shown = ", ".join(ids[:4]) + (", …" if len(ids) > 4 else "")
-            about = f"{len(ids)} rules on {name} alone, summed per value ({shown})"
-            rid = SUMMED + name
-            out.append(M.ScoreRule(rid, E.BoolLit(True), _step_expr(name, steps), "True", about))
+            out.append(_step_rule(ruleset, simple[0], groups[simple[0]], members[simple[0]]))
     return out
+
+
+@per_ruleset
+def _step_rules(ruleset: M.Ruleset) -> dict[tuple[str, ...], M.ScoreRule]:
+    return {}  # (attribute, member ids...) → its step rule: queries often sum the same group
+
+
+def _step_rule(
+    ruleset: M.Ruleset, name: str, group: list[tuple[Fires, int]], ids: list[str]
+) -> M.ScoreRule:
+    memo = _step_rules(ruleset)
+    key = (name, *ids)
+    rule = memo.get(key)
+    if rule is None:
+        steps = group_steps(ruleset.attribute(name).type, group)
+        shown = ", ".join(ids[:4]) + (", …" if len(ids) > 4 else "")
+        about = f"{len(ids)} rules on {name} alone, summed per value ({shown})"
+        add = _step_expr(name, steps)
+        rule = memo[key] = M.ScoreRule(SUMMED + name, E.BoolLit(True), add, "True", about)
+    return rule
 
 
 def _step_expr(name: str, steps: list[tuple[M.Value, int]]) -> E.Expr:

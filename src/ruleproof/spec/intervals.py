@@ -11,11 +11,11 @@ max(0, hi)]` of its `add`).
 
 from __future__ import annotations
 
-import weakref
 from fractions import Fraction
 
 from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
+from ruleproof.spec.memo import per_ruleset
 
 Num = int | Fraction
 Interval = tuple[Num | None, Num | None]
@@ -44,19 +44,11 @@ def _scale(iv: Interval, k: Num) -> Interval:
 Memo = dict[str, Interval | bool | None]
 Contributions = dict[int, tuple[M.ScoreRule, Interval]]  # id(rule) → (rule, its contribution)
 
-# id(ruleset) → (weak reference, memo, contributions): every `Bounds` of one ruleset object
-# shares them (the ruleset is immutable, so each entry is a fact about it). Rulesets hash
-# structurally (expensive at 100,000 rules), hence no WeakKeyDictionary.
-_SHARED: dict[int, tuple[weakref.ref[M.Ruleset], Memo, Contributions]] = {}
 
-
+@per_ruleset
 def _shared(ruleset: M.Ruleset) -> tuple[Memo, Contributions]:
-    key = id(ruleset)
-    hit = _SHARED.get(key)
-    if hit is None or hit[0]() is not ruleset:
-        hit = (weakref.ref(ruleset, lambda _: _SHARED.pop(key, None)), {}, {})
-        _SHARED[key] = hit
-    return hit[1], hit[2]
+    # Every `Bounds` of one ruleset object shares these (each entry is a fact about it).
+    return {}, {}
 
 
 class Bounds:

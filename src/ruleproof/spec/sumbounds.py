@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
 from ruleproof.spec.intervals import Bounds
+from ruleproof.spec.memo import per_ruleset
 
 Fires = tuple[int, int] | frozenset[bool] | frozenset[str]  # int interval, bool or enum values
 
@@ -106,9 +107,33 @@ def group_steps(typ: M.AttrType, group: list[tuple[Fires, int]]) -> list[tuple[M
     return [(v, sum(add for fires, add in group if fires_at(fires, v))) for v in values]
 
 
-def simple_rule(ruleset: M.Ruleset, r: M.ScoreRule) -> tuple[str, Fires, int] | None:
+Simple = tuple[str, Fires, int]  # (attribute, where the rule fires, constant add)
+
+
+@per_ruleset
+def _simple_memo(ruleset: M.Ruleset) -> dict[int, tuple[M.ScoreRule, Simple | None]]:
+    return {}  # id(rule) → (rule, its `simple_rule`)
+
+
+def simple_rule(ruleset: M.Ruleset, r: M.ScoreRule) -> Simple | None:
     """(attribute, where the rule fires, constant add) for a rule of the scorecard form (see
-    the module docstring), else None."""
+    the module docstring), else None. Memoised per ruleset object and rule."""
+    return simple_rules(ruleset, (r,))[0]
+
+
+def simple_rules(ruleset: M.Ruleset, rules: Iterable[M.ScoreRule]) -> list[Simple | None]:
+    """`simple_rule` of each rule."""
+    memo = _simple_memo(ruleset)
+    out: list[Simple | None] = []
+    for r in rules:
+        hit = memo.get(id(r))
+        if hit is None or hit[0] is not r:
+            hit = memo[id(r)] = (r, _simple_rule(ruleset, r))
+        out.append(hit[1])
+    return out
+
+
+def _simple_rule(ruleset: M.Ruleset, r: M.ScoreRule) -> Simple | None:
     add = _constant(r.add)
     if add is None:
         return None

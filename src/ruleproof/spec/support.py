@@ -8,18 +8,14 @@ result is computed once per ruleset object and shared: callers must not mutate i
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Mapping
 
 from ruleproof.spec import expr as E
 from ruleproof.spec import model as M
+from ruleproof.spec.memo import per_ruleset
 from ruleproof.spec.typecheck import dependency_graph, node_exprs, node_of, topological_order
 
 Support = Mapping[str, frozenset[str]]
-
-# id(ruleset) → (weak reference, support); the entry goes when the ruleset does. Rulesets hash
-# structurally (expensive at 100,000 rules), hence no WeakKeyDictionary.
-_CACHE: dict[int, tuple[weakref.ref[M.Ruleset], dict[str, frozenset[str]]]] = {}
 
 
 def name_support(ruleset: M.Ruleset, names: Iterable[str], support: Support) -> frozenset[str]:
@@ -35,16 +31,11 @@ def name_support(ruleset: M.Ruleset, names: Iterable[str], support: Support) -> 
     return frozenset(out)
 
 
+@per_ruleset
 def support_sets(ruleset: M.Ruleset) -> Support:
     """For each dependency node (define:x, score, tier, sanction:s, sanctioned, rule:id) the set
     of attributes it transitively reads."""
-    key = id(ruleset)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0]() is ruleset:
-        return hit[1]
-    out = _support_sets(ruleset)
-    _CACHE[key] = (weakref.ref(ruleset, lambda _: _CACHE.pop(key, None)), out)
-    return out
+    return _support_sets(ruleset)
 
 
 def _support_sets(ruleset: M.Ruleset) -> dict[str, frozenset[str]]:

@@ -1,4 +1,4 @@
-"""The scale benchmark of issue #7: `python benchmarks/run.py [--quick] [--targets]`.
+"""The scale benchmark of issue #7: `python benchmarks/run.py [--quick] [--targets] [--repeat N]`.
 
 For each size (rules × attributes) and variant (planted, clean) one child process generates the
 ruleset (`generate.py`), loads it (read + parse + typecheck) and checks every property kind with
@@ -477,7 +477,7 @@ def main() -> int:
     lines = [
         "# Benchmark results (issue #7)",
         "",
-        f"`python benchmarks/run.py {'--quick ' if args.quick else ''}--targets` — "
+        f"`python benchmarks/run.py {' '.join(sys.argv[1:])}` — "
         f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, Z3 {z3.get_version_string()}, {wall:.0f} s wall.",
         "Verdicts other than the expected one are marked `(expected …)`. Peak memory is the "

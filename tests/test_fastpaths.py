@@ -307,6 +307,45 @@ def test_summed_rules_add_what_their_members_add(data: st.DataObject) -> None:
                 assert evaluate(reduced, citizen).score == evaluate(rs, citizen).score, citizen
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_summed_rules_give_the_plain_verdicts(data: st.DataObject) -> None:
+    # End to end: pair properties over scorecard rules (summed) plus one rule on two attributes
+    # (kept as it is) must get the plain encoding's verdict.
+    rules = data.draw(
+        st.lists(
+            st.tuples(st.lists(_SCORECARD_ATOMS, min_size=1, max_size=2), st.integers(-9, 9)),
+            min_size=2,
+            max_size=20,
+        )
+    )
+    mixed = data.draw(st.sampled_from(["x == 5 and b", "x >= 7 and e == 'q'", "not b"]))
+    lines = [
+        f'    - {{id: r{i}, when: "{" and ".join(w)}", add: {a}}}' for i, (w, a) in enumerate(rules)
+    ]
+    lines.append(f'    - {{id: mixed, when: "{mixed}", add: {data.draw(st.integers(-9, 9))}}}')
+    rs = load_text(
+        "ruleset: t\nattributes:\n  x: {type: int, range: [0, 10]}\n  b: {type: bool}\n"
+        "  e: {type: enum, values: [p, q, r]}\nscore:\n  base: 5\n  rules:\n"
+        + "\n".join(lines)
+        + "\n",
+        "t.yaml",
+    )
+    kinds: list[P.Kind] = [
+        P.Monotone("x", "score", "nonincreasing"),
+        P.Monotone("x", "score", "nondecreasing"),
+        P.Independent(P.Selector("names", names=("x",)), None),
+        P.Independent(P.Selector("names", names=("b", "e")), None),
+    ]
+    fast, plain = Checker(rs, LIMITS, fast=True), Checker(rs, LIMITS, fast=False)
+    for kind in kinds:
+        prop = P.Property("p", kind)
+        with SUM_PAIRS:
+            a = fast.check(prop)
+        b = plain.check(prop)
+        assert a.status == b.status, (kind, a.message, b.message)
+
+
 def test_summed_rules_are_named_in_the_proof() -> None:
     lines = [f'    - {{id: r{t}, when: "x >= {t}", add: -1}}' for t in range(1, 11)]
     rs = load_text(

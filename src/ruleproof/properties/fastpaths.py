@@ -9,8 +9,10 @@
   rule. Every original pair maps to a reduced pair with the same outputs, so `proved` on the
   reduced ruleset is sound. A reduced counterexample is kept only if the evaluator confirms it on
   the *original* ruleset; otherwise the plain checker decides.
-- **`forall` on the fully folded ruleset**: every score rule folded, each citizen copy with
-  its own `score~rest`; `proved` there is sound, anything else goes to the plain checker.
+- **`forall`**: sampled citizens first (above `SAMPLE_MIN_RULES`; tuples as near copies or
+  fresh draws, keeping the attributes the assumption equates), then a proof on the fully
+  folded ruleset: every score rule folded, each citizen copy with its own `score~rest`;
+  `proved` there is sound, anything else goes to the plain checker.
 - **Path properties on the reduced ruleset** (`appeal_path`, `expires`, `recourse`): the same
   reduction for the attributes any action sets. The folded sum is constant along every path,
   so `proved` on the reduced ruleset is sound; anything else goes to the plain checker.
@@ -238,7 +240,7 @@ class FastPaths:
         if isinstance(k, P.AppealPath | P.Expires | P.Recourse):
             return self.paths(prop, deadline)
         if isinstance(k, P.Forall):
-            return self.folded_forall(prop, deadline)
+            return self.forall(prop, deadline)
         return None
 
     # -- relational slicing ----------------------------------------------------------------
@@ -327,6 +329,48 @@ class FastPaths:
     ) -> Counterexample:
         outcomes = {t: self.compiled.evaluate(c) for t, c in citizens.items()}
         return Counterexample(citizens, outcomes, sanction=sanction)
+
+    # -- forall: sampling, then a proof on the fully folded ruleset -----------------------
+    def forall(self, prop: P.Property, deadline: float) -> Result | None:
+        """A sampled, validated violation; else `proved` on the folded ruleset; else None."""
+        (q,) = queries(self.ruleset, prop)
+        found = self.sample_tuple(q, deadline)
+        if found is not None:
+            validate_query(self.ruleset, q, found)
+            return self.checker.violated(prop, [(q, self.counterexample(found, None))])
+        return self.folded_forall(prop, deadline)
+
+    def sample_tuple(self, q: Query, deadline: float) -> dict[str, Citizen] | None:
+        """Possible citizens violating `q` (assumption true, assertion false), shrunk, or None.
+
+        Each later citizen is either a near copy of the first (a few attributes drawn again:
+        assumptions like `a.score == b.score` rarely hold for unrelated citizens) or drawn
+        afresh; attributes the assumption equates (`a.x == b.x`) are always copied.
+        """
+        stop = self._budget(deadline)
+        names = [a.name for a in self.ruleset.attributes]
+        shared = _equated(q.assume) & set(names) if len(q.citizens) == 2 else frozenset()
+        free = [n for n in names if n not in shared]
+        rng = self.rng
+
+        def bad(tup: dict[str, Citizen]) -> bool:
+            return self.violates(q, tup)
+
+        for i in range(SAMPLES):
+            if time.monotonic() >= stop:
+                break
+            first = self.random_citizen()
+            tup = {q.citizens[0]: first}
+            for t in q.citizens[1:]:
+                fresh = self.random_citizen()
+                if i % 2 == 0 and free:
+                    redrawn = rng.sample(free, min(len(free), rng.randint(1, 3)))
+                    tup[t] = {**first, **{n: fresh[n] for n in redrawn}}
+                else:
+                    tup[t] = {**fresh, **{n: first[n] for n in shared}}
+            if bad(tup):
+                return self.shrink_tuple(tup, bad)
+        return None
 
     # -- forall on the fully folded ruleset ------------------------------------------------
     def folded_forall(self, prop: P.Property, deadline: float) -> Result | None:
@@ -493,31 +537,73 @@ class FastPaths:
 
     def shrink(self, citizen: Citizen, ok: Callable[[Citizen], bool]) -> Citizen:
         """Move attributes to their baseline value while `ok` stays true (halving groups)."""
+        return self.shrink_tuple({"": citizen}, lambda tup: ok(tup[""]))[""]
+
+    def shrink_tuple(
+        self, tup: Mapping[str, Citizen], ok: Callable[[dict[str, Citizen]], bool]
+    ) -> dict[str, Citizen]:
+        """`shrink` for several citizens: an attribute equal in all of them moves in all at
+        once (so equalities a query assumes survive), others move in each on its own. Halving
+        groups toward the baseline first, then each int pulled toward its low bound."""
         stop = time.monotonic() + SHRINK_MAX
-        best = dict(citizen)
+        best = {t: dict(c) for t, c in tup.items()}
         base = self.ruleset.baseline()
-        groups = [[k for k in best if best[k] != base[k]]]
+        Unit = tuple[str, tuple[str, ...]]  # (attribute, the citizens it moves in)
+        units: list[Unit] = []
+        for a in self.ruleset.attributes:
+            values = [c[a.name] for c in best.values()]
+            if all(v == values[0] for v in values):
+                units.append((a.name, tuple(best)))
+            else:
+                units += [(a.name, (t,)) for t in best]
+
+        def moved(changes: Mapping[Unit, M.Value]) -> dict[str, Citizen]:
+            out = {t: dict(c) for t, c in best.items()}
+            for (name, where), value in changes.items():
+                for t in where:
+                    out[t][name] = value
+            return out
+
+        def value(u: Unit) -> M.Value:
+            return best[u[1][0]][u[0]]
+
+        groups = [[u for u in units if value(u) != base[u[0]]]]
         while groups and time.monotonic() < stop:
             group = groups.pop()
-            trial = {**best, **{k: base[k] for k in group}}
+            trial = moved({u: base[u[0]] for u in group})
             if ok(trial):
                 best = trial
             elif len(group) > 1:
                 mid = len(group) // 2
                 groups += [group[mid:], group[:mid]]
-        for a in self.ruleset.attributes:  # then pull each int toward its low bound
-            if not isinstance(a.type, M.IntType) or time.monotonic() >= stop:
+        types = {a.name: a.type for a in self.ruleset.attributes}
+        for u in units:  # then pull each int toward its low bound
+            t = types[u[0]]
+            if not isinstance(t, M.IntType) or time.monotonic() >= stop:
                 continue
-            lo, hi = a.type.lo, best[a.name]
+            lo, hi = t.lo, value(u)
             assert isinstance(hi, int)
             while lo < hi:
                 mid = lo + (hi - lo) // 2
-                trial = {**best, a.name: mid}
+                trial = moved({u: mid})
                 if ok(trial):
                     best, hi = trial, mid
                 else:
                     lo = mid + 1
         return best
+
+
+def _equated(assume: E.Expr) -> frozenset[str]:
+    """Attributes a two-citizen assumption equates (`a.x == b.x` among its conjuncts)."""
+    parts = assume.args if isinstance(assume, E.And) else (assume,)
+    out: set[str] = set()
+    for p in parts:
+        match p:
+            case E.Compare(("==",), (E.Var(x, c1), E.Var(y, c2))) if (
+                x == y and c1 is not None and c2 is not None and c1 != c2
+            ):
+                out.add(x)
+    return frozenset(out)
 
 
 def fast_check(checker: Checker, prop: P.Property, deadline: float) -> Result | None:

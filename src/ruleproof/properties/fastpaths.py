@@ -9,10 +9,10 @@
   rule. Every original pair maps to a reduced pair with the same outputs, so `proved` on the
   reduced ruleset is sound. A reduced counterexample is kept only if the evaluator confirms it on
   the *original* ruleset; otherwise the plain checker decides.
-- **`forall`**: sampled citizens first (above `SAMPLE_MIN_RULES`; tuples as near copies or
-  fresh draws, keeping the attributes the assumption equates), then a proof on the fully
-  folded ruleset: every score rule folded, each citizen copy with its own `score~rest`;
-  `proved` there is sound, anything else goes to the plain checker.
+- **`forall`**: a proof on the fully folded ruleset (every score rule folded, each citizen
+  copy with its own `score~rest`; `proved` there is sound), then sampled citizens (above
+  `SAMPLE_MIN_RULES`; tuples as near copies or fresh draws, keeping the attributes the
+  assumption equates); anything else goes to the plain checker.
 - **Path properties on the reduced ruleset** (`appeal_path`, `expires`, `recourse`): the same
   reduction for the attributes any action sets. The folded sum is constant along every path,
   so `proved` on the reduced ruleset is sound; anything else goes to the plain checker.
@@ -332,13 +332,16 @@ class FastPaths:
 
     # -- forall: sampling, then a proof on the fully folded ruleset -----------------------
     def forall(self, prop: P.Property, deadline: float) -> Result | None:
-        """A sampled, validated violation; else `proved` on the folded ruleset; else None."""
+        """`proved` on the folded ruleset; else a sampled, validated violation; else None."""
+        proved = self.folded_forall(prop, deadline)
+        if proved is not None:
+            return proved
         (q,) = queries(self.ruleset, prop)
         found = self.sample_tuple(q, deadline)
-        if found is not None:
-            validate_query(self.ruleset, q, found)
-            return self.checker.violated(prop, [(q, self.counterexample(found, None))])
-        return self.folded_forall(prop, deadline)
+        if found is None:
+            return None
+        validate_query(self.ruleset, q, found)
+        return self.checker.violated(prop, [(q, self.counterexample(found, None))])
 
     def sample_tuple(self, q: Query, deadline: float) -> dict[str, Citizen] | None:
         """Possible citizens violating `q` (assumption true, assertion false), shrunk, or None.

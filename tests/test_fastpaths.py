@@ -441,3 +441,24 @@ actions:
     assert result.status == "proved"
     assert "sanction low" in result.because
     assert checker._fastpaths._reduced[frozenset({"reviewed"})] is not None  # type: ignore[attr-defined]
+
+
+def test_sampled_counterexamples_do_not_depend_on_earlier_properties() -> None:
+    lines = [f'    - {{id: r{i}, when: "x{i} >= 5", add: 5}}' for i in range(6)]
+    rs = load_text(
+        "ruleset: t\nattributes:\n"
+        + "".join(f"  x{i}: {{type: int, range: [0, 9]}}\n" for i in range(6))
+        + "score:\n  base: 0\n  rules:\n"
+        + "\n".join(lines)
+        + "\n",
+        "t.yaml",
+    )
+    low = P.Property("low", P.Always(E.Compare(("<",), (E.Var("score"), E.IntLit(5))), ""))
+    other = P.Property("other", P.Always(E.Compare(("<",), (E.Var("score"), E.IntLit(25))), ""))
+    with mock.patch.object(fastpaths, "SAMPLE_MIN_RULES", 0):
+        alone = Checker(rs, LIMITS).check(low)
+        checker = Checker(rs, LIMITS)
+        checker.check(other)
+        after = checker.check(low)
+    assert alone.counterexample is not None and after.counterexample is not None
+    assert alone.counterexample.citizens == after.counterexample.citizens

@@ -230,6 +230,9 @@ class FastPaths:
 
     # -- dispatch --------------------------------------------------------------------------
     def check(self, prop: P.Property, deadline: float) -> Result | None:
+        # A fresh generator per property: what sampling finds must not depend on which
+        # properties this checker saw before (order, `--jobs` batches).
+        self.rng = random.Random(0)
         k = prop.kind
         if isinstance(k, P.Independent | P.Monotone | P.SameContext):
             return self.relational(prop, queries(self.ruleset, prop), deadline)

@@ -234,3 +234,18 @@ def test_sum_bounds_are_exact_when_every_rule_reads_one_attribute(rs: M.Ruleset)
     )
     if grouped:
         assert got == (lo, hi)
+
+
+def test_a_user_rule_named_like_the_folded_one_turns_folding_off() -> None:
+    def version(points: int) -> M.Ruleset:
+        return load_text(
+            "ruleset: t\nattributes:\n  x: {type: int, range: [0, 9]}\n  b: {type: bool}\n"
+            "score:\n  base: 0\n  rules:\n"
+            f'    - {{id: "{REST}", when: "x >= 5", add: 5}}\n'
+            f'    - {{id: r, when: "b", add: {points}}}\n',
+            "t.yaml",
+        )
+
+    assert diff_rulesets(version(1), version(1), limits=Limits(timeout=10)).status == "equivalent"
+    changed = diff_rulesets(version(1), version(2), limits=Limits(timeout=10))
+    assert changed.status == "different"

@@ -462,3 +462,18 @@ def test_sampled_counterexamples_do_not_depend_on_earlier_properties() -> None:
         after = checker.check(low)
     assert alone.counterexample is not None and after.counterexample is not None
     assert alone.counterexample.citizens == after.counterexample.citizens
+
+
+def test_a_user_rule_named_like_a_folded_one_turns_folding_off() -> None:
+    rs = load_text(
+        "ruleset: t\nattributes:\n  x: {type: int, range: [0, 9]}\n  b: {type: bool}\n"
+        "score:\n  base: 0\n  rules:\n"
+        '    - {id: "score~rest", when: "x >= 5", add: 5}\n'
+        '    - {id: r, when: "b", add: 1}\n',
+        "t.yaml",
+    )
+    assert reduce_for(rs, frozenset({"b"})) is None
+    result = Checker(rs, LIMITS).check(
+        P.Property("p", P.Independent(P.Selector("names", names=("x",)), None))
+    )
+    assert result.status == "violated"

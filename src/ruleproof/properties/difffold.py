@@ -56,6 +56,8 @@ def fold_shared(old: M.Ruleset, new: M.Ruleset, match: Correspondence) -> Folded
     so, sn = old.score, new.score
     if so is None or sn is None or not match.rules:
         return None
+    if any(r.id.startswith("score~") for r in (*so.rules, *sn.rules)):
+        return None  # a rule id of the kind folding gives its own rule: do not fold
     partner = {old_id: new_id for new_id, old_id in match.rules.items()}
     folded, lo, hi = bounded_sum(old, (r for r in so.rules if r.id in partner))
     if not folded:

@@ -66,10 +66,11 @@ def reduce_for(ruleset: M.Ruleset, varied: frozenset[str]) -> M.Ruleset | None:
     """The ruleset with every score rule independent of `varied` folded into `score~rest`, and
     the scorecard-form rules on each remaining attribute summed into one rule (`_summed`).
 
-    None when there is nothing to fold or sum, or a folded rule's contribution is unbounded.
+    None when there is nothing to fold or sum, a folded rule's contribution is unbounded, or a
+    rule of the ruleset has an id of the kind this gives its own rules (`score~...`).
     """
     sc = ruleset.score
-    if sc is None or not sc.rules:
+    if sc is None or not sc.rules or any(r.id.startswith(SUMMED) for r in sc.rules):
         return None
     support = support_sets(ruleset)
     bounds = Bounds(ruleset)

@@ -9,6 +9,7 @@ directly against the evaluator, and the compiled evaluator against the reference
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from fractions import Fraction
 from unittest import mock
 
@@ -35,6 +36,26 @@ LIMITS = Limits(timeout=10.0, minimise=False)
 # Random rulesets are small: sum every pair of scorecard rules on one attribute into a step
 # rule, so that the differential tests exercise it.
 SUM_PAIRS = mock.patch.object(fastpaths, "GROUP_MIN", 2)
+SAMPLE_ALL = mock.patch.object(fastpaths, "SAMPLE_MIN_RULES", 0)
+
+
+def _assert_same_verdicts(
+    rs: M.Ruleset,
+    kinds: list[P.Kind],
+    fast_under: AbstractContextManager[object],
+    skip_unknown: bool = True,
+) -> None:
+    """The fast checker (run under the patch `fast_under`) and the plain one agree on every kind
+    (an `unknown` on either side is skipped unless `skip_unknown` is False)."""
+    fast, plain = Checker(rs, LIMITS, fast=True), Checker(rs, LIMITS, fast=False)
+    for kind in kinds:
+        prop = P.Property("p", kind)
+        with fast_under:
+            a = fast.check(prop)
+        b = plain.check(prop)
+        if skip_unknown and "unknown" in (a.status, b.status):
+            continue
+        assert a.status == b.status, (kind, a.message, b.message)
 
 
 def _props(data: st.DataObject, rs: M.Ruleset) -> list[P.Kind]:
@@ -78,15 +99,7 @@ def _props(data: st.DataObject, rs: M.Ruleset) -> list[P.Kind]:
 @given(st.data())
 def test_fast_paths_agree_with_the_plain_encoding(data: st.DataObject) -> None:
     rs = data.draw(rulesets(actions=False, max_rules=6))
-    fast, plain = Checker(rs, LIMITS, fast=True), Checker(rs, LIMITS, fast=False)
-    for kind in _props(data, rs):
-        prop = P.Property("p", kind)
-        with SUM_PAIRS:
-            a = fast.check(prop)
-        b = plain.check(prop)
-        if "unknown" in (a.status, b.status):
-            continue
-        assert a.status == b.status, (kind, a.message, b.message)
+    _assert_same_verdicts(rs, _props(data, rs), SUM_PAIRS)
 
 
 @settings(max_examples=40, deadline=None)
@@ -95,15 +108,7 @@ def test_sampling_agrees_with_the_plain_encoding(data: st.DataObject) -> None:
     # Sampling runs only for rulesets of 500 rules and more; here for every ruleset, so that
     # every sampled violation (one citizen or a tuple, shrunk) meets the plain verdict.
     rs = data.draw(rulesets(actions=False, max_rules=6))
-    fast, plain = Checker(rs, LIMITS, fast=True), Checker(rs, LIMITS, fast=False)
-    for kind in _props(data, rs):
-        prop = P.Property("p", kind)
-        with mock.patch.object(fastpaths, "SAMPLE_MIN_RULES", 0):
-            a = fast.check(prop)
-        b = plain.check(prop)
-        if "unknown" in (a.status, b.status):
-            continue
-        assert a.status == b.status, (kind, a.message, b.message)
+    _assert_same_verdicts(rs, _props(data, rs), SAMPLE_ALL)
 
 
 def test_sampled_pairs_keep_what_the_assumption_equates() -> None:
@@ -117,7 +122,7 @@ def test_sampled_pairs_keep_what_the_assumption_equates() -> None:
         "t.yaml",
     )
     checker = Checker(rs, LIMITS)
-    with mock.patch.object(fastpaths, "SAMPLE_MIN_RULES", 0):
+    with SAMPLE_ALL:
         result = checker.check(
             P.Property(
                 "p",
@@ -297,17 +302,8 @@ def test_path_properties_on_the_reduced_ruleset_agree_with_the_plain_encoding(
     # The path fast path proves on the ruleset reduced for the attributes actions set; a
     # `proved` there must never meet a stuck citizen in the plain encoding.
     rs = data.draw(rulesets(max_rules=5).filter(lambda r: bool(r.actions)))
-    fast, plain = Checker(rs, LIMITS, fast=True), Checker(rs, LIMITS, fast=False)
     within = data.draw(st.integers(1, 2))
-    kinds: list[P.Kind] = [P.AppealPath(within), P.Expires(within)]
-    for kind in kinds:
-        prop = P.Property("p", kind)
-        with SUM_PAIRS:
-            a = fast.check(prop)
-        b = plain.check(prop)
-        if "unknown" in (a.status, b.status):
-            continue
-        assert a.status == b.status, (kind, a.message, b.message)
+    _assert_same_verdicts(rs, [P.AppealPath(within), P.Expires(within)], SUM_PAIRS)
 
 
 _SCORECARD_ATOMS = st.one_of(
@@ -317,31 +313,40 @@ _SCORECARD_ATOMS = st.one_of(
 )
 
 
+def _scorecard_rules(
+    min_size: int, max_size: int
+) -> st.SearchStrategy[list[tuple[list[str], int]]]:
+    """(conditions, points) of scorecard-form rules on x, b and e."""
+    return st.lists(
+        st.tuples(st.lists(_SCORECARD_ATOMS, min_size=1, max_size=2), st.integers(-9, 9)),
+        min_size=min_size,
+        max_size=max_size,
+    )
+
+
+def _scorecard_ruleset(rules: list[tuple[list[str], int]], extra: str = "") -> M.Ruleset:
+    """A ruleset over x (int 0..10), b (bool) and e (enum p, q, r) with these rules, then the
+    YAML rule lines `extra`."""
+    lines = [
+        f'    - {{id: r{i}, when: "{" and ".join(w)}", add: {a}}}' for i, (w, a) in enumerate(rules)
+    ]
+    return load_text(
+        "ruleset: t\nattributes:\n  x: {type: int, range: [0, 10]}\n  b: {type: bool}\n"
+        "  e: {type: enum, values: [p, q, r]}\nscore:\n  base: 5\n  rules:\n"
+        + "\n".join(lines)
+        + "\n"
+        + extra,
+        "t.yaml",
+    )
+
+
 @SETTINGS
 @given(st.data())
 def test_summed_rules_add_what_their_members_add(data: st.DataObject) -> None:
     # Scorecard rules on one attribute become one step rule: for every value of every
     # attribute the reduced ruleset must give the original score, with no solver involved.
-    rules = data.draw(
-        st.lists(
-            st.tuples(
-                st.lists(_SCORECARD_ATOMS, min_size=1, max_size=2),
-                st.integers(-9, 9),
-            ),
-            min_size=1,
-            max_size=25,
-        )
-    )
-    lines = [
-        f'    - {{id: r{i}, when: "{" and ".join(w)}", add: {a}}}' for i, (w, a) in enumerate(rules)
-    ]
-    rs = load_text(
-        "ruleset: t\nattributes:\n  x: {type: int, range: [0, 10]}\n  b: {type: bool}\n"
-        "  e: {type: enum, values: [p, q, r]}\nscore:\n  base: 5\n  rules:\n"
-        + "\n".join(lines)
-        + "\n",
-        "t.yaml",
-    )
+    rules = data.draw(_scorecard_rules(1, 25))
+    rs = _scorecard_ruleset(rules)
     with SUM_PAIRS:
         reduced = reduce_for(rs, frozenset({"x", "b", "e"}))
     if reduced is None:
@@ -360,38 +365,17 @@ def test_summed_rules_add_what_their_members_add(data: st.DataObject) -> None:
 def test_summed_rules_give_the_plain_verdicts(data: st.DataObject) -> None:
     # End to end: pair properties over scorecard rules (summed) plus one rule on two attributes
     # (kept as it is) must get the plain encoding's verdict.
-    rules = data.draw(
-        st.lists(
-            st.tuples(st.lists(_SCORECARD_ATOMS, min_size=1, max_size=2), st.integers(-9, 9)),
-            min_size=2,
-            max_size=20,
-        )
-    )
+    rules = data.draw(_scorecard_rules(2, 20))
     mixed = data.draw(st.sampled_from(["x == 5 and b", "x >= 7 and e == 'q'", "not b"]))
-    lines = [
-        f'    - {{id: r{i}, when: "{" and ".join(w)}", add: {a}}}' for i, (w, a) in enumerate(rules)
-    ]
-    lines.append(f'    - {{id: mixed, when: "{mixed}", add: {data.draw(st.integers(-9, 9))}}}')
-    rs = load_text(
-        "ruleset: t\nattributes:\n  x: {type: int, range: [0, 10]}\n  b: {type: bool}\n"
-        "  e: {type: enum, values: [p, q, r]}\nscore:\n  base: 5\n  rules:\n"
-        + "\n".join(lines)
-        + "\n",
-        "t.yaml",
-    )
+    points = data.draw(st.integers(-9, 9))
+    rs = _scorecard_ruleset(rules, f'    - {{id: mixed, when: "{mixed}", add: {points}}}\n')
     kinds: list[P.Kind] = [
         P.Monotone("x", "score", "nonincreasing"),
         P.Monotone("x", "score", "nondecreasing"),
         P.Independent(P.Selector("names", names=("x",)), None),
         P.Independent(P.Selector("names", names=("b", "e")), None),
     ]
-    fast, plain = Checker(rs, LIMITS, fast=True), Checker(rs, LIMITS, fast=False)
-    for kind in kinds:
-        prop = P.Property("p", kind)
-        with SUM_PAIRS:
-            a = fast.check(prop)
-        b = plain.check(prop)
-        assert a.status == b.status, (kind, a.message, b.message)
+    _assert_same_verdicts(rs, kinds, SUM_PAIRS, skip_unknown=False)
 
 
 def test_summed_rules_are_named_in_the_proof() -> None:
@@ -455,7 +439,7 @@ def test_sampled_counterexamples_do_not_depend_on_earlier_properties() -> None:
     )
     low = P.Property("low", P.Always(E.Compare(("<",), (E.Var("score"), E.IntLit(5))), ""))
     other = P.Property("other", P.Always(E.Compare(("<",), (E.Var("score"), E.IntLit(25))), ""))
-    with mock.patch.object(fastpaths, "SAMPLE_MIN_RULES", 0):
+    with SAMPLE_ALL:
         alone = Checker(rs, LIMITS).check(low)
         checker = Checker(rs, LIMITS)
         checker.check(other)

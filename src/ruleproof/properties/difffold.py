@@ -41,7 +41,8 @@ from ruleproof.spec.compiled import Compiled, Fn, compile_ruleset
 from ruleproof.spec.sumbounds import Fires, bounded_sum, fires_at, simple_rule
 from ruleproof.spec.support import name_support, support_sets
 
-REST = "score~rest"
+SYNTHETIC = "score~"  # id prefix of the rules folding makes (user rule ids may be any text)
+REST = SYNTHETIC + "rest"
 SCAN = 64  # `score~rest` values tried on each side of the solver's
 SEARCH_SECONDS = 1.5
 COARSE = 12  # values tried per attribute while far from the target
@@ -56,8 +57,8 @@ def fold_shared(old: M.Ruleset, new: M.Ruleset, match: Correspondence) -> Folded
     so, sn = old.score, new.score
     if so is None or sn is None or not match.rules:
         return None
-    if any(r.id.startswith("score~") for r in (*so.rules, *sn.rules)):
-        return None  # a rule id of the kind folding gives its own rule: do not fold
+    if any(r.id.startswith(SYNTHETIC) for r in (*so.rules, *sn.rules)):
+        return None  # a user rule could be mistaken for the folded one: do not fold
     partner = {old_id: new_id for new_id, old_id in match.rules.items()}
     folded, lo, hi = bounded_sum(old, (r for r in so.rules if r.id in partner))
     if not folded:

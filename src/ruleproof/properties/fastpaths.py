@@ -49,7 +49,8 @@ from ruleproof.spec.support import name_support, support_sets
 if TYPE_CHECKING:
     from ruleproof.properties.check import Checker
 
-REST = "score~rest"
+SUMMED = "score~"  # id prefix of the rules the reduction makes (user rule ids may be any text)
+REST = SUMMED + "rest"
 REST_LABEL = "rules that read no varied attribute (interval bound)"
 SAMPLE_SHARE = 0.1  # share of the time limit spent sampling before Z3 (at most SAMPLE_MAX s)
 SAMPLE_MAX = 1.0
@@ -60,6 +61,7 @@ SAMPLES = 500  # random citizens per property (fewer when the time share runs ou
 SAMPLE_MIN_RULES = 500
 
 Citizen = dict[str, M.Value]
+_Unit = tuple[str, tuple[str, ...]]  # what `shrink_tuple` moves: (attribute, in which citizens)
 
 
 def reduce_for(ruleset: M.Ruleset, varied: frozenset[str]) -> M.Ruleset | None:
@@ -98,7 +100,6 @@ def reduce_for(ruleset: M.Ruleset, varied: frozenset[str]) -> M.Ruleset | None:
     return attrs.evolve(ruleset, attributes=attributes, score=score)
 
 
-SUMMED = "score~"  # id prefix of a rule standing for a group of rules on one attribute
 # Smaller groups stay as they are, so the proofs of small rulesets name their own rules.
 GROUP_MIN = 8
 
@@ -557,8 +558,7 @@ class FastPaths:
         stop = time.monotonic() + SHRINK_MAX
         best = {t: dict(c) for t, c in tup.items()}
         base = self.ruleset.baseline()
-        Unit = tuple[str, tuple[str, ...]]  # (attribute, the citizens it moves in)
-        units: list[Unit] = []
+        units: list[_Unit] = []
         for a in self.ruleset.attributes:
             values = [c[a.name] for c in best.values()]
             if all(v == values[0] for v in values):
@@ -566,14 +566,14 @@ class FastPaths:
             else:
                 units += [(a.name, (t,)) for t in best]
 
-        def moved(changes: Mapping[Unit, M.Value]) -> dict[str, Citizen]:
+        def moved(changes: Mapping[_Unit, M.Value]) -> dict[str, Citizen]:
             out = {t: dict(c) for t, c in best.items()}
             for (name, where), value in changes.items():
                 for t in where:
                     out[t][name] = value
             return out
 
-        def value(u: Unit) -> M.Value:
+        def value(u: _Unit) -> M.Value:
             return best[u[1][0]][u[0]]
 
         groups = [[u for u in units if value(u) != base[u[0]]]]

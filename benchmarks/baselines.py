@@ -20,8 +20,8 @@ from typing import Any
 
 import z3
 
-from ruleproof.spec import expr as E
-from ruleproof.spec import model as M
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
 
 
 def _z3(e: E.Expr, env: Mapping[str, Any], codes: Mapping[str, int]) -> Any:

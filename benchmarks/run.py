@@ -60,8 +60,8 @@ EXPECTED = {  # verdict per kind for the planted variant; the clean one proves e
 
 
 def _properties(rs: Any, g: Any) -> dict[str, Any]:
-    from ruleproof.properties import model as P
-    from ruleproof.spec.exprparse import Origin, parse_expr
+    from ruleproof.language import suite as P
+    from ruleproof.language.exprparse import Origin, parse_expr
 
     def ex(text: str) -> Any:
         return parse_expr(text, Origin("<bench>", 1, 1))
@@ -108,13 +108,13 @@ class _Timer:
 def _instrument(timer: _Timer) -> None:
     import importlib
 
-    from ruleproof.properties import solving
+    from ruleproof.proving import solving
 
-    names = ["check", "paths", "diff", "intervals", "sampling"]
-    mods = [importlib.import_module("ruleproof.properties.solving")]
+    names = ["checker", "paths", "diff", "fastpaths"]
+    mods = [importlib.import_module("ruleproof.proving.solving")]
     for n in names:
         with contextlib.suppress(ImportError):
-            mods.append(importlib.import_module(f"ruleproof.properties.{n}"))
+            mods.append(importlib.import_module(f"ruleproof.proving.{n}"))
     originals = {"solve": solving.solve, "minimise": solving.minimise}
     for m in mods:
         for name, fn in originals.items():
@@ -125,10 +125,10 @@ def _instrument(timer: _Timer) -> None:
 def _diff(old: Any, new: Any, timeout: float) -> str:
     import importlib
 
-    mod = importlib.import_module("ruleproof.properties.diff")
+    mod = importlib.import_module("ruleproof.proving.diff")
     fn = getattr(mod, "diff_rulesets", None) or mod.diff
     try:
-        from ruleproof.properties.solving import Limits
+        from ruleproof.proving.solving import Limits
 
         out = fn(old, new, limits=Limits(timeout=timeout))
     except TypeError:
@@ -142,7 +142,7 @@ def _diff(old: Any, new: Any, timeout: float) -> str:
 
 def _evaluator(rs: Any) -> tuple[str, Any]:
     try:
-        from ruleproof.spec.compiled import compile_ruleset
+        from ruleproof.semantics.compiled import compile_ruleset
 
         compiled = compile_ruleset(rs)
 
@@ -152,7 +152,7 @@ def _evaluator(rs: Any) -> tuple[str, Any]:
 
         return "compiled, no trace", Outputs
     except ImportError:
-        from ruleproof.spec.evaluate import evaluate
+        from ruleproof.semantics.evaluate import evaluate
 
         return "reference", lambda c: evaluate(rs, c)
 
@@ -160,9 +160,9 @@ def _evaluator(rs: Any) -> tuple[str, Any]:
 def child(spec: dict[str, Any]) -> None:
     from generate import generate
 
-    from ruleproof.properties.check import Checker
-    from ruleproof.properties.solving import Limits
-    from ruleproof.spec.load import load
+    from ruleproof.proving.checker import Checker
+    from ruleproof.proving.solving import Limits
+    from ruleproof.language.load_ruleset import load
 
     rules, nattrs, planted = spec["rules"], spec["attrs"], spec["planted"]
     timeout = spec["timeout"]
@@ -198,7 +198,7 @@ def child(spec: dict[str, Any]) -> None:
     timer = _Timer()
     _instrument(timer)
     props = _properties(rs, g)
-    from ruleproof.properties import model as P
+    from ruleproof.language import suite as P
 
     checker = Checker(rs, Limits(timeout=timeout))
     indep_s = None

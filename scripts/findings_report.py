@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ruleproof.counterexamples.findings import markdown, run_suites, suite_pairs
+from ruleproof.commands.findings import markdown, run_suites, suite_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "docs" / "findings.md"

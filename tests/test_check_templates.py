@@ -13,15 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ruleproof.properties import model as P
-from ruleproof.properties.check import Checker
-from ruleproof.properties.load import load_properties_text
-from ruleproof.properties.solving import Limits
-from ruleproof.results import Counterexample, Result
-from ruleproof.spec import model as M
-from ruleproof.spec.evaluate import holds
-from ruleproof.spec.load import load_text
-from ruleproof.spec.types import BOOL, INT, EnumT, of_attr_type
+from ruleproof.language import suite as P
+from ruleproof.proving.checker import Checker
+from ruleproof.language.load_suite.reader import load_properties_text
+from ruleproof.proving.solving import Limits
+from ruleproof.verdicts.result import Counterexample, Result
+from ruleproof.language import ruleset as M
+from ruleproof.semantics.evaluate import holds
+from ruleproof.language.load_ruleset import load_text
+from ruleproof.language.types import BOOL, INT, EnumT, of_attr_type
 from ruleproof.testing import citizens, expressions, rulesets
 
 BASE = """

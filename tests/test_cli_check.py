@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GOLDEN, assert_golden
-from ruleproof.cli import main
+from ruleproof.commands.cli import main
 
 CHECK = GOLDEN / "check"
 
@@ -48,7 +48,7 @@ def test_golden(fmt: str) -> None:
         [
             sys.executable,
             "-m",
-            "ruleproof.cli",
+            "ruleproof.commands.cli",
             "check",
             "small.yaml",
             "small-properties.yaml",
@@ -144,7 +144,7 @@ def test_bad_spec(project: Path) -> None:
 def _cli(*argv: str) -> int:
     """Run the console command in a fresh process (as users and CI do)."""
     return subprocess.run(
-        [sys.executable, "-m", "ruleproof.cli", *argv], capture_output=True, check=False
+        [sys.executable, "-m", "ruleproof.commands.cli", *argv], capture_output=True, check=False
     ).returncode
 
 

@@ -11,10 +11,10 @@ import pytest
 
 import ruleproof
 from conftest import GOLDEN, assert_golden
-from ruleproof import cli
+from ruleproof.commands import cli
 from ruleproof.errors import InternalError, RulesetError
-from ruleproof.spec.citizen import read_citizen
-from ruleproof.spec.model import Value
+from ruleproof.semantics.citizen import read_citizen
+from ruleproof.language.ruleset import Value
 
 CLI = GOLDEN / "cli"
 CITIZEN_CASES = sorted((GOLDEN / "citizens").glob("*.json"))

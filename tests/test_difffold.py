@@ -13,16 +13,16 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ruleproof.properties.diff import Asker, Shown, Undecided, diff_rulesets
-from ruleproof.properties.difffold import REST
-from ruleproof.properties.diffplan import Output
-from ruleproof.properties.solving import Limits
-from ruleproof.spec import expr as E
-from ruleproof.spec import model as M
-from ruleproof.spec.evaluate import evaluate
-from ruleproof.spec.intervals import Bounds
-from ruleproof.spec.load import load_text
-from ruleproof.spec.sumbounds import sum_bounds
+from ruleproof.proving.diff import Asker, Shown, Undecided, diff_rulesets
+from ruleproof.proving.difffold import REST
+from ruleproof.proving.diffplan import Output
+from ruleproof.proving.solving import Limits
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
+from ruleproof.semantics.evaluate import evaluate
+from ruleproof.semantics.intervals import Bounds
+from ruleproof.language.load_ruleset import load_text
+from ruleproof.semantics.sumbounds import sum_bounds
 from ruleproof.testing import citizens, rulesets
 
 LIMITS = Limits(timeout=10.0, minimise=False)

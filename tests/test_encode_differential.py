@@ -15,9 +15,9 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ruleproof.properties.encode import NO_TIER, Copy, Encoding, z3_value
-from ruleproof.spec import model as M
-from ruleproof.spec.evaluate import evaluate, in_domain
+from ruleproof.proving.encode import NO_TIER, Copy, Encoding, z3_value
+from ruleproof.language import ruleset as M
+from ruleproof.semantics.evaluate import evaluate, in_domain
 from ruleproof.testing import citizens, rulesets, values
 
 SETTINGS = settings(max_examples=120)
@@ -111,7 +111,7 @@ def test_sliced_pair_copy_agrees_with_the_evaluator(data: st.DataObject) -> None
 
 
 def test_floor_division_and_modulo_follow_python() -> None:
-    from ruleproof.spec.load import load_text
+    from ruleproof.language.load_ruleset import load_text
 
     rs = load_text(
         "ruleset: t\nattributes:\n  x: {type: int, range: [-20, 20]}\n"

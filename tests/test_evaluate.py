@@ -8,14 +8,14 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ruleproof.spec import expr as E
-from ruleproof.spec.evaluate import eval_expr, evaluate, fraction_text, holds, in_domain, step
-from ruleproof.spec.load import load_text
-from ruleproof.spec.model import Ruleset, Value
+from ruleproof.language import expr as E
+from ruleproof.semantics.evaluate import eval_expr, evaluate, fraction_text, holds, in_domain, step
+from ruleproof.language.load_ruleset import load_text
+from ruleproof.language.ruleset import Ruleset, Value
 
 
 def ev(text: str, **values: Value) -> Value | None:
-    from ruleproof.spec.exprparse import Origin, parse_expr
+    from ruleproof.language.exprparse import Origin, parse_expr
 
     return eval_expr(parse_expr(text, Origin("t", 1, 1)), lambda v: values[v.name])
 

@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ruleproof.errors import RulesetError
-from ruleproof.spec import expr as E
-from ruleproof.spec import exprparse
-from ruleproof.spec.exprfast import parse_simple
-from ruleproof.spec.exprparse import ExprCache, Origin, parse_expr
-from ruleproof.spec.pretty import pretty
-from ruleproof.spec.types import BOOL, INT, REAL, EnumT, Type
+from ruleproof.language import expr as E
+from ruleproof.language import exprparse
+from ruleproof.language.exprfast import parse_simple
+from ruleproof.language.exprparse import ExprCache, Origin, parse_expr
+from ruleproof.language.pretty import pretty
+from ruleproof.language.types import BOOL, INT, REAL, EnumT, Type
 from ruleproof.testing import expressions
 
 # Pieces chosen around the edges of the fast grammar: keywords, literal forms it must refuse,

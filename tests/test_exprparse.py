@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ruleproof.errors import RulesetError
-from ruleproof.spec import expr as E
-from ruleproof.spec.exprparse import Origin, parse_expr
-from ruleproof.spec.pretty import pretty
-from ruleproof.spec.types import BOOL, INT, REAL, EnumT, Type
+from ruleproof.language import expr as E
+from ruleproof.language.exprparse import Origin, parse_expr
+from ruleproof.language.pretty import pretty
+from ruleproof.language.types import BOOL, INT, REAL, EnumT, Type
 from ruleproof.testing import expressions
 
 ORIGIN = Origin("f.yaml", 3, 10)

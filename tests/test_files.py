@@ -10,18 +10,18 @@ import pytest
 
 import ruleproof
 from conftest import GOLDEN
-from ruleproof.counterexamples.files import (
+from ruleproof.reporting.files import (
     counterexample_file_json,
     dumps,
     read_counterexample_text,
     write_atomic,
     write_counterexamples,
 )
-from ruleproof.counterexamples.replay import replay
+from ruleproof.commands.replay import replay
 from ruleproof.errors import RulesetError
-from ruleproof.properties.load import parse_query
-from ruleproof.results import Counterexample, Result
-from ruleproof.spec import model as M
+from ruleproof.language.load_suite.reader import parse_query
+from ruleproof.verdicts.result import Counterexample, Result
+from ruleproof.language import ruleset as M
 
 SMALL = ruleproof.load(GOLDEN / "check" / "small.yaml")
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from ruleproof import cli
-from ruleproof.properties.check import check_all
-from ruleproof.properties.load import load_properties
-from ruleproof.scaffold import FILES, WORKFLOW
-from ruleproof.spec.load import load
+from ruleproof.commands import cli
+from ruleproof.proving.checker import check_all
+from ruleproof.language.load_suite.reader import load_properties
+from ruleproof.commands.scaffold import FILES, WORKFLOW
+from ruleproof.language.load_ruleset import load
 
 EXPECTED = [
     "spec/example.yaml",

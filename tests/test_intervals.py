@@ -5,8 +5,8 @@ from __future__ import annotations
 import attrs
 from hypothesis import given, settings
 
-from ruleproof.spec import model as M
-from ruleproof.spec.intervals import Bounds
+from ruleproof.language import ruleset as M
+from ruleproof.semantics.intervals import Bounds
 from ruleproof.testing import rulesets
 
 

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import GOLDEN, assert_golden
-from ruleproof.cli import main
+from ruleproof.commands.cli import main
 from ruleproof.errors import RulesetError
-from ruleproof.spec.load import load_text
-from ruleproof.spec.model import Ruleset
+from ruleproof.language.load_ruleset import load_text
+from ruleproof.language.ruleset import Ruleset
 
 CASES = sorted((GOLDEN / "diagnostics").glob("*.yaml"))
 
@@ -201,7 +201,7 @@ def test_hostile_input_exits_2_via_console_script(tmp_path: Path) -> None:
     citizen = tmp_path / "c.json"
     citizen.write_text("{}")
     proc = subprocess.run(
-        [sys.executable, "-m", "ruleproof.cli", "explain", str(HOSTILE["injection"]), str(citizen)],
+        [sys.executable, "-m", "ruleproof.commands.cli", "explain", str(HOSTILE["injection"]), str(citizen)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 
 from ruleproof.errors import InternalError
-from ruleproof.properties import model as P
-from ruleproof.properties import transitions
-from ruleproof.properties.check import Checker
-from ruleproof.properties.load import load_properties, load_properties_text
-from ruleproof.properties.recourse import minimal_recourse
-from ruleproof.properties.solving import Limits
-from ruleproof.results import Result
-from ruleproof.spec import model as M
-from ruleproof.spec.evaluate import step
-from ruleproof.spec.load import load, load_text
+from ruleproof.language import suite as P
+from ruleproof.proving import transitions
+from ruleproof.proving.checker import Checker
+from ruleproof.language.load_suite.reader import load_properties, load_properties_text
+from ruleproof.proving.recourse import minimal_recourse
+from ruleproof.proving.solving import Limits
+from ruleproof.verdicts.result import Result
+from ruleproof.language import ruleset as M
+from ruleproof.semantics.evaluate import step
+from ruleproof.language.load_ruleset import load, load_text
 
 ROOT = Path(__file__).parent.parent
 LIMITS = Limits(timeout=20)
@@ -317,7 +317,7 @@ def test_2018_rail_bans_t1_t4_expire() -> None:
 
 
 def test_explain_shows_what_this_person_can_do() -> None:
-    from ruleproof.explain import recourse_json
+    from ruleproof.commands.explain import recourse_json
 
     rs = load_text(APPEAL)
     who: dict[str, M.Value] = {"flagged": True, "stage": "none", "revoked": False}

@@ -28,7 +28,7 @@ def _save_counterexamples(root: Path) -> None:
     import io
     import os
 
-    from ruleproof.cli import main
+    from ruleproof.commands.cli import main
 
     cwd = os.getcwd()
     os.chdir(root)

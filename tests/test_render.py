@@ -7,7 +7,7 @@ from rich.console import Console
 
 import ruleproof
 from conftest import GOLDEN
-from ruleproof.counterexamples.render import because_text, citizens_table, plain_text
+from ruleproof.verdicts.display import because_text, citizens_table, plain_text
 
 SMALL = ruleproof.load(GOLDEN / "check" / "small.yaml")
 

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from conftest import GOLDEN
-from ruleproof.cli import main
+from ruleproof.commands.cli import main
 
 SCHEMAS = Path(__file__).parent / "schemas"
 CHECK = GOLDEN / "check"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import attrs
 from hypothesis import given, settings
 
-from ruleproof.spec import expr as E
-from ruleproof.spec import model as M
-from ruleproof.spec.support import support_sets
-from ruleproof.spec.typecheck import expr_depth, node_exprs, node_of
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
+from ruleproof.language.support import support_sets
+from ruleproof.language.typecheck import expr_depth, node_exprs, node_of
 from ruleproof.testing import rulesets
 
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ruleproof.spec import expr as E
-from ruleproof.spec import model as M
-from ruleproof.spec.evaluate import evaluate, in_domain
-from ruleproof.spec.load import load, load_text
-from ruleproof.spec.types import BOOL, INT, REAL, EnumT, Type
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
+from ruleproof.semantics.evaluate import evaluate, in_domain
+from ruleproof.language.load_ruleset import load, load_text
+from ruleproof.language.types import BOOL, INT, REAL, EnumT, Type
 from ruleproof.testing import citizens, expressions, possible_pool, rulesets
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 
 from ruleproof.errors import Diagnostic, RulesetError
-from ruleproof.spec import expr as E
-from ruleproof.spec import model as M
-from ruleproof.spec.load import diagnose_text, load_text
-from ruleproof.spec.typecheck import typecheck
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
+from ruleproof.language.load_ruleset import diagnose_text, load_text
+from ruleproof.language.typecheck import typecheck
 from ruleproof.testing import rulesets
 
 HEAD = """\

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ruleproof.counterexamples.findings import Row, markdown, run_suites, suite_pairs
+from ruleproof.commands.findings import Row, markdown, run_suites, suite_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ruleproof.spec.yamlsource import YMap, YNode, YScalar, YSeq, read_yaml
+from ruleproof.language.yamlsource import YMap, YNode, YScalar, YSeq, read_yaml
 
 # Timestamps (kept as text here, dates there) and `=` (refused there) are left out on purpose.
 SCALARS = [

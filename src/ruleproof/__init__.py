@@ -7,8 +7,8 @@ Bad input raises `RulesetError` (carrying every diagnostic); a bug in ruleproof 
 """
 
 from ruleproof.errors import InternalError, RuleproofError, RulesetError
-from ruleproof.spec.evaluate import evaluate
-from ruleproof.spec.load import load
-from ruleproof.spec.model import Ruleset
+from ruleproof.semantics.evaluate import evaluate
+from ruleproof.language.load_ruleset import load
+from ruleproof.language.ruleset import Ruleset
 
 __all__ = ["InternalError", "RuleproofError", "Ruleset", "RulesetError", "evaluate", "load"]

@@ -30,9 +30,9 @@ from typing import Any
 import pytest
 
 from ruleproof.errors import RuleproofError, RulesetError
-from ruleproof.properties import model as P
-from ruleproof.results import Result
-from ruleproof.spec import model as M
+from ruleproof.language import suite as P
+from ruleproof.verdicts.result import Result
+from ruleproof.language import ruleset as M
 
 _SPEC_INDEX = pytest.StashKey[dict[Path, dict[str, Path]]]()
 
@@ -104,7 +104,7 @@ class PropertyFile(pytest.File):
     sources: dict[str, str]
 
     def collect(self) -> Iterator[pytest.Item]:
-        from ruleproof.suite import load_suite
+        from ruleproof.commands.run_suite import load_suite
 
         self.sources = {}
         spec = self.path.parent.parent / "spec" / self.path.name
@@ -116,8 +116,8 @@ class PropertyFile(pytest.File):
 
     def checker(self) -> Any:
         if self._checker is None:
-            from ruleproof.properties.check import Checker
-            from ruleproof.properties.solving import Limits
+            from ruleproof.proving.checker import Checker
+            from ruleproof.proving.solving import Limits
 
             self._checker = Checker(self.ruleset, Limits(timeout=_timeout(self.config)))
         return self._checker
@@ -133,8 +133,8 @@ class PropertyItem(pytest.Item):
         self.prop = prop
 
     def runtest(self) -> None:
-        from ruleproof.counterexamples.render import plain_text
-        from ruleproof.suite import check_one, with_baseline
+        from ruleproof.verdicts.display import plain_text
+        from ruleproof.commands.run_suite import check_one, with_baseline
 
         assert isinstance(self.parent, PropertyFile)
         result: Result = with_baseline(
@@ -159,7 +159,7 @@ def _spec_for(config: pytest.Config, project: Path, ruleset_id: str) -> Path | N
         return direct
     index = config.stash.setdefault(_SPEC_INDEX, {})
     if project not in index:
-        from ruleproof.spec.yamlsource import YMap, YScalar, read_yaml
+        from ruleproof.language.yamlsource import YMap, YScalar, read_yaml
 
         found: dict[str, Path] = {}
         for f in sorted((project / "spec").glob("*.yaml")):
@@ -185,10 +185,10 @@ class ReplayItem(pytest.Item):
     sources: dict[str, str]
 
     def runtest(self) -> None:
-        from ruleproof.counterexamples.files import read_counterexample_text
-        from ruleproof.counterexamples.render import counterexample_group, make_console
-        from ruleproof.counterexamples.replay import replay
-        from ruleproof.suite import default_property_file, load_suite
+        from ruleproof.reporting.files import read_counterexample_text
+        from ruleproof.verdicts.display import counterexample_group, make_console
+        from ruleproof.commands.replay import replay
+        from ruleproof.commands.run_suite import default_property_file, load_suite
 
         self.sources = {}
         project = self.path.parent.parent.parent

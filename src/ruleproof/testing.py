@@ -6,13 +6,13 @@
   a small pool of possible ones found by a deterministic local search, so rarely satisfied
   assumptions do not starve the filter.
 - `expressions(scope, want)` draws well-typed expressions of type `want` over the names in
-  `scope`, covering every node of `ruleproof.spec.expr`, linear (`*` always has a literal side,
+  `scope`, covering every node of `ruleproof.language.expr`, linear (`*` always has a literal side,
   `//` and `%` a positive literal divisor), bounded in depth.
 - `rulesets()` draws random well-typed `Ruleset`s built directly as IR: every attribute type
   (real ranges are exact decimals), defines, assumptions (always satisfiable: each holds for a
   drawn witness citizen), a score with rules and an optional clamp range, tiers with and
   without a catch-all, sanctions (reading score, tier and each other) and actions with params
-  and `set`s. Every ruleset it draws passes `ruleproof.spec.typecheck.typecheck` without errors.
+  and `set`s. Every ruleset it draws passes `ruleproof.language.typecheck.typecheck` without errors.
 
 These are the base of the differential tests between the evaluator and the Z3 encoding.
 """
@@ -25,10 +25,10 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from ruleproof.spec import expr as E
-from ruleproof.spec import model as M
-from ruleproof.spec.evaluate import State, eval_expr, in_domain
-from ruleproof.spec.types import BOOL, INT, REAL, EnumT, Type, of_attr_type
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
+from ruleproof.semantics.evaluate import State, eval_expr, in_domain
+from ruleproof.language.types import BOOL, INT, REAL, EnumT, Type, of_attr_type
 
 Citizen = dict[str, M.Value]
 Scope = Mapping[str, Type]
@@ -457,7 +457,7 @@ def _setter(scope: Scope, attr: M.Attribute, depth: int) -> st.SearchStrategy[E.
 
 
 def _define_types(attributes: tuple[M.Attribute, ...], defines: list[M.Define]) -> dict[str, Type]:
-    from ruleproof.spec.typecheck import Scope as TypeScope
+    from ruleproof.language.typecheck import Scope as TypeScope
 
     probe = M.Ruleset("probe", attributes, defines=tuple(defines))
     scope = TypeScope(probe, [])

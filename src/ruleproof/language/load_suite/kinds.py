@@ -1,0 +1,451 @@
+"""Readers for the structured property kinds of DESIGN §3, part of loading a property file.
+
+`independent`, `monotone`, `recourse`, `reachable` and `forall` entries have their own keys and
+their own checks against the ruleset (selectors, outputs, ordered types, actions, citizens).
+Each function takes the `PropertyReader` of `ruleproof.language.load_suite.reader`, returns the kind's IR
+or `None`, and reports every problem to the reader's diagnostics; none of them raises.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Literal, cast
+
+from ruleproof.errors import did_you_mean
+from ruleproof.language import suite as P
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
+from ruleproof.language.load_ruleset import NAME_RE, RESERVED
+from ruleproof.language.types import INT, REAL
+from ruleproof.language.yamlsource import YMap, YNode, YScalar, YSeq
+
+if TYPE_CHECKING:
+    from ruleproof.language.load_suite.reader import PropertyReader
+
+SELECTORS = ["protected", "characteristics", "associations", "domain:X", "not domain:X"]
+MAX_CITIZENS = 4
+_DOMAIN_RE = re.compile(r"^(not\s+)?domain\s*:\s*(\S(?:.*\S)?)$")
+
+
+def independent(r: PropertyReader, value: YNode) -> P.Independent | None:
+    mp = r.mapping(value, "independent", ["of", "outputs"], "{of: protected}")
+    if mp is None:
+        return None
+    of_node = r.required(mp, "of", "independent", "{of: protected}")
+    sel = read_selector(r, of_node) if of_node is not None else None
+    outputs: tuple[str, ...] | None = None
+    if (out_node := mp.get("outputs")) is not None:
+        outputs = read_outputs(r, out_node)
+        if outputs is None:
+            return None
+    return P.Independent(sel, outputs) if sel is not None else None
+
+
+def read_selector(r: PropertyReader, node: YNode) -> P.Selector | None:
+    attrs = r.ruleset.attributes
+    if isinstance(node, YScalar) and isinstance(node.value, str):
+        text = node.value.strip()
+        sel: P.Selector
+        if text in ("protected", "characteristics", "associations"):
+            sel = P.Selector(text, text=text)  # type: ignore[arg-type]
+        elif m := _DOMAIN_RE.match(text):
+            sel = P.Selector("not-domain" if m[1] else "domain", domain=m[2], text=text)
+        elif text in r.ruleset.attribute_index:
+            sel = P.Selector("names", (text,), text=text)
+        else:
+            r.error(
+                "RP508",
+                f"`{text}` is neither a selector nor an attribute",
+                node.span,
+                fix=did_you_mean(text, [*SELECTORS[:3], *r.ruleset.attribute_index])
+                or f"use {', '.join(SELECTORS)}, or a list of attribute names",
+            )
+            return None
+    elif isinstance(node, YSeq):
+        words = r.words(node, "`of`")
+        if words is None:
+            return None
+        unknown = [(w, s) for w, s in words if w not in r.ruleset.attribute_index]
+        for word, span in unknown:
+            r.error(
+                "RP508",
+                f"unknown attribute `{word}` in `of`",
+                span,
+                fix=did_you_mean(word, r.ruleset.attribute_index)
+                or "attributes: " + ", ".join(a.name for a in attrs),
+            )
+        if unknown:
+            return None
+        names = tuple(dict.fromkeys(w for w, _ in words))
+        sel = P.Selector("names", names, text="[" + ", ".join(names) + "]")
+    else:
+        r.error(
+            "RP506",
+            f"`of` must be a selector or a list of attribute names, got `{shown(node)}`",
+            node.span,
+            fix="e.g. `of: protected` or `of: [religion]`",
+        )
+        return None
+    if not any(_selects(sel, a) for a in attrs) and sel.kind != "names":
+        described = "; ".join(_describe(a) for a in attrs)
+        domains = sorted({a.domain for a in attrs if a.domain})
+        hint = did_you_mean(sel.domain, domains) if sel.domain else ""
+        r.error(
+            "RP509",
+            f"`of: {sel.text}` selects no attribute of ruleset `{r.ruleset.id}`",
+            node.span,
+            why="a property over no attributes holds vacuously; attributes: " + described,
+            fix=hint or "choose another selector or list attributes by name",
+        )
+        return None
+    if sel.kind == "names" and not sel.names:
+        r.error(
+            "RP509", "`of: []` selects no attribute", node.span, fix="list at least one attribute"
+        )
+        return None
+    return sel
+
+
+def read_outputs(r: PropertyReader, node: YNode) -> tuple[str, ...] | None:
+    words = r.words(node, "`outputs`")
+    if words is None:
+        return None
+    if not words:
+        r.error(
+            "RP506",
+            "`outputs` is empty",
+            node.span,
+            fix="list outputs, or omit `outputs` for score, tier and every sanction",
+        )
+        return None
+    rs = r.ruleset
+    valid = [
+        "score",
+        "tier",
+        "sanctions",
+        *(s.name for s in rs.sanctions),
+        *(d.name for d in rs.defines),
+    ]
+    ok = True
+    for word, span in words:
+        if word == "score":
+            ok = r.needs("score", span, "output `score`") and ok
+        elif word == "tier":
+            ok = r.needs("tiers", span, "output `tier`") and ok
+        elif word == "sanctions":
+            ok = r.needs("sanctions", span, "output `sanctions`") and ok
+        elif word not in valid:
+            ok = False
+            attr = word in rs.attribute_index
+            r.error(
+                "RP508",
+                f"`{word}` is {'an attribute, not' if attr else 'not'} an output",
+                span,
+                why="outputs are score, tier, sanctions, a sanction or a define",
+                fix=(
+                    f"name it in a define, e.g. `define: {{{word}_out: {word}}}`"
+                    if attr
+                    else did_you_mean(word, valid) or "outputs: " + ", ".join(valid)
+                ),
+            )
+    return tuple(w for w, _ in words) if ok else None
+
+
+def monotone(r: PropertyReader, value: YNode) -> P.Monotone | None:
+    example = "{in: debt, output: score, direction: nonincreasing}"
+    mp = r.mapping(value, "monotone", ["in", "output", "direction"], example)
+    if mp is None:
+        return None
+    in_node, out_node, dir_node = (
+        r.required(mp, k, "monotone", example) for k in ("in", "output", "direction")
+    )
+    var = monotone_in(r, in_node) if in_node is not None else None
+    output = monotone_output(r, out_node) if out_node is not None else None
+    direction = None
+    if dir_node is not None:
+        d = dir_node.value if isinstance(dir_node, YScalar) else None
+        if d in ("nondecreasing", "nonincreasing"):
+            direction = d
+        else:
+            r.error(
+                "RP506",
+                f"`direction` must be nondecreasing or nonincreasing, got `{shown(dir_node)}`",
+                dir_node.span,
+                fix=did_you_mean(str(d), ["nondecreasing", "nonincreasing"])
+                or "`nonincreasing`: a higher value never raises the output",
+            )
+    if var is None or output is None or direction is None:
+        return None
+    return P.Monotone(var, output, direction)  # type: ignore[arg-type]
+
+
+def monotone_in(r: PropertyReader, node: YNode) -> str | None:
+    name = r.text(node, "`in`")
+    if name is None:
+        return None
+    attr = r.ruleset.attribute_index.get(name)
+    if attr is None:
+        r.error(
+            "RP508",
+            f"unknown attribute `{name}` in `monotone`",
+            node.span,
+            fix=did_you_mean(name, r.ruleset.attribute_index)
+            or "`in` names an int or real attribute",
+        )
+        return None
+    if not isinstance(attr.type, M.IntType | M.RealType):
+        r.error(
+            "RP511",
+            f"`monotone` needs an int or real attribute, but `{name}` is {attr.type}",
+            node.span,
+            why=f"{attr.type} values are not ordered",
+            fix=f"use `independent: {{of: [{name}]}}` or a `forall` query",
+        )
+        return None
+    return name
+
+
+def monotone_output(r: PropertyReader, node: YNode) -> str | None:
+    name = r.text(node, "`output`")
+    if name is None:
+        return None
+    if name == "score":
+        return name if r.needs("score", node.span, "output `score`") else None
+    if name in r.ruleset.attribute_index:
+        r.error(
+            "RP511",
+            f"`{name}` is an attribute, not an output",
+            node.span,
+            why="monotone compares an output (score or a numeric define) of two citizens",
+            fix="use `output: score`, or name a numeric define",
+        )
+        return None
+    numeric = [d.name for d in r.ruleset.defines if r.name_type(E.Var(d.name)) in (INT, REAL)]
+    if name in numeric:
+        return name
+    if name == "tier" or r.scope.types.get(name) is not None:
+        what = "`tier`" if name == "tier" else f"`{name}` ({r.scope.types.get(name)})"
+        r.error(
+            "RP511",
+            f"`monotone` needs a numeric output, but {what} is not ordered",
+            node.span,
+            why="monotone compares outputs with <=",
+            fix="use `output: score` or a numeric define; for tiers write a `forall` "
+            "query, e.g. `forall: [a, b]` with `assert: \"implies(a.tier == 'A', "
+            "b.tier == 'A')\"`",
+        )
+        return None
+    r.error(
+        "RP508",
+        f"unknown output `{name}` in `monotone`",
+        node.span,
+        fix=did_you_mean(name, ["score", *numeric]) or "use `score` or a numeric define",
+    )
+    return None
+
+
+def recourse(r: PropertyReader, value: YNode) -> P.Recourse | None:
+    keys = ["when", "by", "actions", "within", "target"]
+    mp = r.mapping(value, "recourse", keys, "{within: 3}")
+    if mp is None:
+        return None
+    when_node, target_node = mp.get("when"), mp.get("target")
+    when = (
+        r.expr(when_node, "`when` of `recourse`")
+        if when_node is not None
+        else r.default_expr("sanctioned", mp.span)
+    )
+    target = (
+        r.expr(target_node, "`target` of `recourse`")
+        if target_node is not None
+        else r.default_expr("not sanctioned", mp.span)
+    )
+    k = r.within(mp, "recourse")
+    by_node, actions_node = mp.get("by"), mp.get("actions")
+    by: tuple[M.ActorKind, ...] | None = None
+    actions: tuple[str, ...] | None = None
+    ok = True
+    if by_node is not None and actions_node is not None:
+        where = key_of(mp, "actions")
+        r.error(
+            "RP513",
+            "`recourse` has both `by` and `actions`",
+            where.span if where is not None else mp.span,
+            why="`by` allows every action of those kinds; `actions` names them",
+            fix="keep one of them",
+        )
+        ok = False
+    elif by_node is not None:
+        kinds, ok = names_in(r, by_node, "by", list(M.ACTOR_KINDS))
+        by = cast("tuple[M.ActorKind, ...]", kinds)
+    elif actions_node is not None:
+        actions, ok = names_in(r, actions_node, "actions", [a.name for a in r.ruleset.actions])
+    if k is None or not ok:
+        return None
+    return P.Recourse(
+        when,
+        expr_text(when_node, "sanctioned"),
+        target,
+        expr_text(target_node, "not sanctioned"),
+        k,
+        by,
+        actions,
+    )
+
+
+def names_in(
+    r: PropertyReader, node: YNode, key: str, valid: list[str]
+) -> tuple[tuple[str, ...], bool]:
+    words = r.words(node, f"`{key}`")
+    if words is None:
+        return (), False
+    if not words:
+        r.error(
+            "RP513",
+            f"`{key}` of `recourse` is empty",
+            node.span,
+            why="a path with no allowed action cannot change anything",
+            fix=f"list at least one, or omit `{key}`",
+        )
+        return (), False
+    ok = True
+    for word, span in words:
+        if word not in valid:
+            ok = False
+            what = "actor kind" if key == "by" else "action"
+            r.error(
+                "RP508",
+                f"unknown {what} `{word}` in `{key}`",
+                span,
+                fix=did_you_mean(word, valid)
+                or (
+                    f"choose from {', '.join(valid)}"
+                    if valid
+                    else "the ruleset declares no actions"
+                ),
+            )
+    return tuple(w for w, _ in words), ok
+
+
+def reachable(r: PropertyReader, value: YNode, key: YScalar) -> P.Reachable | None:
+    if isinstance(value, YScalar) and value.value in ("rules", "sanctions", "tiers"):
+        what: Literal["rules", "sanctions", "tiers"] = value.value  # type: ignore[assignment]
+        return P.Reachable(what) if r.needs(what, value.span, f"`reachable: {what}`") else None
+    if isinstance(value, YScalar) and value.value is None:
+        r.error(
+            "RP507",
+            "`reachable` needs rules, sanctions, tiers or an expression",
+            key.span,
+            fix="e.g. `reachable: rules`",
+        )
+        return None
+    if (
+        isinstance(value, YScalar)
+        and isinstance(value.value, str)
+        and NAME_RE.match(value.value)
+        and value.value not in r.scope.known()
+        and (hint := did_you_mean(value.value, ["rules", "sanctions", "tiers"]))
+    ):
+        r.error(
+            "RP508",
+            f"`reachable: {value.value}` is neither rules, sanctions, tiers nor a known name",
+            value.span,
+            fix=hint,
+        )
+        return None
+    e = r.expr(value, "`reachable`")
+    return P.Reachable("expr", e, expr_text(value))
+
+
+def forall(r: PropertyReader, value: YNode, entry: YMap) -> P.Forall | None:
+    names = read_citizens(r, value)
+    assume_node = entry.get("assume")
+    assert_node = entry.get("assert")
+    if assert_node is None:
+        r.error(
+            "RP507",
+            "a `forall` query is missing `assert`",
+            entry.span,
+            fix='add e.g. `assert: "a.tier == b.tier"`',
+        )
+    if names is None:
+        return None
+    assume = r.expr(assume_node, "`assume`", names) if assume_node is not None else E.BoolLit(True)
+    if assert_node is None:
+        return None
+    assert_ = r.expr(assert_node, "`assert`", names)
+    return P.Forall(names, assume, assert_, expr_text(assume_node, "True"), expr_text(assert_node))
+
+
+def read_citizens(r: PropertyReader, node: YNode) -> tuple[str, ...] | None:
+    if isinstance(node, YScalar) and node.value is None:
+        r.error("RP514", "`forall` declares no citizens", node.span, fix="write `forall: [a, b]`")
+        return None
+    words = r.words(node, "`forall`")
+    if words is None:
+        return None
+    ok = True
+    for word, span in words:
+        if not NAME_RE.match(word) or word in RESERVED:
+            r.error(
+                "RP514",
+                f"`{word}` cannot name a citizen",
+                span,
+                fix="use a short identifier such as `a`, `b`",
+            )
+            ok = False
+    if not 1 <= len(words) <= MAX_CITIZENS:
+        r.error(
+            "RP514",
+            f"`forall` declares {len(words)} citizens; it takes 1 to {MAX_CITIZENS}",
+            node.span,
+            why="each citizen adds a copy of the ruleset to the solver's problem",
+            fix="e.g. `forall: [a, b]`",
+        )
+        ok = False
+    if len({w for w, _ in words}) != len(words):
+        ok = False  # the repetition is reported by `words`
+    return tuple(w for w, _ in words) if ok else None
+
+
+def _selects(sel: P.Selector, a: M.Attribute) -> bool:
+    match sel.kind:
+        case "names":
+            return a.name in sel.names
+        case "protected":
+            return a.protected != "false"
+        case "characteristics":
+            return a.protected == "true"
+        case "associations":
+            return a.protected == "association"
+        case "domain":
+            return a.domain == sel.domain
+        case "not-domain":
+            return a.domain is not None and a.domain != sel.domain
+
+
+def _describe(a: M.Attribute) -> str:
+    bits = [f"protected: {a.protected}"] if a.protected != "false" else []
+    bits += [f"domain: {a.domain}"] if a.domain else []
+    return f"{a.name} ({', '.join(bits) or 'unprotected, no domain'})"
+
+
+def key_of(node: YMap, name: str) -> YScalar | None:
+    """The key scalar `name` of a mapping (for its position), or None."""
+    return next((k for k, _ in node.items if k.value == name), None)
+
+
+def shown(node: YNode | None) -> str:
+    """How a node is shown in a message: a scalar's text, or `a list` / `a mapping`."""
+    if isinstance(node, YScalar):
+        return node.raw if node.value is not None else "null"
+    return "a list" if isinstance(node, YSeq) else "a mapping"
+
+
+def expr_text(node: YNode | None, default: str = "") -> str:
+    """The source text of an expression scalar, `default` when absent."""
+    if not isinstance(node, YScalar) or node.value is None:
+        return default
+    if isinstance(node.value, bool):
+        return "True" if node.value else "False"
+    return node.value if isinstance(node.value, str) else node.raw

@@ -1,0 +1,259 @@
+"""The typed ruleset IR (frozen attrs): attributes, defines, score rules, tiers, sanctions, actions.
+
+Built by `ruleproof.language.load_ruleset` from YAML or directly from Python; it knows nothing about its
+serialization. Spans never take part in equality. A `Ruleset` that came out of `load` has passed
+the typecheck, so its expressions are well typed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from ruleproof.errors import UNKNOWN_SPAN, Span
+from ruleproof.language.expr import Expr, names_and_height
+
+if TYPE_CHECKING:
+    from ruleproof.verdicts.result import Result
+    from ruleproof.semantics.evaluate import Outcome
+
+Protection = Literal["false", "true", "association"]
+ActorKind = Literal["citizen", "authority", "time"]
+ACTOR_KINDS: tuple[ActorKind, ...] = ("citizen", "authority", "time")
+
+
+def _span() -> Span:
+    return attrs.field(default=UNKNOWN_SPAN, eq=False, repr=False)
+
+
+@attrs.frozen
+class BoolType:
+    def __str__(self) -> str:
+        return "bool"
+
+
+@attrs.frozen
+class IntType:
+    lo: int
+    hi: int
+
+    def __str__(self) -> str:
+        return f"int[{self.lo}, {self.hi}]"
+
+
+@attrs.frozen
+class RealType:
+    lo: Fraction
+    hi: Fraction
+
+    def __str__(self) -> str:
+        return f"real[{self.lo}, {self.hi}]"
+
+
+@attrs.frozen
+class EnumType:
+    values: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "enum{" + ", ".join(self.values) + "}"
+
+
+AttrType = BoolType | IntType | RealType | EnumType
+Value = bool | int | Fraction | str
+
+
+@attrs.frozen
+class Attribute:
+    name: str
+    type: AttrType
+    protected: Protection = "false"
+    domain: str | None = None
+    changes: Literal["fixed", "time"] = "fixed"
+    doc: str = ""
+    span: Span = _span()
+
+    def baseline(self) -> Value:
+        """The value a minimal counterexample prefers: low end of a range, false, first value."""
+        match self.type:
+            case BoolType():
+                return False
+            case IntType(lo, _):
+                return lo
+            case RealType(lo, _):
+                return lo
+            case EnumType(values):
+                return values[0]
+
+
+@attrs.frozen
+class Assumption:
+    expr: Expr
+    text: str
+    index: int
+    span: Span = _span()
+
+
+@attrs.frozen
+class Define:
+    name: str
+    expr: Expr
+    text: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class ScoreRule:
+    id: str
+    when: Expr
+    add: Expr
+    when_text: str
+    add_text: str
+    cites: str = ""
+    doc: str = ""
+    span: Span = _span()
+
+    @functools.cached_property
+    def _shape(self) -> tuple[frozenset[str], int]:
+        # Computed once per rule object: rulesets derived with `attrs.evolve` share their rules,
+        # so the analyses of a derived ruleset (e.g. a reduced one) do not walk them again.
+        when, when_height = names_and_height(self.when)
+        add, add_height = names_and_height(self.add)
+        return frozenset(when | add), max(when_height, add_height)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """Every name `when` and `add` read."""
+        return self._shape[0]
+
+    @property
+    def height(self) -> int:
+        """The greater height of the `when` and `add` trees (a literal or a name has height 1)."""
+        return self._shape[1]
+
+
+@attrs.frozen
+class Score:
+    base: int
+    rules: tuple[ScoreRule, ...]
+    lo: int | None = None
+    hi: int | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Tier:
+    id: str
+    when: Expr
+    when_text: str
+    doc: str = ""
+    span: Span = _span()
+
+
+@attrs.frozen
+class Sanction:
+    name: str
+    when: Expr
+    when_text: str
+    domain: str | None = None
+    appeal: tuple[str, ...] = ()
+    cites: str = ""
+    doc: str = ""
+    span: Span = _span()
+
+
+@attrs.frozen
+class Param:
+    name: str
+    type: AttrType
+    span: Span = _span()
+
+
+@attrs.frozen
+class Assignment:
+    attribute: str
+    expr: Expr
+    text: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Action:
+    name: str
+    by: ActorKind
+    when: Expr
+    when_text: str
+    params: tuple[Param, ...] = ()
+    sets: tuple[Assignment, ...] = ()
+    cites: str = ""
+    doc: str = ""
+    span: Span = _span()
+
+
+@attrs.frozen
+class Ruleset:
+    id: str
+    attributes: tuple[Attribute, ...]
+    title: str = ""
+    source: str = ""
+    assumptions: tuple[Assumption, ...] = ()
+    defines: tuple[Define, ...] = ()
+    score: Score | None = None
+    tiers: tuple[Tier, ...] = ()
+    sanctions: tuple[Sanction, ...] = ()
+    actions: tuple[Action, ...] = ()
+    file: str = attrs.field(default="<memory>", eq=False)
+    span: Span = _span()
+
+    @functools.cached_property
+    def attribute_index(self) -> dict[str, Attribute]:
+        return {a.name: a for a in self.attributes}
+
+    def attribute(self, name: str) -> Attribute:
+        return self.attribute_index[name]
+
+    def baseline(self) -> dict[str, Value]:
+        """The baseline citizen of DESIGN §4 (may violate `assume`)."""
+        return {a.name: a.baseline() for a in self.attributes}
+
+    @functools.cached_property
+    def _define_index(self) -> dict[str, Define]:
+        return {d.name: d for d in reversed(self.defines)}  # reversed: the first one wins
+
+    @functools.cached_property
+    def _sanction_index(self) -> dict[str, Sanction]:
+        return {s.name: s for s in reversed(self.sanctions)}
+
+    def define(self, name: str) -> Define | None:
+        return self._define_index.get(name)
+
+    def sanction(self, name: str) -> Sanction | None:
+        return self._sanction_index.get(name)
+
+    def action(self, name: str) -> Action | None:
+        return next((a for a in self.actions if a.name == name), None)
+
+    def evaluate(self, citizen: Mapping[str, Value]) -> Outcome:
+        """Score, tier, sanctions and trace for one possible citizen (`spec.evaluate.evaluate`)."""
+        from ruleproof.semantics.evaluate import evaluate
+
+        return evaluate(self, citizen)
+
+    def check(self, query: str, timeout: float = 30.0, rlimit: int = 0) -> Result:
+        """Prove or refute a query about this ruleset (`ruleproof.commands.run_suite.check_text`).
+
+        `query` is query text (`forall a, b: a.debt == b.debt => a.tier == b.tier`, an
+        expression that must always hold, or `KIND: VALUE` for any property kind, e.g.
+        `independent: {of: protected}`); see `ruleproof.language.load_suite.reader.parse_query`. The
+        `Result` has `.status` (`proved`, `violated`, `unknown`, `error`) and
+        `.counterexample`; both render as tables in a terminal and in Jupyter.
+
+        Raises:
+            RulesetError: the query is malformed or does not fit this ruleset.
+        """
+        from ruleproof.commands.run_suite import check_text
+
+        return check_text(self, query, timeout=timeout, rlimit=rlimit)

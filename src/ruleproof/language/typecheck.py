@@ -1,0 +1,382 @@
+"""Typecheck: names, types, enum values, duplicates, references and define cycles.
+
+`typecheck(ruleset)` returns diagnostics (errors and warnings) and never raises for bad input.
+It also exposes `dependency_graph` and `name_types`, which the evaluator and the encoder use to
+order their work: every define, the score, the tier and each sanction is a node; an edge means
+"reads".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ruleproof.errors import Diagnostic, Span, did_you_mean
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
+from ruleproof.language.types import BOOL, INT, REAL, EnumT, ExprChecker, StrT, Type, of_attr_type
+
+Node = str  # "define:x", "score", "tier", "sanction:s", "sanctioned"
+
+
+def node_of(ruleset: M.Ruleset, name: str) -> Node | None:
+    """The dependency node a name refers to, or None for attributes, params and unknowns."""
+    if name == "score":
+        return "score"
+    if name == "tier":
+        return "tier"
+    if name == "sanctioned":
+        return "sanctioned"
+    if ruleset.define(name) is not None:
+        return f"define:{name}"
+    if ruleset.sanction(name) is not None:
+        return f"sanction:{name}"
+    return None
+
+
+def node_exprs(ruleset: M.Ruleset, node: Node) -> list[E.Expr]:
+    if node == "score":
+        rules = ruleset.score.rules if ruleset.score else ()
+        return [x for r in rules for x in (r.when, r.add)]
+    if node == "tier":
+        return [t.when for t in ruleset.tiers]
+    if node == "sanctioned":
+        return [E.Var(s.name) for s in ruleset.sanctions]
+    kind, _, name = node.partition(":")
+    if kind == "define":
+        d = ruleset.define(name)
+        return [d.expr] if d else []
+    s = ruleset.sanction(name)
+    return [s.when] if s else []
+
+
+def dependency_graph(ruleset: M.Ruleset) -> dict[Node, set[Node]]:
+    nodes: list[Node] = [f"define:{d.name}" for d in ruleset.defines]
+    nodes += [f"sanction:{s.name}" for s in ruleset.sanctions] + ["sanctioned"]
+    if ruleset.score:
+        nodes.append("score")
+    if ruleset.tiers:
+        nodes.append("tier")
+    graph: dict[Node, set[Node]] = {}
+    for n in nodes:
+        read: set[str] = set()
+        if n == "score" and ruleset.score:
+            read.update(*(r.reads for r in ruleset.score.rules))
+        else:
+            for x in node_exprs(ruleset, n):
+                _collect_names(x, read)
+        deps: set[Node] = set()
+        for name in read:
+            dep = node_of(ruleset, name)
+            if dep is not None:
+                deps.add(dep)
+        graph[n] = deps
+    return graph
+
+
+_LEAVES = (E.BoolLit, E.IntLit, E.RealLit, E.EnumLit)
+
+
+def _collect_names(e: E.Expr, out: set[str]) -> None:
+    """Add every name `e` reads to `out` (what `E.names` returns). Iterative."""
+    stack = [e]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        node = pop()
+        kind = type(node)
+        if kind is E.Var:
+            out.add(node.name)  # type: ignore[union-attr]
+        elif kind not in _LEAVES:
+            extend(E.children(node))
+
+
+def find_cycle(graph: dict[Node, set[Node]]) -> list[Node] | None:
+    """A cycle as a list of nodes (first repeated at the end), or None. Iterative DFS."""
+    state: dict[Node, int] = {}
+    for root in sorted(graph):
+        if state.get(root):
+            continue
+        stack: list[tuple[Node, list[Node]]] = [(root, sorted(graph.get(root, ())))]
+        path = [root]
+        state[root] = 1
+        while stack:
+            node, todo = stack[-1]
+            if not todo:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                continue
+            nxt = todo.pop()
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            if not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, sorted(graph.get(nxt, ()))))
+    return None
+
+
+def topological_order(graph: dict[Node, set[Node]]) -> list[Node]:
+    """Nodes with every dependency before its dependents (graph must be acyclic)."""
+    order: list[Node] = []
+    done: set[Node] = set()
+    for root in sorted(graph):
+        stack: list[tuple[Node, bool]] = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node in done:
+                continue
+            if expanded:
+                done.add(node)
+                order.append(node)
+                continue
+            stack.append((node, True))
+            stack.extend((d, False) for d in sorted(graph.get(node, ())) if d not in done)
+    return order
+
+
+class Scope:
+    """Name → type for one ruleset; defines are typed lazily in dependency order."""
+
+    def __init__(self, ruleset: M.Ruleset, diagnostics: list[Diagnostic]) -> None:
+        self.ruleset = ruleset
+        self.diagnostics = diagnostics
+        self.types: dict[str, Type | None] = {
+            a.name: of_attr_type(a.type, f"`{a.name}`") for a in ruleset.attributes
+        }
+        if ruleset.score is not None:
+            self.types["score"] = INT
+        if ruleset.tiers:
+            self.types["tier"] = EnumT(tuple(t.id for t in ruleset.tiers), "`tier`")
+        for s in ruleset.sanctions:
+            self.types[s.name] = BOOL
+        self.types["sanctioned"] = BOOL
+        self.pending = {d.name: d for d in ruleset.defines}
+        self.params: dict[str, Type] = {}
+
+    def known(self) -> list[str]:
+        return [*self.types, *self.pending, *self.params]
+
+    def resolve(self, var: E.Var) -> Type | None:
+        if var.citizen is not None:
+            self.diagnostics.append(
+                Diagnostic(
+                    "RP201",
+                    f"`{var.citizen}.{var.name}` names a citizen outside a query",
+                    var.span,
+                    fix=f"write `{var.name}`",
+                )
+            )
+            return None
+        if var.name in self.params:
+            return self.params[var.name]
+        if var.name in self.pending:
+            d = self.pending.pop(var.name)
+            self.types[d.name] = ExprChecker(self.resolve, self.diagnostics).check(d.expr)
+        if var.name in self.types:
+            return self.types[var.name]
+        hint = did_you_mean(var.name, self.known())
+        self.diagnostics.append(
+            Diagnostic(
+                "RP201",
+                f"unknown name `{var.name}`",
+                var.span,
+                why="names are attributes, defines, params, score, tier, sanctions and "
+                "`sanctioned`",
+                fix=hint or "declare it under `attributes:` or `define:`",
+            )
+        )
+        self.types[var.name] = None  # report once
+        return None
+
+
+def _duplicates(items: Iterable[tuple[str, Span]], what: str, out: list[Diagnostic]) -> None:
+    seen: dict[str, Span] = {}
+    for name, span in items:
+        if name in seen:
+            out.append(
+                Diagnostic(
+                    "RP207",
+                    f"duplicate {what} `{name}` (first at line {seen[name].line})",
+                    span,
+                    fix="rename one of them",
+                )
+            )
+        else:
+            seen[name] = span
+
+
+def expr_depth(e: E.Expr) -> int:
+    """The height of an expression tree (a literal or a name has height 1). Iterative."""
+    best = 0
+    stack = [(e, 1)]
+    pop, append = stack.pop, stack.append
+    while stack:
+        node, d = pop()
+        if d > best:
+            best = d
+        kind = type(node)
+        if kind is E.Var or kind in _LEAVES:
+            continue
+        d += 1
+        for c in E.children(node):
+            append((c, d))
+    return best
+
+
+def _too_deep(ruleset: M.Ruleset, graph: dict[Node, set[Node]]) -> Diagnostic | None:
+    """RP103 when reading a value through its definitions nests deeper than the parser allows."""
+    from ruleproof.language.exprparse import MAX_TREE_DEPTH
+
+    depth: dict[Node, int] = {}
+    for node in topological_order(graph):
+        if node == "score" and ruleset.score:
+            own = max((r.height for r in ruleset.score.rules), default=1)
+        else:
+            own = max((expr_depth(x) for x in node_exprs(ruleset, node)), default=1)
+        depth[node] = own + 1 + max((depth.get(d, 0) for d in graph.get(node, ())), default=0)
+        if depth[node] > MAX_TREE_DEPTH:
+            name = node.split(":")[-1]
+            d = ruleset.define(name)
+            return Diagnostic(
+                "RP103",
+                f"`{name}` nests more than {MAX_TREE_DEPTH} levels deep through the "
+                "definitions it reads",
+                d.span if d else ruleset.span,
+                why="every stage evaluates definitions recursively; a deeper chain could exhaust "
+                "its stack",
+                fix="shorten the chain of definitions that read each other",
+            )
+    return None
+
+
+def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
+    """Every problem with names, types, references and cycles in `ruleset`."""
+    out: list[Diagnostic] = []
+    names = (
+        [(a.name, a.span) for a in ruleset.attributes]
+        + [(d.name, d.span) for d in ruleset.defines]
+        + [(s.name, s.span) for s in ruleset.sanctions]
+    )
+    _duplicates(names, "name", out)
+    _duplicates([(a.name, a.span) for a in ruleset.actions], "action", out)
+    if ruleset.score:
+        _duplicates([(r.id, r.span) for r in ruleset.score.rules], "rule id", out)
+    _duplicates([(t.id, t.span) for t in ruleset.tiers], "tier id", out)
+
+    graph = dependency_graph(ruleset)
+    cycle = find_cycle(graph)
+    if cycle:
+        pretty = " → ".join(c.split(":")[-1] for c in cycle)
+        first = cycle[0].split(":")[-1]
+        d = ruleset.define(first)
+        span = d.span if d else ruleset.span
+        out.append(
+            Diagnostic(
+                "RP205",
+                f"definitions form a cycle: {pretty}",
+                span,
+                why="each value must be computable from the attributes",
+                fix="break the cycle by rewriting one of them without the others",
+            )
+        )
+        return out
+    too_deep = _too_deep(ruleset, graph)
+    if too_deep is not None:
+        out.append(too_deep)
+        return out
+
+    scope = Scope(ruleset, out)
+    check = ExprChecker(scope.resolve, out)
+    for d in ruleset.defines:
+        scope.resolve(E.Var(d.name, None, d.span))
+    for a in ruleset.assumptions:
+        check.expect(a.expr, BOOL, f"assume #{a.index}")
+    if ruleset.score:
+        sc = ruleset.score
+        if sc.lo is not None and sc.hi is not None and sc.lo > sc.hi:
+            pass  # reported by the loader
+        for r in sc.rules:
+            check.expect(r.when, BOOL, f"`when` of rule `{r.id}`")
+            add_type = check.check(r.add)
+            if add_type is not None and add_type != INT:
+                out.append(
+                    Diagnostic(
+                        "RP202",
+                        f"`add` of rule `{r.id}` must be int, but this is {add_type}",
+                        r.add.span,
+                        why="the score is an integer",
+                        fix="round with `//`, e.g. `(x * 3) // 2`",
+                    )
+                )
+    for t in ruleset.tiers:
+        check.expect(t.when, BOOL, f"`when` of tier `{t.id}`")
+    action_names = [a.name for a in ruleset.actions]
+    for s in ruleset.sanctions:
+        check.expect(s.when, BOOL, f"`when` of sanction `{s.name}`")
+        for name in s.appeal:
+            if name not in action_names:
+                out.append(
+                    Diagnostic(
+                        "RP214",
+                        f"sanction `{s.name}` names unknown appeal action `{name}`",
+                        s.span,
+                        fix=did_you_mean(name, action_names) or "declare it under `actions:`",
+                    )
+                )
+    for act in ruleset.actions:
+        _check_action(ruleset, scope, act, out)
+    return out
+
+
+def _check_action(
+    ruleset: M.Ruleset, scope: Scope, action: M.Action, out: list[Diagnostic]
+) -> None:
+    scope.params = {}
+    for p in action.params:
+        if p.name in scope.types or p.name in scope.pending:
+            out.append(
+                Diagnostic(
+                    "RP217",
+                    f"param `{p.name}` of action `{action.name}` hides another name",
+                    p.span,
+                    fix="rename the param",
+                )
+            )
+        scope.params[p.name] = of_attr_type(p.type, f"`{p.name}`")
+    check = ExprChecker(scope.resolve, out)
+    check.expect(action.when, BOOL, f"`when` of action `{action.name}`")
+    attrs_by_name = ruleset.attribute_index
+    _duplicates([(s.attribute, s.span) for s in action.sets], "assignment", out)
+    for s in action.sets:
+        attr = attrs_by_name.get(s.attribute)
+        if attr is None:
+            out.append(
+                Diagnostic(
+                    "RP206",
+                    f"action `{action.name}` sets unknown attribute `{s.attribute}`",
+                    s.span,
+                    fix=did_you_mean(s.attribute, attrs_by_name) or "only attributes can be set",
+                )
+            )
+            continue
+        want = of_attr_type(attr.type, f"`{attr.name}`")
+        got = check.check(s.expr)
+        if got is None:
+            continue
+        ok = (
+            got == want
+            or (want == REAL and got == INT)
+            or (
+                isinstance(want, EnumT) and isinstance(got, StrT) and got.values <= set(want.values)
+            )
+            or (isinstance(want, EnumT) and isinstance(got, EnumT) and want.values == got.values)
+        )
+        if not ok:
+            out.append(
+                Diagnostic(
+                    "RP202",
+                    f"action `{action.name}` sets `{attr.name}` ({want}) to a value of type {got}",
+                    s.expr.span,
+                )
+            )
+    scope.params = {}

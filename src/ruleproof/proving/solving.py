@@ -1,0 +1,255 @@
+"""Running Z3 on one query with limits, and turning its answers into verdict material.
+
+`solve` asserts the copies' constraints and the query's negation, checks under the tracking
+literals, and returns `Sat(model)`, `Unsat(core labels)` or `Unknown(reason)`. `minimise` moves
+a satisfying model toward the baseline citizen (DESIGN §4) within a time budget: it takes the
+lexicographically least model (each attribute in order at its baseline if the query allows,
+else at the least value that works, ints by bisection), which is unique and so reproducible.
+Both only ever narrow the same query, so every model they return is still a model of it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import z3
+
+from ruleproof.proving.encode import Encoding, Term, z3_value
+from ruleproof.language import ruleset as M
+
+
+@attrs.frozen
+class Limits:
+    timeout: float = 30.0  # wall-clock seconds per property (backstop)
+    rlimit: int = 0  # Z3 resource limit per check (reproducible across machines); 0 = none
+    minimise: bool = True
+    # Z3's memory cap (MiB, 0 = none). Z3 counts memory per process, not per solver: once
+    # exceeded, every later query in the process fails too, so it is off unless asked for.
+    memory_mb: int = 0
+
+
+@attrs.frozen
+class Sat:
+    model: Any
+
+
+@attrs.frozen
+class Unsat:
+    core: tuple[str, ...]
+
+
+@attrs.frozen
+class Unknown:
+    reason: str
+
+
+Answer = Sat | Unsat | Unknown
+
+
+def new_solver(limits: Limits, seconds: float) -> Any:
+    s = z3.Solver()
+    s.set("timeout", max(1, int(seconds * 1000)))
+    if limits.rlimit:
+        s.set("rlimit", limits.rlimit)
+    s.set("core.minimize", True)
+    if limits.memory_mb:
+        s.set("max_memory", limits.memory_mb)
+    return s
+
+
+def explain_unknown(solver: Any, enc: Encoding, seconds: float, limits: Limits) -> str:
+    raw = str(solver.reason_unknown())
+    if "timeout" in raw or "canceled" in raw:
+        why = f"timed out after {seconds:.1f} s"
+    elif "memory" in raw:
+        why = f"solver memory limit reached ({limits.memory_mb:,} MiB)"
+    elif "resource" in raw or "rlimit" in raw:
+        why = f"solver resource limit reached (rlimit {limits.rlimit:,})"
+    else:
+        why = f"solver gave up ({raw})"
+    if enc.nonlinear:
+        spans = ", ".join(str(e.span) for e in enc.nonlinear[:3])
+        why = f"non-linear arithmetic (multiplication of variables at {spans}); {why}"
+    return why
+
+
+def solve(
+    enc: Encoding, constraints: Sequence[Term], goal: Term, limits: Limits, deadline: float
+) -> tuple[Answer, Any]:
+    """Check `constraints ∧ goal` under every tracking literal. Returns the answer and solver."""
+    remaining = max(deadline - time.monotonic(), 0.001)
+    solver = new_solver(limits, remaining)
+    solver.add(*constraints)
+    solver.add(goal)
+    trackers = list(enc.trackers.values())
+    try:
+        result = solver.check(*trackers)
+    except z3.Z3Exception as exc:  # e.g. "max. memory exceeded": an honest unknown
+        return Unknown(f"solver error: {exc}"), solver
+    if result == z3.sat:
+        return Sat(solver.model()), solver
+    if result == z3.unsat:
+        labels = tuple(
+            sorted({enc.labels[str(t)] for t in solver.unsat_core() if str(t) in enc.labels})
+        )
+        return Unsat(labels), solver
+    return Unknown(explain_unknown(solver, enc, remaining, limits)), solver
+
+
+def minimise(
+    enc: Encoding,
+    solver: Any,
+    model: Any,
+    variables: Sequence[tuple[Term, M.AttrType, M.Value]],
+    deadline: float,
+) -> Any:
+    """A model as close to the baseline values as the time allows (never leaves the query)."""
+    return _Minimiser(enc, solver, deadline).run(model, variables)
+
+
+class _Minimiser:
+    def __init__(self, enc: Encoding, solver: Any, deadline: float) -> None:
+        self.enc = enc
+        self.solver = solver
+        self.deadline = deadline
+        self.trackers = list(enc.trackers.values())
+
+    def check(self, extra: Sequence[Term]) -> Any:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0.01:
+            return z3.unknown
+        self.solver.set("timeout", max(1, int(min(remaining, 5.0) * 1000)))
+        try:
+            return self.solver.check(*self.trackers, *extra)
+        except z3.Z3Exception:
+            return z3.unknown  # the model found so far stands
+
+    def run(self, model: Any, variables: Sequence[tuple[Term, M.AttrType, M.Value]]) -> Any:
+        """The lexicographically least model, variable by variable, in the given order.
+
+        Each variable is pinned to its baseline if the query allows it (given the pins before
+        it), else to the least value that works: the int nearest its baseline (the smaller of
+        two equally near; an attribute's baseline is its low bound, so this is its smallest
+        value), the first enum value, `True`.
+        The lexicographic minimum is unique, so the result does not depend on which model the
+        solver happened to find first (nor on what else it solved before). A variable that the
+        current model already has at its target is pinned without a solver call.
+        """
+        # Cores here only steer the search; minimising them costs seconds on large rulesets.
+        self.solver.set("core.minimize", False)
+        try:
+            return self._run(model, variables)
+        finally:
+            self.solver.set("core.minimize", True)
+
+    def _run(self, model: Any, variables: Sequence[tuple[Term, M.AttrType, M.Value]]) -> Any:
+        best = model
+        pins: list[Term] = []
+        targets = [var == z3_value(base, self.enc.codes) for var, _, base in variables]
+        best = self._mostly_baseline(best, targets)
+        for var, typ, base in variables:
+            if time.monotonic() >= self.deadline:
+                break
+            target = var == z3_value(base, self.enc.codes)
+            if z3.is_true(best.eval(target, model_completion=True)):
+                pins.append(target)
+                continue
+            r = self.check([*pins, target])
+            if r == z3.sat:
+                best = self.solver.model()
+                pins.append(target)
+                continue
+            if r != z3.unsat:
+                break
+            best = self._least(var, typ, base, best, pins)
+            pins.append(var == best.eval(var, model_completion=True))
+        return best
+
+    def _mostly_baseline(self, model: Any, targets: list[Term]) -> Any:
+        """A model with many variables at their baseline (core-guided), to start from.
+
+        Only a speed-up: the lexicographic pass that follows gives the same result from any
+        model, but it calls the solver only for variables this model has off their baseline.
+        """
+        active = {t.get_id(): t for t in targets}
+        while active:
+            r = self.check(list(active.values()))
+            if r == z3.sat:
+                return self.solver.model()
+            if r != z3.unsat:
+                break
+            core = [c for c in self.solver.unsat_core() if c.get_id() in active]
+            if not core:
+                break
+            for c in core[: len(core) // 2] if len(core) > 8 else core[:1]:
+                del active[c.get_id()]
+        return model
+
+    def _least(
+        self, var: Term, typ: M.AttrType, base: M.Value, model: Any, pins: list[Term]
+    ) -> Any:
+        """The model with `var` at the least value the query allows (after its baseline)."""
+        if isinstance(typ, M.IntType):
+            if not isinstance(base, int) or base <= typ.lo:
+                return self._bisect(var, typ, model, pins)
+            return self._nearest(var, typ, base, model, pins)
+        if isinstance(typ, M.EnumType):
+            for v in typ.values[1:]:
+                if z3.is_true(model.eval(var == self.enc.codes.code(v), model_completion=True)):
+                    return model
+                r = self.check([*pins, var == self.enc.codes.code(v)])
+                if r == z3.sat:
+                    return self.solver.model()
+                if r != z3.unsat:
+                    return model
+        return model  # bools are True here; reals keep the solver's value
+
+    def _bisect(self, var: Term, typ: M.IntType, model: Any, pinned: list[Term]) -> Any:
+        """The model with `var` as close to its low bound as the query allows."""
+        lo, hi = typ.lo, int(model.eval(var, model_completion=True).as_long())
+        best = model
+        while lo < hi:
+            mid = lo + (hi - lo) // 2
+            r = self.check([*pinned, var <= mid])
+            if r == z3.sat:
+                best = self.solver.model()
+                hi = int(best.eval(var, model_completion=True).as_long())
+            elif r == z3.unsat:
+                lo = mid + 1
+            else:
+                break
+        return best
+
+    def _nearest(self, var: Term, typ: M.IntType, base: int, model: Any, pinned: list[Term]) -> Any:
+        """The model with `var` nearest `base` (below on a tie), for a baseline inside the range."""
+        below = self._toward(var, base, pinned, up=True)
+        above = self._toward(var, base, pinned, up=False)
+        options = [m for m in (below, above) if m is not None]
+        if not options:
+            return model
+        return min(options, key=lambda m: abs(m.eval(var, model_completion=True).as_long() - base))
+
+    def _toward(self, var: Term, base: int, pinned: list[Term], up: bool) -> Any | None:
+        """A model with `var` as near `base` as allowed from one side (below when `up`)."""
+        side = var <= base if up else var >= base
+        r = self.check([*pinned, side])
+        if r != z3.sat:
+            return None
+        best = self.solver.model()
+        at = int(best.eval(var, model_completion=True).as_long())
+        lo, hi = (at, base) if up else (base, at)
+        while lo < hi:
+            mid = lo + (hi - lo + (1 if up else 0)) // 2
+            r = self.check([*pinned, side, var >= mid if up else var <= mid])
+            if r == z3.sat:
+                best = self.solver.model()
+                at = int(best.eval(var, model_completion=True).as_long())
+                lo, hi = (at, hi) if up else (lo, at)
+            elif r == z3.unsat:
+                lo, hi = (lo, mid - 1) if up else (mid + 1, hi)
+            else:
+                break
+        return best

@@ -1,0 +1,312 @@
+"""The result of `ruleproof diff` as values, and its JSON and text renderings (no Z3 here).
+
+`DiffResult` holds what `properties.diff.diff_rulesets` found: for each output compared, either
+nothing (equal for every citizen possible under both versions), one minimal citizen treated
+differently (a `Difference`, with the evaluator's outcome and trace under each version), or the
+reason the solver could not decide. The reviewer summaries are a tier-transition matrix and the
+sanctions gained and lost. `to_json` is the DESIGN §5 object (`equivalent`, `differences` with
+`output`, `citizen`, `old`, `new`) plus extra keys; `render_text` prints the same for a terminal.
+Both are deterministic for the same result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import IO, Any, Literal
+
+import attrs
+
+from ruleproof.semantics.citizen import value_json
+from ruleproof.semantics.evaluate import Outcome, fmt_value
+from ruleproof.language.ruleset import Value
+
+FORMAT_VERSION = 1
+NO_TIER_LABEL = "(none)"
+Status = Literal["equivalent", "different", "unknown"]
+
+
+@attrs.frozen
+class Version:
+    file: str
+    ruleset: str
+
+
+@attrs.frozen
+class Difference:
+    """One minimal citizen whose `output` differs between the versions, validated by the evaluator.
+
+    `citizen` is the union record (OLD's attributes in order, then NEW's own); `only_old` and
+    `only_new` name the attributes that one version does not read.
+    """
+
+    output: str
+    citizen: Mapping[str, Value]
+    old_value: Value | tuple[str, ...] | None
+    new_value: Value | tuple[str, ...] | None
+    old: Outcome
+    new: Outcome
+    baseline: Mapping[str, Value] = attrs.field(factory=dict)
+    old_trace: tuple[str, ...] = ()
+    new_trace: tuple[str, ...] = ()
+    tiers: bool = True  # whether either version has tiers
+
+
+@attrs.frozen
+class Transition:
+    """Can a citizen have tier `old` under OLD and tier `new` under NEW? (None: no tier.)"""
+
+    old: str | None
+    new: str | None
+    possible: bool | None  # None: the solver could not decide
+
+
+@attrs.frozen
+class SanctionChange:
+    """Is there a citizen who gains the sanction (not under OLD, under NEW) / who loses it?"""
+
+    sanction: str
+    gained: bool | None
+    lost: bool | None
+    in_old: bool = True
+    in_new: bool = True
+
+
+@attrs.frozen
+class AttributeChange:
+    """A shared attribute whose type differs: citizens are compared over `compared`."""
+
+    name: str
+    old: str
+    new: str
+    compared: str
+
+
+@attrs.frozen
+class DiffResult:
+    old: Version
+    new: Version
+    outputs: tuple[str, ...]
+    differences: tuple[Difference, ...] = ()
+    unknown: tuple[tuple[str, str], ...] = ()  # (output, reason)
+    transitions: tuple[Transition, ...] | None = None  # None: not computed (no tiers in one)
+    old_tiers: tuple[str | None, ...] = ()  # rows and columns of the matrix (None: no tier)
+    new_tiers: tuple[str | None, ...] = ()
+    sanctions: tuple[SanctionChange, ...] = ()
+    only_old: tuple[str, ...] = ()
+    only_new: tuple[str, ...] = ()
+    changed: tuple[AttributeChange, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> Status:
+        if self.differences:
+            return "different"
+        return "unknown" if self.unknown else "equivalent"
+
+    @property
+    def equivalent(self) -> bool:
+        return self.status == "equivalent"
+
+
+def _out_json(v: Value | tuple[str, ...] | None) -> Any:
+    return list(v) if isinstance(v, tuple) else value_json(v)
+
+
+def _outcome_json(o: Outcome) -> dict[str, Any]:
+    return {"score": o.score, "tier": o.tier, "sanctions": list(o.sanctions)}
+
+
+def to_json(r: DiffResult) -> dict[str, Any]:
+    """The JSON object `ruleproof diff --format json` prints (DESIGN §5 keys first)."""
+    doc: dict[str, Any] = {
+        "equivalent": r.equivalent,
+        "differences": [
+            {
+                "output": d.output,
+                "citizen": {k: value_json(v) for k, v in d.citizen.items()},
+                "old": _out_json(d.old_value),
+                "new": _out_json(d.new_value),
+                "outcomes": {"old": _outcome_json(d.old), "new": _outcome_json(d.new)},
+                "trace": {"old": list(d.old_trace), "new": list(d.new_trace)},
+            }
+            for d in r.differences
+        ],
+        "format": FORMAT_VERSION,
+        "status": r.status,
+        "old": {"file": r.old.file, "ruleset": r.old.ruleset},
+        "new": {"file": r.new.file, "ruleset": r.new.ruleset},
+        "outputs": list(r.outputs),
+        "unknown": [{"output": o, "reason": why} for o, why in r.unknown],
+        "tier_transitions": None
+        if r.transitions is None
+        else {
+            "old_tiers": list(r.old_tiers),
+            "new_tiers": list(r.new_tiers),
+            "moves": [{"old": t.old, "new": t.new, "possible": t.possible} for t in r.transitions],
+        },
+        "sanctions": [
+            {
+                "sanction": s.sanction,
+                "gained": s.gained,
+                "lost": s.lost,
+                "in_old": s.in_old,
+                "in_new": s.in_new,
+            }
+            for s in r.sanctions
+        ],
+        "attributes": {
+            "only_old": list(r.only_old),
+            "only_new": list(r.only_new),
+            "changed": [
+                {"name": c.name, "old": c.old, "new": c.new, "compared": c.compared}
+                for c in r.changed
+            ],
+        },
+        "notes": list(r.notes),
+    }
+    return doc
+
+
+# -- text --------------------------------------------------------------------------------------
+
+
+def _console(out: IO[str]) -> Any:
+    from ruleproof.verdicts.display import make_console
+
+    return make_console(out)
+
+
+def _show(v: Value | tuple[str, ...] | None) -> str:
+    if v is None:
+        return "(none)"
+    if isinstance(v, tuple):
+        return "[" + ", ".join(v) + "]" if v else "[]"
+    return fmt_value(v)
+
+
+def _yes(v: bool | None) -> str:
+    return "?" if v is None else "yes" if v else "no"
+
+
+def summary_line(r: DiffResult) -> str:
+    """One sentence: the verdict."""
+    what = ", ".join(f"`{o}`" for o in r.outputs) or "nothing"
+    if r.status == "equivalent":
+        return (
+            "This change has no effect: every citizen possible under both versions gets the "
+            f"same {what}."
+        )
+    if r.status == "unknown":
+        return (
+            f"Undecided: no difference found, but the solver could not decide "
+            f"{', '.join(f'`{o}`' for o, _ in r.unknown)}."
+        )
+    changed = ", ".join(f"`{d.output}`" for d in r.differences)
+    return (
+        f"{len(r.differences)} of {len(r.outputs)} output"
+        f"{'s' * (len(r.outputs) != 1)} changed: {changed}."
+    )
+
+
+def render_text(r: DiffResult, out: IO[str]) -> None:
+    """A readable report: verdict, notes, each difference with both traces, the summaries."""
+    from rich.table import Table
+
+    console = _console(out)
+    console.print(f"OLD {r.old.file} ({r.old.ruleset})")
+    console.print(f"NEW {r.new.file} ({r.new.ruleset})")
+    console.print(f"compared: {', '.join(r.outputs) or '(no common output)'}")
+    for n in r.notes:
+        console.print(f"note: {n}")
+    console.print("")
+    console.print(summary_line(r))
+    for output, why in r.unknown:
+        console.print(f"  `{output}`: unknown ({why})")
+    for d in r.differences:
+        console.print("")
+        console.print(f"`{d.output}` changed: OLD {_show(d.old_value)}, NEW {_show(d.new_value)}")
+        rows = [
+            (
+                k,
+                fmt_value(v),
+                "only in OLD" if k in r.only_old else "only in NEW" if k in r.only_new else "",
+            )
+            for k, v in d.citizen.items()
+            if not (k in d.baseline and d.baseline[k] == v and type(d.baseline[k]) is type(v))
+        ]
+        notes = any(note for _, _, note in rows)
+        cit = Table()
+        cit.add_column("attribute")
+        cit.add_column("value")
+        if notes:
+            cit.add_column("note")
+        for k, v, note in rows:
+            cit.add_row(k, v, *([note] if notes else []))
+        shown = len(rows)
+        if shown:
+            console.print("minimal citizen (attributes not shown are at their baseline):")
+            console.print(cit)
+        else:
+            console.print("minimal citizen: every attribute at its baseline")
+        console.print(_sides(d))
+    if r.status == "equivalent":
+        return
+    if r.transitions is not None:
+        console.print("")
+        console.print(
+            "tier transitions (row: tier under OLD, column: tier under NEW; can a citizen move?):"
+        )
+        console.print(_matrix(r))
+    if r.sanctions:
+        console.print("")
+        console.print("sanctions gained and lost:")
+        sanc = Table()
+        for col in ("sanction", "someone gains it", "someone loses it"):
+            sanc.add_column(col)
+        for s in r.sanctions:
+            name = s.sanction + (
+                " (only in OLD)" if not s.in_new else " (only in NEW)" if not s.in_old else ""
+            )
+            sanc.add_row(name, _yes(s.gained), _yes(s.lost))
+        console.print(sanc)
+
+
+def _sides(d: Difference) -> Any:
+    from rich.table import Table
+
+    t = Table()
+    t.add_column("")
+    t.add_column("OLD")
+    t.add_column("NEW")
+    o, n = d.old, d.new
+    if o.score is not None or n.score is not None:
+        t.add_row("score", _show(o.score), _show(n.score))
+    if d.tiers:
+        t.add_row("tier", _show(o.tier), _show(n.tier))
+    t.add_row("sanctions", _show(o.sanctions), _show(n.sanctions))
+    if d.output not in ("score", "tier") and (d.output in o.defines or d.output in n.defines):
+        t.add_row(d.output, _show(d.old_value), _show(d.new_value))
+    lo, ln = d.old_trace, d.new_trace
+    for i in range(max(len(lo), len(ln))):
+        t.add_row(
+            "trace" if i == 0 else "", lo[i] if i < len(lo) else "", ln[i] if i < len(ln) else ""
+        )
+    return t
+
+
+def _matrix(r: DiffResult) -> Any:
+    from rich.table import Table
+
+    assert r.transitions is not None
+    olds, news = r.old_tiers, r.new_tiers
+    cell = {(t.old, t.new): _yes(t.possible) for t in r.transitions}
+    m = Table()
+    m.add_column("OLD \\ NEW")
+    for n in news:
+        m.add_column(n if n is not None else NO_TIER_LABEL, justify="center")
+    for o in olds:
+        m.add_row(
+            o if o is not None else NO_TIER_LABEL,
+            *[cell.get((o, n), "=" if o == n else "") for n in news],
+        )
+    return m

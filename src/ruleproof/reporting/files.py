@@ -1,0 +1,281 @@
+"""Results and counterexamples as JSON: the `check --format json` document and the files in
+`counterexamples/<ruleset>/<property>.json` (DESIGN §4–5), and reading those files back.
+
+Every document is built in a fixed key order (citizens' attributes in declaration order, tags
+and sanctions sorted), so the same results always give the same bytes. Counterexample files
+carry no timings and no paths, only what the finding is: they are byte-identical on re-runs of
+the same check, and a file changes only when its finding does. Files are written atomically
+(a temporary file in the same folder, then `os.replace`). No `z3` here.
+
+`read_counterexample_text` reads a file back into a `Saved` record. Structural problems (not
+JSON, not a counterexample file, another ruleset) raise `RulesetError` (RP406, RP601, RP602);
+citizens are kept as raw JSON values, to be judged against the current ruleset by `replay`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ruleproof.errors import Diagnostic, RulesetError, Span
+from ruleproof.verdicts.result import Counterexample, Result, Step
+from ruleproof.language import ruleset as M
+from ruleproof.semantics.citizen import parse_json_object, value_json
+from ruleproof.semantics.evaluate import Outcome
+
+FORMAT = 1
+PATH_KIND_NAMES = ("appeal_path", "expires", "recourse")
+JsonDoc = dict[str, Any]
+
+
+def dumps(doc: Any) -> str:
+    """The JSON text ruleproof writes: two-space indent, UTF-8 as is, one final newline."""
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def citizen_json(ruleset: M.Ruleset, citizen: Mapping[str, M.Value]) -> JsonDoc:
+    """Every attribute in declaration order (names the ruleset lacks come last, sorted)."""
+    names = [a.name for a in ruleset.attributes if a.name in citizen]
+    names += sorted(set(citizen) - set(names))
+    return {n: value_json(citizen[n]) for n in names}
+
+
+def outcome_json(o: Outcome) -> JsonDoc:
+    return {
+        "score": o.score,
+        "tier": o.tier,
+        "sanctions": sorted(o.sanctions),
+        "defines": {k: value_json(v) for k, v in o.defines.items()},
+    }
+
+
+def step_json(s: Step) -> JsonDoc:
+    return {
+        "citizen": s.citizen,
+        "action": s.action,
+        "enabled": s.enabled,
+        "detail": s.detail,
+        "params": {k: value_json(s.params[k]) for k in sorted(s.params)},
+    }
+
+
+def counterexample_json(ruleset: M.Ruleset, cex: Counterexample, path: bool) -> JsonDoc:
+    """`citizens`, `outcomes`, `trace` (lines per citizen), `sanction`, `note`; `steps` if path."""
+    tags = sorted(cex.citizens)
+    doc: JsonDoc = {
+        "citizens": {t: citizen_json(ruleset, cex.citizens[t]) for t in tags},
+        "outcomes": {t: outcome_json(cex.outcomes[t]) for t in tags if t in cex.outcomes},
+        "trace": {t: cex.outcomes[t].trace.lines() for t in tags if t in cex.outcomes},
+        "sanction": cex.sanction,
+        "note": cex.note,
+    }
+    if path:
+        doc["steps"] = [step_json(s) for s in cex.steps]
+    return doc
+
+
+def result_json(ruleset: M.Ruleset, r: Result) -> JsonDoc:
+    """One entry of `results` in `check --format json` (DESIGN §5, plus `expect`, `because`)."""
+    p = r.property
+    cex = r.counterexample
+    return {
+        "property": p.id,
+        "kind": p.kind_name,
+        "status": r.status,
+        "expect": p.expect,
+        "matches_expectation": r.matches_expectation,
+        "bound": r.bound,
+        "seconds": r.seconds,
+        "message": r.message,
+        "affected": r.affected,
+        "because": list(r.because),
+        "counterexample": (
+            None
+            if cex is None
+            else counterexample_json(ruleset, cex, p.kind_name in PATH_KIND_NAMES)
+        ),
+    }
+
+
+def report_json(ruleset: M.Ruleset, spec_file: str, results: Sequence[Result]) -> JsonDoc:
+    """The whole `check --format json` document, with the `format` version first."""
+    return {
+        "format": FORMAT,
+        "ruleset": ruleset.id,
+        "file": spec_file,
+        "results": [result_json(ruleset, r) for r in results],
+    }
+
+
+def counterexample_file_json(ruleset: M.Ruleset, r: Result) -> JsonDoc:
+    """The content of `counterexamples/<ruleset>/<property>.json` for a violated result."""
+    assert r.counterexample is not None, "only violated results have counterexample files"
+    p = r.property
+    return {
+        "format": FORMAT,
+        "ruleset": ruleset.id,
+        "property": p.id,
+        "kind": p.kind_name,
+        "message": r.message,
+        "counterexample": counterexample_json(
+            ruleset, r.counterexample, p.kind_name in PATH_KIND_NAMES
+        ),
+    }
+
+
+def counterexample_path(out_dir: str | Path, ruleset_id: str, property_id: str) -> Path:
+    """Where a property's counterexample lives: `<out_dir>/<ruleset>/<property>.json`."""
+    return Path(out_dir) / ruleset_id / f"{property_id}.json"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` (UTF-8) to `path` so readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_counterexamples(
+    out_dir: str | Path, ruleset: M.Ruleset, results: Iterable[Result]
+) -> list[Path]:
+    """Write one file per violated result; returns the paths written, in result order.
+
+    A file whose content would not change is left untouched (not even its modification time).
+    Files of properties that are now proved are kept: they are the regression corpus that
+    `ruleproof replay` and the pytest plugin re-run to show the fix works.
+    """
+    written: list[Path] = []
+    for r in results:
+        if r.status != "violated" or r.counterexample is None:
+            continue
+        path = counterexample_path(out_dir, ruleset.id, r.property.id)
+        text = dumps(counterexample_file_json(ruleset, r))
+        try:
+            unchanged = path.read_text(encoding="utf-8") == text
+        except (OSError, UnicodeDecodeError):
+            unchanged = False
+        if not unchanged:
+            write_atomic(path, text)
+        written.append(path)
+    return written
+
+
+# -- reading back --------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Saved:
+    """A counterexample file as read back: citizens hold raw JSON values, not yet validated."""
+
+    file: str
+    ruleset: str
+    property: str
+    kind: str
+    citizens: Mapping[str, Mapping[str, Any]]
+    steps: tuple[Step, ...] = ()
+    sanction: str | None = None
+    message: str = ""
+
+
+def _bad(file: str, message: str, fix: str = "") -> RulesetError:
+    return RulesetError(
+        [
+            Diagnostic(
+                "RP601",
+                message,
+                Span.point(file, 1, 1),
+                why="counterexample files are written by `ruleproof check`",
+                fix=fix or "re-create it with `ruleproof check`, or remove it",
+            )
+        ]
+    )
+
+
+def _plain(v: Any) -> Any:
+    """A parsed JSON value with exact decimals turned back into text for re-reading."""
+    if isinstance(v, Decimal):
+        return str(v)
+    return v
+
+
+def read_counterexample_text(text: str, file: str, ruleset: M.Ruleset | None = None) -> Saved:
+    """Read a counterexample file; with `ruleset`, it must belong to that ruleset.
+
+    Raises:
+        RulesetError: RP406 not JSON, RP601 not a counterexample file of this format,
+            RP602 written for another ruleset.
+    """
+    data = parse_json_object(text, file)
+    if data.get("format") != FORMAT:
+        raise _bad(
+            file,
+            f"not a ruleproof counterexample file of format {FORMAT} "
+            f"(`format` is {json.dumps(_plain(data.get('format')))})",
+        )
+    for key in ("ruleset", "property", "kind"):
+        if not isinstance(data.get(key), str):
+            raise _bad(file, f"`{key}` is missing or not text")
+    cex = data.get("counterexample")
+    if not isinstance(cex, dict) or not isinstance(cex.get("citizens"), dict):
+        raise _bad(file, "`counterexample.citizens` is missing or not an object")
+    citizens: dict[str, dict[str, Any]] = {}
+    for tag in sorted(cex["citizens"]):
+        values = cex["citizens"][tag]
+        if not isinstance(values, dict):
+            raise _bad(file, f"citizen `{tag}` is not an object")
+        citizens[tag] = {k: _plain(v) for k, v in values.items()}
+    steps: list[Step] = []
+    for s in cex.get("steps") or []:
+        if not (isinstance(s, dict) and isinstance(s.get("action"), str)):
+            raise _bad(file, "each of `counterexample.steps` needs an `action`")
+        raw_params = s.get("params")
+        params: dict[str, Any] = raw_params if isinstance(raw_params, dict) else {}
+        steps.append(
+            Step(
+                str(s.get("citizen", "a")),
+                s["action"],
+                bool(s.get("enabled", False)),
+                str(s.get("detail", "")),
+                {k: _plain(v) for k, v in params.items()},
+            )
+        )
+    sanction = cex.get("sanction")
+    saved = Saved(
+        file,
+        data["ruleset"],
+        data["property"],
+        data["kind"],
+        citizens,
+        tuple(steps),
+        sanction if isinstance(sanction, str) else None,
+        str(data.get("message", "")),
+    )
+    if ruleset is not None and saved.ruleset != ruleset.id:
+        raise RulesetError(
+            [
+                Diagnostic(
+                    "RP602",
+                    f"counterexample of ruleset `{saved.ruleset}`, replayed against `{ruleset.id}`",
+                    Span.point(file, 1, 1),
+                    why="a counterexample only means something for the ruleset it was found in",
+                    fix=f"replay it against the spec of `{saved.ruleset}`, or give files under "
+                    f"counterexamples/{ruleset.id}/",
+                )
+            ]
+        )
+    return saved

@@ -1,0 +1,67 @@
+"""`ruleproof check` output in each format, and its exit code (DESIGN §5).
+
+`exit_code(results)`: 70 if a property hit an internal error (a bug in ruleproof); else 1 if a
+result contradicts its expectation by being `violated` or `proved` (an unexpected violation,
+or a documented finding that no longer reproduces); else 2 if a property is `error`; else 3 if
+a property is `unknown`; else 0 (every property proved or matched its `expect`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import IO
+
+from ruleproof.reporting.files import dumps, report_json
+from ruleproof.verdicts.display import make_console, render_check
+from ruleproof.verdicts.result import Result
+from ruleproof.commands.run_suite import Suite, is_internal
+
+EXIT_OK, EXIT_FINDING, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 70
+FORMATS = ("text", "json", "sarif", "junit")
+
+
+def exit_code(results: Sequence[Result]) -> int:
+    """The exit code for a set of results (see the module docstring)."""
+    if any(is_internal(r) for r in results):
+        return EXIT_INTERNAL
+    if any(not r.matches_expectation and r.status in ("violated", "proved") for r in results):
+        return EXIT_FINDING
+    if any(r.status == "error" for r in results):
+        return EXIT_INPUT
+    if any(r.status == "unknown" for r in results):
+        return EXIT_UNKNOWN
+    return EXIT_OK
+
+
+def emit(
+    fmt: str,
+    out: IO[str],
+    suite: Suite,
+    results: Sequence[Result],
+    timing: bool = True,
+    show_all: bool = False,
+    written: Sequence[str] = (),
+) -> None:
+    """Write the report of `results` to `out` in format `fmt` (one of `FORMATS`)."""
+    if fmt == "json":
+        out.write(dumps(report_json(suite.ruleset, suite.spec_file, results)))
+    elif fmt == "sarif":
+        from ruleproof.reporting.sarif import sarif_log
+
+        out.write(dumps(sarif_log(suite.ruleset, results)))
+    elif fmt == "junit":
+        from ruleproof.reporting.junit import junit_xml
+
+        out.write(junit_xml(suite.ruleset, suite.spec_file, results))
+    else:
+        console = make_console(out)
+        render_check(
+            console,
+            suite.ruleset.id,
+            suite.spec_file,
+            suite.property_files,
+            results,
+            timing=timing,
+            show_all=show_all,
+            written=written,
+        )

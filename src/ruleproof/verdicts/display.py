@@ -1,0 +1,397 @@
+"""Rendering results for people: rich tables for the terminal, plain text, and HTML.
+
+- `results_table`: one row per property: kind, status (coloured), what was expected, seconds.
+- `counterexample_group`: the citizens as a compact table (attributes as rows, citizens as
+  columns, differing values marked `≠` and highlighted). By default only rows that differ
+  between citizens or leave the baseline citizen are shown, with a note of how many baseline
+  rows are hidden; `show_all=True` shows every attribute. Then the outcomes, the rules that
+  made the difference (rules whose firing differs between the citizens, with their deltas; for
+  one citizen, the rules that fired), the sanctions imposed and why, and for path properties
+  the steps that were tried.
+- `result_group`: a property's verdict with its message, the expectation, "holds because of …"
+  for a proof (from `Result.because`), and the counterexample.
+- `render_check`: the whole `ruleproof check` text report.
+
+Output without a terminal uses no colour and a fixed width of 100 columns, so it is the same
+bytes on every machine. No `z3` here.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import IO, Any
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ruleproof.verdicts.result import Counterexample, Result
+from ruleproof.semantics.evaluate import fraction_text
+
+STATUS_STYLE = {
+    "proved": "bold green",
+    "violated": "bold red",
+    "unknown": "bold yellow",
+    "error": "bold magenta",
+}
+DIFF_STYLE = "bold yellow"
+WIDTH = 100
+
+
+def make_console(
+    out: IO[str] | None = None,
+    width: int | None = None,
+    record: bool = False,
+    colour: bool | None = None,
+) -> Console:
+    """A console for `out`: colour and the terminal's width on a tty, else plain text at 100."""
+    tty = bool(out is not None and out.isatty()) if colour is None else colour
+    return Console(
+        file=out,
+        width=width or (None if tty else WIDTH),
+        force_terminal=tty,
+        color_system="auto" if tty else None,
+        force_jupyter=False,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        record=record,
+    )
+
+
+def cell(v: object) -> str:
+    """A value as a table cell: True/False, exact reals, enum values and text unquoted."""
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "True" if v else "False"
+    if isinstance(v, Fraction):
+        return fraction_text(v)
+    if isinstance(v, tuple | list):
+        return ", ".join(str(x) for x in v) or "(none)"
+    return str(v)
+
+
+def status_text(r: Result) -> Text:
+    return Text(r.status, style=STATUS_STYLE.get(r.status, ""))
+
+
+def expectation(r: Result) -> str:
+    """What the property file expected and whether the result matches it."""
+    if r.property.expect is None:
+        return "" if r.status == "proved" else "not expected"
+    if r.matches_expectation:
+        return f"expected {r.property.expect}"
+    return f"EXPECTED {r.property.expect.upper()}"
+
+
+def results_table(results: Sequence[Result], timing: bool = True) -> Table:
+    table = _table("properties")
+    table.add_column("property")
+    table.add_column("kind")
+    table.add_column("status")
+    table.add_column("expectation")
+    if timing:
+        table.add_column("seconds", justify="right")
+    for r in results:
+        status = status_text(r)
+        if r.bound is not None:
+            status.append(f" (≤ {r.bound} step{'s' * (r.bound != 1)})")
+        row: list[RenderableType] = [r.property.id, r.property.kind_name, status, expectation(r)]
+        if timing:
+            row.append(f"{r.seconds:.2f}")
+        table.add_row(*row)
+    return table
+
+
+# -- counterexamples -----------------------------------------------------------------------
+
+
+def _table(title: str) -> Table:
+    return Table(title=title, title_justify="left", min_width=len(title))
+
+
+def _differs(values: Sequence[object]) -> bool:
+    return any(v != values[0] for v in values[1:])
+
+
+def _value_cells(values: Sequence[object], differ: bool) -> list[RenderableType]:
+    return [Text(cell(v), style=DIFF_STYLE if differ else "") for v in values]
+
+
+def citizens_table(cex: Counterexample, show_all: bool = False) -> tuple[Table, int]:
+    """The citizens as a table and how many baseline rows it hides."""
+    tags = list(cex.citizens)
+    table = _table("citizens")
+    table.add_column("attribute")
+    for t in tags:
+        table.add_column(t)
+    pair = len(tags) > 1
+    if pair:
+        table.add_column("")
+    names: list[str] = []
+    for t in tags:
+        names += [n for n in cex.citizens[t] if n not in names]
+    hidden = 0
+    for name in names:
+        values = [cex.citizens[t].get(name) for t in tags]
+        differ = _differs(values)
+        at_base = name in cex.baseline and all(v == cex.baseline[name] for v in values)
+        if at_base and not differ and not show_all:
+            hidden += 1
+            continue
+        row: list[RenderableType] = [name, *_value_cells(values, differ)]
+        if pair:
+            row.append("≠" if differ else "")
+        table.add_row(*row)
+    return table, hidden
+
+
+def outcomes_table(cex: Counterexample) -> Table:
+    tags = [t for t in cex.citizens if t in cex.outcomes]
+    outs = [cex.outcomes[t] for t in tags]
+    table = _table("outcomes")
+    table.add_column("output")
+    for t in tags:
+        table.add_column(t)
+    pair = len(tags) > 1
+    if pair:
+        table.add_column("")
+    rows: list[tuple[str, list[object]]] = []
+    if any(o.score is not None for o in outs):
+        rows.append(("score", [o.score for o in outs]))
+        if any(o.trace.clamped for o in outs):
+            rows.append(("score before clamp", [o.trace.raw_score for o in outs]))
+    if any(o.tier is not None for o in outs) or any(o.trace.base is not None for o in outs):
+        rows.append(("tier", [o.tier for o in outs]))
+    rows.append(("sanctions", [tuple(o.sanctions) for o in outs]))
+    for name in outs[0].defines if outs else ():
+        values: list[object] = [o.defines.get(name) for o in outs]
+        if pair and _differs(values):
+            rows.append((name, values))
+    for label, values in rows:
+        differ = _differs(values)
+        row: list[RenderableType] = [label, *_value_cells(values, differ)]
+        if pair:
+            row.append("≠" if differ else "")
+        table.add_row(*row)
+    return table
+
+
+def _merge_orders(orders: Sequence[Sequence[str]]) -> list[str]:
+    """Merge several subsequences of one order (rules fired, in ruleset order) into one."""
+    out: list[str] = []
+    rest = [list(o) for o in orders]
+    while any(rest):
+        heads = [r[0] for r in rest if r]
+        # a head that is not waiting behind another sequence's later element comes first
+        pick = next((h for h in heads if not any(h in r[1:] for r in rest)), heads[0])
+        out.append(pick)
+        rest = [[x for x in r if x != pick] for r in rest]
+    return out
+
+
+def rules_table(cex: Counterexample) -> Table | None:
+    """Rules that made the difference (pairs) or that fired (one citizen); None if none."""
+    tags = [t for t in cex.citizens if t in cex.outcomes]
+    traces = [cex.outcomes[t].trace for t in tags]
+    if not traces or all(tr.base is None for tr in traces):
+        return None
+    fired = [{r.id: r.delta for r in tr.rules} for tr in traces]
+    order = _merge_orders([[r.id for r in tr.rules] for tr in traces])
+    if len(tags) > 1:
+        ids = [i for i in order if _differs([f.get(i) for f in fired])]
+        title = "rules that made the difference"
+    else:
+        ids = order
+        title = "rules that fired"
+    if not ids:
+        return None
+    table = _table(title)
+    table.add_column("rule")
+    for t in tags:
+        table.add_column(t, justify="right")
+    for i in ids:
+        table.add_row(f"rule {i}", *[f"{f[i]:+d}" if i in f else "—" for f in fired])
+    return table
+
+
+def sanctions_table(cex: Counterexample) -> Table | None:
+    """Each imposed sanction (for one citizen) or each differing one (pairs), and why."""
+    tags = [t for t in cex.citizens if t in cex.outcomes]
+    if not tags:
+        return None
+    table = _table("sanctions and why")
+    table.add_column("citizen")
+    table.add_column("sanction")
+    table.add_column("imposed")
+    table.add_column("when")
+    table.add_column("values")
+    imposed = [set(cex.outcomes[t].sanctions) for t in tags]
+    for t in tags:
+        for s in cex.outcomes[t].trace.sanctions:
+            show = (
+                s.imposed
+                if len(tags) == 1
+                else _differs([s.name in i for i in imposed]) or s.name == cex.sanction
+            )
+            if show:
+                vals = ", ".join(f"{k}={cell(v)}" for k, v in s.values)
+                table.add_row(t, s.name, "yes" if s.imposed else "no", s.when, vals)
+    return table if table.row_count else None
+
+
+def steps_table(cex: Counterexample) -> Table | None:
+    if not cex.steps:
+        return None
+    table = _table("steps tried")
+    for col in ("from", "action", "enabled", "what happened"):
+        table.add_column(col)
+    for s in cex.steps:
+        params = ", ".join(f"{k}={cell(v)}" for k, v in s.params.items())
+        action = f"{s.action}({params})" if params else s.action
+        table.add_row(s.citizen, action, "yes" if s.enabled else "no", s.detail)
+    return table
+
+
+def counterexample_group(cex: Counterexample, show_all: bool = False) -> Group:
+    """Every part of a counterexample that has something to show, as one renderable."""
+    parts: list[RenderableType] = []
+    if cex.sanction:
+        parts.append(Text(f"for sanction {cex.sanction}"))
+    if cex.note:
+        parts.append(Text(cex.note))
+    if cex.citizens:
+        table, hidden = citizens_table(cex, show_all)
+        parts.append(table)
+        if hidden:
+            parts.append(
+                Text(
+                    f"({hidden} attribute{'s' * (hidden != 1)} at the baseline value not shown)",
+                    style="dim",
+                )
+            )
+        parts.append(outcomes_table(cex))
+    for extra in (rules_table(cex), sanctions_table(cex), steps_table(cex)):
+        if extra is not None:
+            parts.append(extra)
+    return Group(*parts)
+
+
+def because_text(labels: Sequence[str]) -> str:
+    """`holds because of rule late, score range (clamp) and assume #2 (…)`."""
+    if not labels:
+        return ""
+    items = list(labels)
+    joined = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return f"holds because of {joined}"
+
+
+def result_group(r: Result, show_all: bool = False, heading: bool = True) -> Group:
+    """One property's verdict, message, expectation, reasons and counterexample."""
+    parts: list[RenderableType] = []
+    if heading:
+        head = Text(f"{r.property.id} ({r.property.kind_name}): ")
+        head.append_text(status_text(r))
+        if r.bound is not None:
+            head.append(f" within {r.bound} step{'s' * (r.bound != 1)}")
+        note = expectation(r)
+        if note:
+            head.append(f" — {note}")
+        parts.append(head)
+    if r.message and not (r.status == "proved" and r.message == "holds" and r.because):
+        parts.append(Text(r.message))
+    if r.affected:
+        parts.append(Text(r.affected))
+    if r.status == "proved" and r.because:
+        parts.append(Text(because_text(r.because)))
+    if r.property.expect == "violated" and r.status == "violated":
+        parts.append(Text("a documented finding (expect: violated)", style="dim"))
+    cex = r.counterexample
+    if cex is not None and (cex.citizens or cex.steps or cex.note not in r.message):
+        parts.append(counterexample_group(cex, show_all))
+    return Group(*parts)
+
+
+def summary_line(results: Sequence[Result]) -> str:
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    parts = [f"{counts[s]} {s}" for s in ("proved", "violated", "unknown", "error") if s in counts]
+    expected = sum(r.status == "violated" and r.matches_expectation for r in results)
+    mismatched = sum(not r.matches_expectation for r in results)
+    text = ", ".join(parts) or "no properties"
+    if expected:
+        text += f"; {expected} violation{'s' * (expected != 1)} expected"
+    text += f"; {mismatched} not as expected" if mismatched else "; all as expected"
+    return text
+
+
+def render_check(
+    console: Console,
+    ruleset_id: str,
+    spec_file: str,
+    property_files: Sequence[str],
+    results: Sequence[Result],
+    timing: bool = True,
+    show_all: bool = False,
+    written: Sequence[str] = (),
+) -> None:
+    """The `ruleproof check` text report."""
+    files = ", ".join(property_files)
+    console.print(f"ruleset {ruleset_id} ({spec_file}), properties from {files}")
+    console.print(results_table(results, timing))
+    for r in results:
+        if r.status == "proved" and not r.because and r.message in ("", "holds"):
+            continue
+        console.print()
+        console.print(result_group(r, show_all))
+    console.print()
+    console.print(summary_line(results))
+    if written:
+        folders = sorted({str(_parent(w)) for w in written})
+        n = len(written)
+        console.print(f"{n} counterexample file{'s' * (n != 1)} in {', '.join(folders)}")
+
+
+def _parent(path: str) -> str:
+    from pathlib import Path
+
+    return str(Path(path).parent)
+
+
+def plain_text(obj: Result | Counterexample, width: int = WIDTH) -> str:
+    """A result or counterexample as plain text (no colour), as `str()` gives it."""
+    buf = io.StringIO()
+    make_console(buf, width=width, colour=False).print(_renderable(obj))
+    return buf.getvalue()
+
+
+def html(obj: Result | Counterexample) -> str:
+    """A result or counterexample as an HTML fragment (Jupyter's `_repr_html_`)."""
+    console = make_console(io.StringIO(), width=WIDTH, record=True, colour=True)
+    console.print(_renderable(obj))
+    return console.export_html(
+        inline_styles=True,
+        code_format='<pre style="font-family: '
+        "Menlo, 'DejaVu Sans Mono', consolas, monospace\">{code}</pre>",
+    )
+
+
+def _renderable(obj: Result | Counterexample) -> Group:
+    if isinstance(obj, Result):
+        return result_group(obj)
+    return counterexample_group(obj)
+
+
+def outcome_summary(outcomes: Mapping[str, Any]) -> str:
+    """`a: score 900, tier B, sanctions flight_ban` — one line per citizen, for messages."""
+    lines = []
+    for tag, o in outcomes.items():
+        lines.append(
+            f"{tag}: score {cell(o.score)}, tier {cell(o.tier)}, "
+            f"sanctions {cell(tuple(o.sanctions))}"
+        )
+    return "; ".join(lines)

@@ -3,7 +3,7 @@
 
 Data: Hofmann, H. (1994). Statlog (German Credit Data). UCI Machine Learning Repository,
 https://doi.org/10.24432/C5NC77, licensed CC BY 4.0. 1,000 applicants, 20 attributes, each
-classified good (700) or bad (300) credit risk. Read from ``<repo>/../shared/data/german``
+classified good (700) or bad (300) credit risk. Read from ``<repo>/data/german``
 unless ``--data`` says otherwise.
 
 Method (classic weight-of-evidence points scorecard, naive-Bayes form; stdlib only):
@@ -68,7 +68,7 @@ from typing import Any
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO.parent / "shared" / "data" / "german"
+DEFAULT_DATA = REPO / "data" / "german"
 
 PDO = 20
 TARGET_SCORE = 600
@@ -1071,7 +1071,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--data",
         type=Path,
         default=DEFAULT_DATA,
-        help="folder with german.data and values_maps.json (default: <repo>/../shared/data/german)",
+        help="folder with german.data and values_maps.json (default: <repo>/data/german)",
     )
     parser.add_argument(
         "--out",

@@ -17,18 +17,18 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ruleproof.proving import fastpaths
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
+from ruleproof.language.load_ruleset import load_text
+from ruleproof.language.support import name_support, support_sets
+from ruleproof.proving import fastpaths
 from ruleproof.proving.checker import Checker
 from ruleproof.proving.fastpaths import REST, SUMMED, reduce_for, set_by_actions
 from ruleproof.proving.solving import Limits
-from ruleproof.language import expr as E
-from ruleproof.language import ruleset as M
 from ruleproof.semantics.compiled import compile_ruleset
 from ruleproof.semantics.evaluate import evaluate, step
 from ruleproof.semantics.intervals import Bounds
-from ruleproof.language.load_ruleset import load_text
-from ruleproof.language.support import name_support, support_sets
 from ruleproof.testing import citizens, rulesets
 
 SETTINGS = settings(max_examples=60)

@@ -201,7 +201,14 @@ def test_hostile_input_exits_2_via_console_script(tmp_path: Path) -> None:
     citizen = tmp_path / "c.json"
     citizen.write_text("{}")
     proc = subprocess.run(
-        [sys.executable, "-m", "ruleproof.commands.cli", "explain", str(HOSTILE["injection"]), str(citizen)],
+        [
+            sys.executable,
+            "-m",
+            "ruleproof.commands.cli",
+            "explain",
+            str(HOSTILE["injection"]),
+            str(citizen),
+        ],
         capture_output=True,
         text=True,
         timeout=60,

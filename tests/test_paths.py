@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 
 from ruleproof.errors import InternalError
+from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
+from ruleproof.language.load_ruleset import load, load_text
+from ruleproof.language.load_suite.reader import load_properties, load_properties_text
 from ruleproof.proving import transitions
 from ruleproof.proving.checker import Checker
-from ruleproof.language.load_suite.reader import load_properties, load_properties_text
 from ruleproof.proving.recourse import minimal_recourse
 from ruleproof.proving.solving import Limits
-from ruleproof.verdicts.result import Result
-from ruleproof.language import ruleset as M
 from ruleproof.semantics.evaluate import step
-from ruleproof.language.load_ruleset import load, load_text
+from ruleproof.verdicts.result import Result
 
 ROOT = Path(__file__).parent.parent
 LIMITS = Limits(timeout=20)

@@ -7,8 +7,8 @@ Bad input raises `RulesetError` (carrying every diagnostic); a bug in ruleproof 
 """
 
 from ruleproof.errors import InternalError, RuleproofError, RulesetError
-from ruleproof.semantics.evaluate import evaluate
 from ruleproof.language.load_ruleset import load
 from ruleproof.language.ruleset import Ruleset
+from ruleproof.semantics.evaluate import evaluate
 
 __all__ = ["InternalError", "RuleproofError", "Ruleset", "RulesetError", "evaluate", "load"]

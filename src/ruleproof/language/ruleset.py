@@ -18,8 +18,8 @@ from ruleproof.errors import UNKNOWN_SPAN, Span
 from ruleproof.language.expr import Expr, names_and_height
 
 if TYPE_CHECKING:
+    from ruleproof.semantics.outcome import Outcome
     from ruleproof.verdicts.result import Result
-    from ruleproof.semantics.evaluate import Outcome
 
 Protection = Literal["false", "true", "association"]
 ActorKind = Literal["citizen", "authority", "time"]

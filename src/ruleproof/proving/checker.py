@@ -14,15 +14,17 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from ruleproof.semantics.validate import validate_query
-from ruleproof.semantics.counting import count_affected
+from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.proving.encode import Copy, Encoding, Term, decode
 from ruleproof.proving.solving import Limits, Sat, Unknown, Unsat, minimise, solve
+from ruleproof.semantics.counting import count_affected
+from ruleproof.semantics.evaluate import evaluate
+from ruleproof.semantics.outcome import outcome_changes
 from ruleproof.semantics.templates import Query, queries, reach_goals
+from ruleproof.semantics.validate import validate_query
+from ruleproof.verdicts import result as V
 from ruleproof.verdicts.result import Counterexample, Result
-from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import evaluate, outcome_changes
 
 PATH_KINDS = (P.AppealPath, P.Expires, P.Recourse)
 COUNT_LIMIT = 20_000  # evaluator runs spent on exact counting per violated property
@@ -133,13 +135,13 @@ class Checker:
         if failures:
             return self.violated(prop, failures)
         if unknown:
-            return Result(prop, "unknown", "; ".join(unknown))
+            return V.Unknown(prop, "; ".join(unknown))
         note = ""
         if isinstance(prop.kind, P.SameContext):
             skipped = [s.name for s in self.ruleset.sanctions if s.domain is None]
             if skipped:
                 note = f" (sanctions without a domain, not checked: {', '.join(skipped)})"
-        return Result(prop, "proved", "holds" + note, because=order_labels(self.ruleset, cores))
+        return V.Proved(prop, "holds" + note, because=order_labels(self.ruleset, cores))
 
     def violated(self, prop: P.Property, failures: list[tuple[Query, Counterexample]]) -> Result:
         """The `violated` result for validated failures (the first one is shown)."""
@@ -150,7 +152,7 @@ class Checker:
             message = f"violated for {', '.join(f'`{x}`' for x in labels)}: {message}"
         count = count_affected(self.ruleset, q, COUNT_LIMIT)
         affected = f"affects {count.ratio_text()}" if count is not None else ""
-        return Result(prop, "violated", message, cex, affected=affected)
+        return V.Violated(prop, message, cex, affected=affected)
 
     def _reachable(self, prop: P.Property, deadline: float) -> Result:
         assert isinstance(prop.kind, P.Reachable)
@@ -191,16 +193,15 @@ def reachable_result(
     """The verdict of a `reachable` property from what happened to each of its goals."""
     if never:
         cex = Counterexample({}, {}, note="never: " + "; ".join(never))
-        return Result(
+        return V.Violated(
             prop,
-            "violated",
             f"{len(never)} of {goals} can never happen: " + ", ".join(never),
             cex,
             witnesses=witnesses,
         )
     if unknown:
-        return Result(prop, "unknown", "; ".join(unknown), witnesses=witnesses)
-    return Result(prop, "proved", f"all {goals} can happen", witnesses=witnesses)
+        return V.Unknown(prop, "; ".join(unknown), witnesses=witnesses)
+    return V.Proved(prop, f"all {goals} can happen", witnesses=witnesses)
 
 
 def order_labels(ruleset: M.Ruleset, labels: set[str]) -> tuple[str, ...]:

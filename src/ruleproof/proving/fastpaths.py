@@ -33,18 +33,19 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ruleproof.semantics.validate import validate_query
-from ruleproof.language import suite as P
-from ruleproof.proving.solving import Sat, Unsat
-from ruleproof.semantics.templates import Query, queries, reach_goals
-from ruleproof.verdicts.result import Counterexample, Result
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language import suite as P
+from ruleproof.language.memo import per_ruleset
+from ruleproof.language.support import name_support, support_sets
+from ruleproof.proving.solving import Sat, Unsat
 from ruleproof.semantics.compiled import Compiled, compile_ruleset
 from ruleproof.semantics.intervals import Bounds
-from ruleproof.language.memo import per_ruleset
 from ruleproof.semantics.sumbounds import Fires, group_steps, simple_rules
-from ruleproof.language.support import name_support, support_sets
+from ruleproof.semantics.templates import Query, queries, reach_goals
+from ruleproof.semantics.validate import validate_query
+from ruleproof.verdicts import result as V
+from ruleproof.verdicts.result import Counterexample, Result
 
 if TYPE_CHECKING:
     from ruleproof.proving.checker import Checker
@@ -287,7 +288,7 @@ class FastPaths:
             skipped = [s.name for s in self.ruleset.sanctions if s.domain is None]
             if skipped:
                 note = f" (sanctions without a domain, not checked: {', '.join(skipped)})"
-        return Result(prop, "proved", "holds" + note, because=order_labels(self.ruleset, cores))
+        return V.Proved(prop, "holds" + note, because=order_labels(self.ruleset, cores))
 
     def violates(self, q: Query, citizens: Mapping[str, Citizen]) -> bool:
         """Whether decoded citizens violate `q` on the original ruleset (compiled evaluator)."""
@@ -403,7 +404,7 @@ class FastPaths:
         from ruleproof.proving.checker import order_labels
 
         because = order_labels(self.ruleset, core_labels(sub.ruleset, cores))
-        return Result(prop, "proved", "holds", because=because)
+        return V.Proved(prop, "holds", because=because)
 
     # -- path properties on the reduced ruleset --------------------------------------------
     def paths(self, prop: P.Property, deadline: float) -> Result | None:
@@ -440,7 +441,7 @@ class FastPaths:
             sc = self.ruleset.score
             if sc is not None and (sc.lo is not None or sc.hi is not None):
                 because.append("score range (clamp)")
-            return Result(prop, "proved", "holds", because=tuple(because))
+            return V.Proved(prop, "holds", because=tuple(because))
         fa, fs = self.compiled.function(assume), self.compiled.function(assert_)
         found = self.sample(lambda env: bool(fa(env)) and not fs(env), deadline)
         if found is None:

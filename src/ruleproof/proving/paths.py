@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import z3
 
-from ruleproof.semantics.validate_paths import Act, replay, validate_steps
 from ruleproof.errors import InternalError
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
+from ruleproof.language.values import fmt_value
 from ruleproof.proving.encode import Copy, Encoding, Term, decode
 from ruleproof.proving.lifelong import stuck_forever
 from ruleproof.proving.solving import explain_unknown, new_solver
@@ -42,10 +44,11 @@ from ruleproof.proving.transitions import (
     param_values,
     show_path,
 )
-from ruleproof.verdicts.result import Result, Step
-from ruleproof.language import expr as E
-from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import State, evaluate, fmt_value, holds, in_domain, step
+from ruleproof.semantics.evaluate import State, evaluate, holds, in_domain, step
+from ruleproof.semantics.outcome import Step
+from ruleproof.semantics.validate_paths import Act, replay, validate_steps
+from ruleproof.verdicts import result as V
+from ruleproof.verdicts.result import Result
 
 if TYPE_CHECKING:
     from ruleproof.proving.checker import Checker
@@ -101,9 +104,8 @@ def check_path(checker: Checker, prop: P.Property, deadline: float) -> Result:
         return _result(checker, prop, [(goal, decide(checker, goal, deadline))], kind.within)
     assert isinstance(kind, P.AppealPath | P.Expires)
     if not checker.ruleset.sanctions:  # the property loader refuses this (RP510)
-        return Result(
+        return V.Error(
             prop,
-            "error",
             f"{prop.kind_name}: ruleset `{checker.ruleset.id}` has no sanctions, so the "
             "property would hold vacuously",
         )
@@ -374,14 +376,14 @@ def _result(
                 {}, sanction=goal.sanction, note=f"`{goal.sanction}` declares no appeal action"
             )
         bound = None if forever or isinstance(outcome, NoAppeal) else within
-        return Result(prop, "violated", message, cex, bound=bound)
+        return V.Violated(prop, message, cex, bound=bound)
     if unknown:
         parts = [
             f"`{g.sanction}`: {o.reason}" if per_sanction else o.reason
             for g, o in unknown
             if isinstance(o, Undecided)
         ]
-        return Result(prop, "unknown", "; ".join(parts))
+        return V.Unknown(prop, "; ".join(parts))
     core: set[str] = set()
     for _, o in rows:
         if isinstance(o, Proved):
@@ -395,9 +397,7 @@ def _result(
         what = f"every citizen with `{rows[0][0].when_text}`"
         goal_text = f"reaches `{rows[0][0].target_text}`"
     message = f"holds: {what} has a path of {_actions(within)}, {rows[0][0].via}, that {goal_text}"
-    return Result(
-        prop, "proved", message, bound=within, because=order_labels(checker.ruleset, core)
-    )
+    return V.Proved(prop, message, bound=within, because=order_labels(checker.ruleset, core))
 
 
 def _stuck_message(goal: Goal, outcome: Stuck | NoAppeal, within: int) -> str:

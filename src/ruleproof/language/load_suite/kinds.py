@@ -12,9 +12,9 @@ import re
 from typing import TYPE_CHECKING, Literal, cast
 
 from ruleproof.errors import did_you_mean
-from ruleproof.language import suite as P
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language import suite as P
 from ruleproof.language.load_ruleset import NAME_RE, RESERVED
 from ruleproof.language.types import INT, REAL
 from ruleproof.language.yamlsource import YMap, YNode, YScalar, YSeq

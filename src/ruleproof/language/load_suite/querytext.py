@@ -17,11 +17,11 @@ import re
 from typing import TYPE_CHECKING
 
 from ruleproof.errors import RulesetError, Span
-from ruleproof.language import suite as P
-from ruleproof.language.load_suite.kinds import MAX_CITIZENS
 from ruleproof.language import expr as E
+from ruleproof.language import suite as P
 from ruleproof.language.exprparse import MAX_EXPR_CHARS, MAX_NESTING, Origin, parse_expr
 from ruleproof.language.load_ruleset import NAME_RE, RESERVED
+from ruleproof.language.load_suite.kinds import MAX_CITIZENS
 from ruleproof.language.yamlsource import YNode, YScalar, read_yaml
 
 if TYPE_CHECKING:

@@ -32,14 +32,14 @@ from pathlib import Path
 from typing import Literal
 
 from ruleproof.errors import Diagnostic, Span, did_you_mean, raise_if_errors
-from ruleproof.language.load_suite import kinds as K
-from ruleproof.language import suite as P
-from ruleproof.language.load_suite import querytext
-from ruleproof.language.load_suite.kinds import expr_text, key_of, shown
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language import suite as P
 from ruleproof.language.exprparse import Origin, parse_expr
 from ruleproof.language.load_ruleset import Reader, read_text
+from ruleproof.language.load_suite import kinds as K
+from ruleproof.language.load_suite import querytext
+from ruleproof.language.load_suite.kinds import expr_text, key_of, shown
 from ruleproof.language.typecheck import Scope
 from ruleproof.language.types import BOOL, ExprChecker, Type
 from ruleproof.language.yamlsource import YMap, YNode, YScalar, YSeq, read_yaml

@@ -13,7 +13,7 @@ from conftest import GOLDEN
 from ruleproof.commands.replay import replay
 from ruleproof.errors import RulesetError
 from ruleproof.language import ruleset as M
-from ruleproof.language.load_suite.reader import parse_query
+from ruleproof.language.load_suite import parse_query
 from ruleproof.reporting.files import (
     counterexample_file_json,
     dumps,

@@ -16,7 +16,7 @@ from ruleproof.errors import InternalError
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.language.load_ruleset import load, load_text
-from ruleproof.language.load_suite.reader import load_properties, load_properties_text
+from ruleproof.language.load_suite import load_properties, load_properties_text
 from ruleproof.proving import transitions
 from ruleproof.proving.checker import Checker
 from ruleproof.proving.recourse import minimal_recourse

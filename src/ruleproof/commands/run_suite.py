@@ -59,7 +59,7 @@ def load_suite(
             file that has errors).
     """
     from ruleproof.language.load_ruleset import load_text, read_text
-    from ruleproof.language.load_suite.reader import load_properties_text
+    from ruleproof.language.load_suite import load_properties_text
 
     store = sources if sources is not None else {}
     store[spec_file] = read_text(spec_file)
@@ -141,7 +141,7 @@ def check_text(ruleset: M.Ruleset, text: str, timeout: float = 30.0, rlimit: int
     Raises:
         RulesetError: the text is malformed or does not fit the ruleset.
     """
-    from ruleproof.language.load_suite.reader import parse_query
+    from ruleproof.language.load_suite import parse_query
     from ruleproof.proving.checker import Checker
     from ruleproof.proving.solving import Limits
 

@@ -95,7 +95,9 @@ class NoAppeal:
 Outcome = Proved | Stuck | Undecided | NoAppeal
 
 
-def check_path(checker: Z3Checker, prop: P.Property, deadline: float, bounds: bool = True) -> Result:
+def check_path(
+    checker: Z3Checker, prop: P.Property, deadline: float, bounds: bool = True
+) -> Result:
     """The verdict of a path property (DESIGN §3), validated by the evaluator.
 
     With `bounds`, goals whose `when` the interval analysis shows impossible are proved
@@ -262,7 +264,9 @@ def _some_citizen(
 # -- a stuck citizen -----------------------------------------------------------------------
 
 
-def _stuck(checker: Z3Checker, goal: Goal, citizen: Mapping[str, M.Value], deadline: float) -> Stuck:
+def _stuck(
+    checker: Z3Checker, goal: Goal, citizen: Mapping[str, M.Value], deadline: float
+) -> Stuck:
     rs = checker.ruleset
     why = in_domain(rs, citizen)
     if why is not None or not holds(rs, goal.when, citizen):
@@ -401,7 +405,9 @@ def _result(
         what = f"every citizen with `{rows[0][0].when_text}`"
         goal_text = f"reaches `{rows[0][0].target_text}`"
     message = f"holds: {what} has a path of {_actions(within)}, {rows[0][0].via}, that {goal_text}"
-    return V.Proved(prop, message, bound=within, because=conclude.order_labels(checker.ruleset, core))
+    return V.Proved(
+        prop, message, bound=within, because=conclude.order_labels(checker.ruleset, core)
+    )
 
 
 def _stuck_message(goal: Goal, outcome: Stuck | NoAppeal, within: int) -> str:

@@ -20,6 +20,7 @@ from ruleproof.semantics.templates import Query
 from ruleproof.verdicts import result as V
 from ruleproof.verdicts.result import Counterexample, Result
 
+BOUNDS_LABEL = "interval bounds of every rule"  # the reason of a proof by intervals
 COUNT_LIMIT = 20_000  # evaluator runs spent on exact counting per violated property
 
 

@@ -394,6 +394,21 @@ def cmd_replay(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int
     return EXIT_FINDING if any(o.fails for o in outcomes) else EXIT_OK
 
 
+# -- impact --------------------------------------------------------------------------------
+
+
+def cmd_impact(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
+    from ruleproof.commands.impact import run
+
+    return run(args, out, sources)
+
+
+def _add_impact(sub: Any) -> None:
+    from ruleproof.commands.impact import add_parser
+
+    add_parser(sub)
+
+
 # -- dispatch ------------------------------------------------------------------------------
 
 Command = Callable[[argparse.Namespace, IO[str], _Sources], int]
@@ -404,6 +419,7 @@ COMMANDS: dict[str, tuple[Callable[[Any], None], Command]] = {
     "replay": (_add_replay, cmd_replay),
     "diff": (_add_diff, cmd_diff),
     "init": (_add_init, cmd_init),
+    "impact": (_add_impact, cmd_impact),
 }
 
 

@@ -63,6 +63,7 @@ class Options:
     mapping: str | None = None
     table: str | None = None
     examples: int = 5
+    keep: tuple[str, ...] = ()  # source columns passed through as k0, k1, … (e.g. a row id)
 
 
 def parse_option_expr(ruleset: M.Ruleset, text: str, where: str, want_bool: bool) -> E.Expr:
@@ -172,6 +173,7 @@ def build_query(
     columns = source_columns(ruleset, mapping, [n for n, _ in described], where)
     plan = _plan(ruleset, sc)
     layers = typed_layers(ruleset, plan, mapping, sc, columns, types, engine)
+    layers[0] += [(f"k{i}", engine.quote(c)) for i, c in enumerate(options.keep)]
     groups = [parse_option_expr(ruleset, b, "--by", False) for b in options.by]
     fav_text = options.favourable or default_favourable(ruleset)
     fav = parse_option_expr(ruleset, fav_text, "--favourable", True) if fav_text else None

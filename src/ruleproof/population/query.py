@@ -115,7 +115,7 @@ class PopulationQuery:
     def _flips(self, k: int, start: int, end: int) -> list[tuple[str, str]]:
         plan = self.plan
         base = plan.base_columns()
-        score, tier, sanc, firsts = [], [], [], []
+        score, tier, sanc, firsts, later = [], [], [], [], []
         for j in range(start, end):
             alt = self.alternatives[j]
             cols = plan.alt_columns(j, alt)
@@ -130,7 +130,7 @@ class PopulationQuery:
             parts: list[str] = []
             if "score" in affected:
                 score.append(f"({ok} AND {cols['score'].text} <> {base['score'].text})")
-                parts.append(score[-1])
+                later.append(f"WHEN {score[-1]} THEN {j - start}")
             if "tier" in affected:
                 t = f"({ok} AND {cols['tier'].text} IS DISTINCT FROM {base['tier'].text})"
                 tier.append(t)
@@ -151,6 +151,8 @@ class PopulationQuery:
             (f"f{k}_sanc", _any(sanc)),
         ]
         out.append((f"f{k}_any", f"GREATEST({out[0][1]}, {out[1][1]}, {out[2][1]})"))
+        # the first alternative that changes the tier or the sanctions, else the score
+        firsts += later
         alt = f"(CASE {' '.join(firsts)} END)" if firsts else "CAST(NULL AS BIGINT)"
         out.append((f"f{k}_alt", alt))
         return out

@@ -54,6 +54,8 @@ class Engine(Protocol):
 
     def create_view(self, name: str, sql: str) -> None: ...
 
+    def register_sql(self, sql: str) -> list[tuple[str, str]]: ...
+
     def close(self) -> None: ...
 
 
@@ -153,6 +155,10 @@ class DuckDBEngine:
     def create_view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
 
+    def register_sql(self, sql: str) -> list[tuple[str, str]]:
+        self.create_view(SOURCE_VIEW, sql)
+        return [(str(r[0]), str(r[1])) for r in self.con.execute(f"DESCRIBE {SOURCE_VIEW}").fetchall()]
+
     def rows(self, sql: str, label: str = "") -> list[tuple[Any, ...]]:
         def work() -> list[tuple[Any, ...]]:
             return self.con.execute(sql).fetchall()
@@ -229,6 +235,11 @@ class SparkEngine:
 
     def create_view(self, name: str, sql: str) -> None:
         self.spark.sql(sql).createOrReplaceTempView(name)
+
+    def register_sql(self, sql: str) -> list[tuple[str, str]]:
+        df = self.spark.sql(sql)
+        df.createOrReplaceTempView(SOURCE_VIEW)
+        return [(name, dtype) for name, dtype in df.dtypes]
 
     def rows(self, sql: str, label: str = "") -> list[tuple[Any, ...]]:
         tracker = self.spark.sparkContext.statusTracker()

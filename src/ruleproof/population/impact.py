@@ -164,12 +164,16 @@ def typed_layers(
 def build_query(
     ruleset: M.Ruleset, data: str, engine: Engine, options: Options
 ) -> tuple[PopulationQuery, dict[str, Any]]:
-    """Register the data and assemble the query; the dict holds facts for the report."""
-    described = engine.register(data, options.table)
-    types = dict(described)
+    """Register the data (`synthetic:N[:SEED]` generates N people in the engine) and assemble
+    the query; the dict holds facts for the report."""
     mapping = load_mapping(options.mapping, ruleset) if options.mapping else Mapping()
     where = options.mapping or data
     sc = scales(ruleset, mapping, where)
+    if data.startswith("synthetic:"):
+        described = engine.register_sql(_synthetic(ruleset, data, engine, sc))
+    else:
+        described = engine.register(data, options.table)
+    types = dict(described)
     columns = source_columns(ruleset, mapping, [n for n, _ in described], where)
     plan = _plan(ruleset, sc)
     layers = typed_layers(ruleset, plan, mapping, sc, columns, types, engine)
@@ -192,6 +196,21 @@ def build_query(
         raise unrepresentable(ruleset, exc) from None
     facts = {"favourable": fav_text, "skipped": skipped, "scales": sc}
     return q, facts
+
+
+def _synthetic(ruleset: M.Ruleset, data: str, engine: Engine, sc: dict[str, int]) -> str:
+    from ruleproof.population.synthetic import synthetic_sql
+
+    parts = data.split(":")
+    try:
+        rows = int(parts[1])
+        seed = int(parts[2]) if len(parts) > 2 else 0
+    except (IndexError, ValueError):
+        raise RulesetError(
+            [Diagnostic("RP705", f"`{data}`: expected synthetic:ROWS or synthetic:ROWS:SEED",
+                        Span.point(data, 1, 1))]
+        ) from None
+    return synthetic_sql(ruleset, rows, engine, seed=seed, scales=sc)
 
 
 def analyse(ruleset: M.Ruleset, data: str, engine: Engine, options: Options) -> dict[str, Any]:

@@ -163,6 +163,7 @@ class TypedInput:
         self.ruleset, self.mapping, self.scales = ruleset, mapping, scales
         self.sql_types = sql_types  # attribute → its typed column's SQL type (numbers)
         self.full_match = full_match
+        self.narrow: dict[str, bool] = {}  # int attributes parsed straight into BIGINT
 
     def parsed(self, name: str, col: str, category: Category) -> str:
         """SQL parsing the source column `col` (quoted) into a wide exact value, or NULL."""
@@ -178,7 +179,9 @@ class TypedInput:
                 opts = ", ".join(str_literal(v) for v in values)
                 return f"(CASE WHEN {text} IN ({opts}) THEN {text} END)"
             case M.IntType():
-                return self._number(col, category, 0)
+                narrow = category == "int" and self.sql_types[name] == "BIGINT"
+                self.narrow[name] = narrow
+                return self._number(col, category, 0, narrow)
             case M.RealType():
                 return self._number(col, category, self.scales[name])
 
@@ -190,8 +193,8 @@ class TypedInput:
         text = f"lower(trim(CAST({col} AS STRING)))"
         return f"(CASE WHEN {text} IN ('true', '1') THEN TRUE WHEN {text} IN ('false', '0') THEN FALSE END)"
 
-    def _number(self, col: str, category: Category, scale: int) -> str:
-        wide = f"DECIMAL(38,{scale})"
+    def _number(self, col: str, category: Category, scale: int, narrow: bool = False) -> str:
+        wide = "BIGINT" if narrow else f"DECIMAL(38,{scale})"
         if category == "int":
             return f"TRY_CAST({col} AS {wide})"
         if category in ("decimal", "float"):
@@ -211,9 +214,10 @@ class TypedInput:
         t = self.ruleset.attribute(name).type
         if isinstance(t, M.IntType | M.RealType):
             s = self.scales.get(name, 0)
-            lo = f"CAST('{fraction_text(Fraction(t.lo))}' AS DECIMAL(38,{s}))"
-            hi = f"CAST('{fraction_text(Fraction(t.hi))}' AS DECIMAL(38,{s}))"
             want = self.sql_types[name]
+            wide = "BIGINT" if self.narrow.get(name) else f"DECIMAL(38,{s})"
+            lo = f"CAST('{fraction_text(Fraction(t.lo))}' AS {wide})"
+            hi = f"CAST('{fraction_text(Fraction(t.hi))}' AS {wide})"
             return f"(CASE WHEN {parsed} >= {lo} AND {parsed} <= {hi} THEN CAST({parsed} AS {want}) END)"
         return parsed
 

@@ -885,10 +885,16 @@ def write_citizens_csv(data: Dataset, path: Path) -> None:
 
 
 # `impact` options: one grouping per pair of GROUPS, one counterfactual per FLIP_SETS entry
-_BY = {"sex": ("female", "male"), "age < 26": ("age < 26", "age >= 26"),
-       "foreign_worker": ("foreign worker", "not foreign")}
-_BY_VALUES = {"sex": ("female", "male"), "age < 26": (True, False),
-              "foreign_worker": ("a201", "a202")}
+_BY = {
+    "sex": ("female", "male"),
+    "age < 26": ("age < 26", "age >= 26"),
+    "foreign_worker": ("foreign worker", "not foreign"),
+}
+_BY_VALUES = {
+    "sex": ("female", "male"),
+    "age < 26": (True, False),
+    "foreign_worker": ("a201", "a202"),
+}
 
 
 def report_variant(card: Scorecard, data: Dataset) -> VariantReport:

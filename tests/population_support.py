@@ -70,7 +70,9 @@ def broken(draw: st.DrawFn, ruleset: M.Ruleset, base: dict[str, M.Value]) -> dic
             bad = draw(st.sampled_from([str(lo - 1), str(hi + 1), "1.5", "x", "", "1e3"]))
         case M.RealType(lo, hi):
             tiny = fraction_text(lo + Fraction(1, 10 ** (SCALE + 1)))
-            bad = draw(st.sampled_from([fraction_text(lo - 1), fraction_text(hi + 1), tiny, "abc", ""]))
+            bad = draw(
+                st.sampled_from([fraction_text(lo - 1), fraction_text(hi + 1), tiny, "abc", ""])
+            )
         case M.EnumType(values):
             bad = draw(st.sampled_from(["", values[0].upper(), "zz"]))
     row[a.name] = bad
@@ -115,7 +117,10 @@ def parse_text(ruleset: M.Ruleset, row: dict[str, str]) -> dict[str, M.Value] | 
 
 
 def run_rows(
-    engine: Engine, ruleset: M.Ruleset, rows: Sequence[dict[str, str]], tmp: Path,
+    engine: Engine,
+    ruleset: M.Ruleset,
+    rows: Sequence[dict[str, str]],
+    tmp: Path,
     counterfactuals: Sequence[str] = (),
 ) -> list[Row]:
     """Every row's SQL outcome (and flip flags), in row order."""
@@ -189,8 +194,12 @@ def domain(a: M.Attribute) -> list[M.Value]:
             return [lo + i * step for i in range(n + 1)]
 
 
-def mismatches(ruleset: M.Ruleset, rows: Sequence[dict[str, str]], got: Sequence[Row],
-               flips: Sequence[str] = ()) -> list[str]:
+def mismatches(
+    ruleset: M.Ruleset,
+    rows: Sequence[dict[str, str]],
+    got: Sequence[Row],
+    flips: Sequence[str] = (),
+) -> list[str]:
     out = []
     for i, (row, g) in enumerate(zip(rows, got, strict=True)):
         e = expected(ruleset, row, flips)
@@ -202,7 +211,7 @@ def mismatches(ruleset: M.Ruleset, rows: Sequence[dict[str, str]], got: Sequence
             out.append(f"row {i} {row}: SQL refused a possible row: {g['bad_']}")
             continue
         for k, v in e.items():
-            if g[k] != v or type(g[k]) is bool and type(v) is not bool:
+            if g[k] != v or (type(g[k]) is bool and type(v) is not bool):
                 out.append(f"row {i} {row}: {k} SQL {g[k]!r} evaluator {v!r}")
     return out
 

@@ -25,7 +25,9 @@ SPECS = ("sex", "age", "foreign_worker", "sex,age,foreign_worker")
 
 def german_csv(tmp: Path) -> Path:
     """The 1,000 applicants as a CSV of ruleset attributes (the script's own mapping)."""
-    spec = importlib.util.spec_from_file_location("german_scorecard", REPO / "scripts" / "german_scorecard.py")
+    spec = importlib.util.spec_from_file_location(
+        "german_scorecard", REPO / "scripts" / "german_scorecard.py"
+    )
     assert spec is not None and spec.loader is not None
     gs = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = gs

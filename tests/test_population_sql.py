@@ -48,7 +48,9 @@ def test_sql_agrees_with_the_evaluator(engine: DuckDBEngine, data: st.DataObject
 
 @settings(max_examples=60)
 @given(st.data(), st.sampled_from([10**6, 10**12, 10**17, 10**30]))
-def test_huge_ranges_agree_or_are_refused(engine: DuckDBEngine, data: st.DataObject, factor: int) -> None:
+def test_huge_ranges_agree_or_are_refused(
+    engine: DuckDBEngine, data: st.DataObject, factor: int
+) -> None:
     rs = widen(data.draw(rulesets(max_rules=4, max_depth=2, actions=False)), factor)
     rows = _rows(data, rs, 8)
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,7 +73,9 @@ def _small(a: M.Attribute) -> bool:
 
 @settings(max_examples=60)
 @given(st.data())
-def test_counterfactual_flips_agree_with_brute_force(engine: DuckDBEngine, data: st.DataObject) -> None:
+def test_counterfactual_flips_agree_with_brute_force(
+    engine: DuckDBEngine, data: st.DataObject
+) -> None:
     rs = data.draw(rulesets(max_rules=5, max_depth=2, actions=False))
     names = [a.name for a in rs.attributes if _small(a)]
     if not names:

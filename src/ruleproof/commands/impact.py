@@ -25,10 +25,20 @@ def add_parser(sub: Any) -> None:
         "be treated differently if only some attributes changed.",
     )
     p.add_argument("spec", metavar="SPEC.yaml")
-    p.add_argument("data", metavar="DATA", help="a .csv or .parquet file (or folder), or a .duckdb file with --table")
+    p.add_argument(
+        "data",
+        metavar="DATA",
+        help="a .csv or .parquet file (or folder), or a .duckdb file with --table",
+    )
     p.add_argument("--table", help="the table to read from a DuckDB file")
     p.add_argument("--mapping", metavar="FILE.yaml", help="columns, code tables and real scales")
-    p.add_argument("--by", action="append", default=[], metavar="EXPR", help="group by an attribute or expression (repeatable)")
+    p.add_argument(
+        "--by",
+        action="append",
+        default=[],
+        metavar="EXPR",
+        help="group by an attribute or expression (repeatable)",
+    )
     p.add_argument(
         "--counterfactual",
         action="append",
@@ -36,13 +46,33 @@ def add_parser(sub: Any) -> None:
         metavar="ATTR[,ATTR...]",
         help="count people whose outcome changes when only these attributes change (repeatable)",
     )
-    p.add_argument("--favourable", metavar="EXPR", help="the favourable outcome (default: not sanctioned)")
-    p.add_argument("--properties", action="append", default=[], metavar="PROPS.yaml", help="count people in each property's counterexample region")
+    p.add_argument(
+        "--favourable", metavar="EXPR", help="the favourable outcome (default: not sanctioned)"
+    )
+    p.add_argument(
+        "--properties",
+        action="append",
+        default=[],
+        metavar="PROPS.yaml",
+        help="count people in each property's counterexample region",
+    )
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
-    p.add_argument("--master", metavar="URL", help="Spark master URL (default local[2]; spark-submit's when run under it)")
+    p.add_argument(
+        "--master",
+        metavar="URL",
+        help="Spark master URL (default local[2]; spark-submit's when run under it)",
+    )
     p.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
-    p.add_argument("--examples", type=int, default=5, metavar="N", help="examples per finding (default 5; 0 for none)")
-    p.add_argument("--plot", metavar="FILE", help="write a plot of group outcome shares (.svg or .html)")
+    p.add_argument(
+        "--examples",
+        type=int,
+        default=5,
+        metavar="N",
+        help="examples per finding (default 5; 0 for none)",
+    )
+    p.add_argument(
+        "--plot", metavar="FILE", help="write a plot of group outcome shares (.svg or .html)"
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
 
 
@@ -53,7 +83,10 @@ def run(args: argparse.Namespace, out: IO[str], sources: dict[str, str]) -> int:
     from ruleproof.population.render import impact_text, write_plot
 
     ruleset = load_text(_read(sources, args.spec), args.spec)
-    for name, text in (("--by", args.by), ("--favourable", [args.favourable] if args.favourable else [])):
+    for name, text in (
+        ("--by", args.by),
+        ("--favourable", [args.favourable] if args.favourable else []),
+    ):
         for t in text:
             sources[name] = t
     options = Options(

@@ -114,16 +114,24 @@ def representatives(ruleset: M.Ruleset, name: str, scale: int) -> list[M.Value]:
         case M.IntType(lo, hi):
             cuts, other = thresholds(ruleset, name)
             if other is None:
-                return [int(v) for v in _classes(Fraction(lo), Fraction(hi), cuts, 1)]
+                return [int(v) for v in _classes(Fraction(lo), Fraction(hi), cuts, Fraction(1))]
             if hi - lo + 1 <= MAX_VALUES:
                 return list(range(lo, hi + 1))
-            raise _refuse(a, f"it is read here other than by a comparison with a constant, "
-                          f"and its range has more than {MAX_VALUES} values", other)
+            raise _refuse(
+                a,
+                f"it is read here other than by a comparison with a constant, "
+                f"and its range has more than {MAX_VALUES} values",
+                other,
+            )
         case M.RealType(lo, hi):
             cuts, other = thresholds(ruleset, name)
             if other is not None:
-                raise _refuse(a, "a real attribute read other than by comparisons with "
-                              "constants has infinitely many relevant values", other)
+                raise _refuse(
+                    a,
+                    "a real attribute read other than by comparisons with "
+                    "constants has infinitely many relevant values",
+                    other,
+                )
             return list(_classes(lo, hi, cuts, Fraction(1, 10**scale)))
 
 
@@ -177,5 +185,9 @@ def check_name(ruleset: M.Ruleset, name: str, where: str) -> None:
 
         hint = did_you_mean(name, [a.name for a in ruleset.attributes])
         raise RulesetError(
-            [Diagnostic("RP703", f"`{name}` is not an attribute", Span.point(where, 1, 1), fix=hint)]
+            [
+                Diagnostic(
+                    "RP703", f"`{name}` is not an attribute", Span.point(where, 1, 1), fix=hint
+                )
+            ]
         )

@@ -157,7 +157,9 @@ class DuckDBEngine:
 
     def register_sql(self, sql: str) -> list[tuple[str, str]]:
         self.create_view(SOURCE_VIEW, sql)
-        return [(str(r[0]), str(r[1])) for r in self.con.execute(f"DESCRIBE {SOURCE_VIEW}").fetchall()]
+        return [
+            (str(r[0]), str(r[1])) for r in self.con.execute(f"DESCRIBE {SOURCE_VIEW}").fetchall()
+        ]
 
     def rows(self, sql: str, label: str = "") -> list[tuple[Any, ...]]:
         def work() -> list[tuple[Any, ...]]:
@@ -279,5 +281,3 @@ def open_engine(name: str, master: str | None = None, threads: int | None = None
     if name == "spark":
         return SparkEngine(master)
     raise _bad("--engine", f"unknown engine `{name}`", "use duckdb or spark")
-
-

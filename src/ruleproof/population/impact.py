@@ -48,9 +48,15 @@ from ruleproof.population.plan import OutcomePlan
 from ruleproof.population.query import Counterfactual, PopulationQuery, Region
 from ruleproof.semantics.evaluate import evaluate, in_domain
 
-QUANTILES = (("min", Fraction(0)), ("p10", Fraction(1, 10)), ("p25", Fraction(1, 4)),
-             ("median", Fraction(1, 2)), ("p75", Fraction(3, 4)), ("p90", Fraction(9, 10)),
-             ("max", Fraction(1)))
+QUANTILES = (
+    ("min", Fraction(0)),
+    ("p10", Fraction(1, 10)),
+    ("p25", Fraction(1, 4)),
+    ("median", Fraction(1, 2)),
+    ("p75", Fraction(3, 4)),
+    ("p90", Fraction(9, 10)),
+    ("max", Fraction(1)),
+)
 FOUR_FIFTHS = Fraction(4, 5)
 
 
@@ -137,8 +143,13 @@ def unrepresentable(ruleset: M.Ruleset, exc: Unrepresentable) -> RulesetError:
 
 
 def typed_layers(
-    ruleset: M.Ruleset, plan: OutcomePlan, mapping: Mapping, sc: dict[str, int],
-    columns: dict[str, str], types: dict[str, str], engine: Engine,
+    ruleset: M.Ruleset,
+    plan: OutcomePlan,
+    mapping: Mapping,
+    sc: dict[str, int],
+    columns: dict[str, str],
+    types: dict[str, str],
+    engine: Engine,
 ) -> list[list[tuple[str, str]]]:
     """Source columns → `r<i>` raw, `p<i>` parsed, `a<i>` typed and `bad_domain_`."""
     sql_types = {}
@@ -207,8 +218,13 @@ def _synthetic(ruleset: M.Ruleset, data: str, engine: Engine, sc: dict[str, int]
         seed = int(parts[2]) if len(parts) > 2 else 0
     except (IndexError, ValueError):
         raise RulesetError(
-            [Diagnostic("RP705", f"`{data}`: expected synthetic:ROWS or synthetic:ROWS:SEED",
-                        Span.point(data, 1, 1))]
+            [
+                Diagnostic(
+                    "RP705",
+                    f"`{data}`: expected synthetic:ROWS or synthetic:ROWS:SEED",
+                    Span.point(data, 1, 1),
+                )
+            ]
         ) from None
     return synthetic_sql(ruleset, rows, engine, seed=seed, scales=sc)
 
@@ -267,7 +283,10 @@ class _Aggregate:
         for r in self.rows:
             if r["bad_"] is not None:
                 reasons[r["bad_"]] += r["n_"]
-        listed = [{"reason": k, "count": v} for k, v in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))]
+        listed = [
+            {"reason": k, "count": v}
+            for k, v in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
         return {"count": sum(reasons.values()), "reasons": listed, "examples": []}
 
     def summary(self, member: Any) -> dict[str, Any]:
@@ -285,7 +304,9 @@ class _Aggregate:
             for r in rows:
                 tiers[r["o_tier"]] += r["n_"]
             order = [t.id for t in rs.tiers] + [None]
-            out["tiers"] = [{"tier": t, "count": tiers[t]} for t in order if tiers[t] or t is not None]
+            out["tiers"] = [
+                {"tier": t, "count": tiers[t]} for t in order if tiers[t] or t is not None
+            ]
         out["sanctions"] = {
             s.name: sum(r[f"s{i}_n"] for r in rows) for i, s in enumerate(rs.sanctions)
         }
@@ -301,7 +322,10 @@ class _Aggregate:
             values = sorted({r[f"g{i}"] for r in self.valid}, key=_sort_key)
             entries = []
             for v in values:
-                entry = {"value": value_json(v), **self.summary(lambda r, v=v, i=i: r[f"g{i}"] == v)}
+                entry = {
+                    "value": value_json(v),
+                    **self.summary(lambda r, v=v, i=i: r[f"g{i}"] == v),
+                }
                 entries.append(entry)
             _disparate_impact(entries)
             out[label] = entries
@@ -312,7 +336,12 @@ class _Aggregate:
         for k, cf in enumerate(self.q.counterfactuals):
             counts = {
                 name: sum(r[f"f{k}_{col}_n"] for r in self.valid)
-                for name, col in (("score", "score"), ("tier", "tier"), ("sanctions", "sanc"), ("any", "any"))
+                for name, col in (
+                    ("score", "score"),
+                    ("tier", "tier"),
+                    ("sanctions", "sanc"),
+                    ("any", "any"),
+                )
             }
             out[cf.label] = {**counts, "alternatives": len(cf.values), "examples": []}
         return out
@@ -363,7 +392,8 @@ def _quantiles(hist: Counter[Any], n: int) -> dict[str, Any]:
                 out[name] = value_json(v)
                 break
     total = sum(Fraction(v) * c for v, c in hist.items())
-    out["mean"] = fraction_text(round(total / n, 6))
+    mean: Fraction = round(Fraction(total) / n, 6)
+    out["mean"] = fraction_text(mean)
     return out
 
 
@@ -392,7 +422,10 @@ def _examples(engine: Engine, q: PopulationQuery, doc: dict[str, Any], limit: in
             "examples",
         )
         doc["invalid_rows"]["examples"] = [
-            {"row": {a.name: _jsonable(v) for a, v in zip(rs.attributes, r, strict=False)}, "reason": r[-1]}
+            {
+                "row": {a.name: _jsonable(v) for a, v in zip(rs.attributes, r, strict=False)},
+                "reason": r[-1],
+            }
             for r in got
         ]
     for k, cf in enumerate(q.counterfactuals):

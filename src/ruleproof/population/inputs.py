@@ -142,7 +142,8 @@ def source_columns(
             raise _bad(
                 where,
                 f"the data has no column `{col}` for attribute `{a.name}`",
-                hint or f"map it in a mapping file: `columns: {{{a.name}: <column>}}`; the data "
+                hint
+                or f"map it in a mapping file: `columns: {{{a.name}: <column>}}`; the data "
                 f"has {', '.join(available[:20])}",
             )
         out[a.name] = col
@@ -191,14 +192,19 @@ class TypedInput:
         if category in ("int", "decimal"):
             return f"(CASE WHEN {col} = 1 THEN TRUE WHEN {col} = 0 THEN FALSE END)"
         text = f"lower(trim(CAST({col} AS STRING)))"
-        return f"(CASE WHEN {text} IN ('true', '1') THEN TRUE WHEN {text} IN ('false', '0') THEN FALSE END)"
+        return (
+            f"(CASE WHEN {text} IN ('true', '1') THEN TRUE "
+            f"WHEN {text} IN ('false', '0') THEN FALSE END)"
+        )
 
     def _number(self, col: str, category: Category, scale: int, narrow: bool = False) -> str:
         wide = "BIGINT" if narrow else f"DECIMAL(38,{scale})"
         if category == "int":
             return f"TRY_CAST({col} AS {wide})"
         if category in ("decimal", "float"):
-            return f"(CASE WHEN TRY_CAST({col} AS {wide}) = {col} THEN TRY_CAST({col} AS {wide}) END)"
+            return (
+                f"(CASE WHEN TRY_CAST({col} AS {wide}) = {col} THEN TRY_CAST({col} AS {wide}) END)"
+            )
         text = f"trim(CAST({col} AS STRING))"
         if scale == 0:
             ok = self.full_match(text, "[+-]?[0-9]+")
@@ -218,7 +224,8 @@ class TypedInput:
             wide = "BIGINT" if self.narrow.get(name) else f"DECIMAL(38,{s})"
             lo = f"CAST('{fraction_text(Fraction(t.lo))}' AS {wide})"
             hi = f"CAST('{fraction_text(Fraction(t.hi))}' AS {wide})"
-            return f"(CASE WHEN {parsed} >= {lo} AND {parsed} <= {hi} THEN CAST({parsed} AS {want}) END)"
+            inside = f"{parsed} >= {lo} AND {parsed} <= {hi}"
+            return f"(CASE WHEN {inside} THEN CAST({parsed} AS {want}) END)"
         return parsed
 
     def reason(self, name: str, raw: str, parsed: str, typed: str) -> str:
@@ -249,8 +256,21 @@ def category_of(engine_type: str) -> Category:
         return "text"
     if t == "BOOLEAN":
         return "bool"
-    if t in ("TINYINT", "SMALLINT", "INTEGER", "INT", "BIGINT", "HUGEINT", "UTINYINT",
-             "USMALLINT", "UINTEGER", "UBIGINT", "LONG", "SHORT", "BYTE"):
+    if t in (
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "INT",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "LONG",
+        "SHORT",
+        "BYTE",
+    ):
         return "int"
     if t.startswith("DECIMAL"):
         return "decimal"

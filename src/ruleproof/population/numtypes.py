@@ -18,7 +18,6 @@ from fractions import Fraction
 import attrs
 
 from ruleproof.errors import Span
-
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 
@@ -59,7 +58,7 @@ class NumType:
 
     @property
     def is_bigint(self) -> bool:
-        return self.scale == 0 and INT64_MIN <= self.lo and self.hi <= INT64_MAX
+        return self.scale == 0 and self.lo >= INT64_MIN and self.hi <= INT64_MAX
 
     @property
     def precision(self) -> int:
@@ -93,9 +92,7 @@ def _text(v: Fraction) -> str:
 
 def hull(*types: NumType) -> NumType:
     """The smallest type holding every value of each of `types`."""
-    return NumType(
-        min(t.lo for t in types), max(t.hi for t in types), max(t.scale for t in types)
-    )
+    return NumType(min(t.lo for t in types), max(t.hi for t in types), max(t.scale for t in types))
 
 
 def const(v: int | Fraction) -> NumType:

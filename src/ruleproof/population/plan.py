@@ -171,7 +171,9 @@ class OutcomePlan:
         if n == "score":
             return self._score_sql(comp, group, names)
         if n == "tier":
-            whens = " ".join(f"WHEN {comp.compile(t.when).text} THEN {str_literal(t.id)}" for t in rs.tiers)
+            whens = " ".join(
+                f"WHEN {comp.compile(t.when).text} THEN {str_literal(t.id)}" for t in rs.tiers
+            )
             total = any(isinstance(t.when, E.BoolLit) and t.when.value for t in rs.tiers)
             return Val(f"(CASE {whens} END)", "str", None, not total)
         if n == "sanctioned":
@@ -194,7 +196,9 @@ class OutcomePlan:
             from ruleproof.population.sqlexpr import cast
 
             zero = num_literal(0, t).text
-            out.append(Val(f"(CASE WHEN {when.text} THEN {cast(add, t)} ELSE {zero} END)", "num", t))
+            out.append(
+                Val(f"(CASE WHEN {when.text} THEN {cast(add, t)} ELSE {zero} END)", "num", t)
+            )
         return out
 
     def _rule_reads(self, r: M.ScoreRule, names: frozenset[str]) -> bool:
@@ -226,7 +230,9 @@ class OutcomePlan:
         t = sum_type((self._contribution_type(r) for r in fixed), const(sc.base))
         return Val(f"o_fixed__{group}", "num", t)
 
-    def _emit_fixed_score(self, layers: dict[int, list[Column]], group: str, names: frozenset[str]) -> None:
+    def _emit_fixed_score(
+        self, layers: dict[int, list[Column]], group: str, names: frozenset[str]
+    ) -> None:
         sc = self.ruleset.score
         if sc is None or "score" not in self.affected(names):
             return

@@ -60,7 +60,9 @@ class PopulationQuery:
         self.counterfactuals = list(counterfactuals)
         self.regions = list(regions)
         self.alternatives: list[Alternative] = []
-        self.alt_spans: list[tuple[int, int]] = []  # per counterfactual: [start, end) in alternatives
+        self.alt_spans: list[
+            tuple[int, int]
+        ] = []  # per counterfactual: [start, end) in alternatives
         for k, cf in enumerate(counterfactuals):
             start = len(self.alternatives)
             for values in cf.values:
@@ -153,8 +155,8 @@ class PopulationQuery:
         out.append((f"f{k}_any", f"GREATEST({out[0][1]}, {out[1][1]}, {out[2][1]})"))
         # the first alternative that changes the tier or the sanctions, else the score
         firsts += later
-        alt = f"(CASE {' '.join(firsts)} END)" if firsts else "CAST(NULL AS BIGINT)"
-        out.append((f"f{k}_alt", alt))
+        first = f"(CASE {' '.join(firsts)} END)" if firsts else "CAST(NULL AS BIGINT)"
+        out.append((f"f{k}_alt", first))
         return out
 
     def aggregate_sql(self) -> str:
@@ -167,7 +169,8 @@ class PopulationQuery:
         if self.favourable is not None:
             sums.append("SUM(fav_) AS fav_n")
         sums += [
-            f"SUM(CASE WHEN s{i} THEN 1 ELSE 0 END) AS s{i}_n" for i in range(len(self.rs.sanctions))
+            f"SUM(CASE WHEN s{i} THEN 1 ELSE 0 END) AS s{i}_n"
+            for i in range(len(self.rs.sanctions))
         ]
         for k in range(len(self.counterfactuals)):
             sums += [f"SUM(f{k}_{o}) AS f{k}_{o}_n" for o in ("score", "tier", "sanc", "any")]

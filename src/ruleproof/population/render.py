@@ -22,7 +22,10 @@ def _pct(k: int | None, n: int | None) -> str:
 def _table(out: IO[str], header: list[str], rows: list[list[str]], indent: str = "  ") -> None:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, *rows]:
-        cells = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))]
+        cells = [
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ]
         out.write(indent + "  ".join(cells).rstrip() + "\n")
 
 
@@ -32,7 +35,9 @@ def _score_cell(s: dict[str, Any] | None) -> str:
     return f"{s.get('p10', '-')} / {s.get('median', '-')} / {s.get('p90', '-')}"
 
 
-def _outcome_rows(entries: list[tuple[str, dict[str, Any]]], doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+def _outcome_rows(
+    entries: list[tuple[str, dict[str, Any]]], doc: dict[str, Any]
+) -> tuple[list[str], list[list[str]]]:
     first = entries[0][1] if entries else {}
     tiers = [t["tier"] for t in first.get("tiers", [])]
     for _, e in entries:
@@ -84,9 +89,18 @@ def impact_text(doc: dict[str, Any], out: IO[str]) -> None:
         header, rows = _outcome_rows([(str(e["value"]), e) for e in entries], doc)
         _table(out, header, rows)
     if doc["counterfactual"]:
-        out.write("\ncounterfactual: people whose outcome changes when only these attributes change\n")
+        out.write(
+            "\ncounterfactual: people whose outcome changes when only these attributes change\n"
+        )
         rows = [
-            [label, str(c["alternatives"]), str(c["score"]), str(c["tier"]), str(c["sanctions"]), str(c["any"])]
+            [
+                label,
+                str(c["alternatives"]),
+                str(c["score"]),
+                str(c["tier"]),
+                str(c["sanctions"]),
+                str(c["any"]),
+            ]
             for label, c in doc["counterfactual"].items()
         ]
         _table(out, ["varied", "values tried", "score", "tier", "sanctions", "any"], rows)
@@ -120,10 +134,16 @@ def impact_svg(doc: dict[str, Any]) -> str:
             tiers_all += [t["tier"] for t in e.get("tiers", []) if t["tier"] not in tiers_all]
     colour = {t: _COLOURS[i % len(_COLOURS)] for i, t in enumerate(tiers_all)}
     for label, entries in doc["groups"].items():
-        parts.append(f'<text x="10" y="{y + 14}" font-size="13" font-weight="bold">by {html.escape(label)}</text>')
+        parts.append(
+            f'<text x="10" y="{y + 14}" font-size="13" font-weight="bold">'
+            f"by {html.escape(label)}</text>"
+        )
         y += 24
         for e in entries:
-            parts.append(f'<text x="10" y="{y + 16}" font-size="12">{html.escape(str(e["value"]))} (n={e["n"]})</text>')
+            parts.append(
+                f'<text x="10" y="{y + 16}" font-size="12">'
+                f"{html.escape(str(e['value']))} (n={e['n']})</text>"
+            )
             x = float(left)
             for t in e.get("tiers", []):
                 w = bar_w * t["count"] / e["n"] if e["n"] else 0
@@ -135,11 +155,15 @@ def impact_svg(doc: dict[str, Any]) -> str:
                 x += w
             if "favourable_rate" in e and e["favourable_rate"] is not None:
                 fx = left + bar_w * e["favourable_rate"]
-                parts.append(f'<line x1="{fx:.2f}" x2="{fx:.2f}" y1="{y}" y2="{y + row_h - 2}" stroke="black" stroke-width="2"/>')
+                parts.append(
+                    f'<line x1="{fx:.2f}" x2="{fx:.2f}" y1="{y}" y2="{y + row_h - 2}" '
+                    'stroke="black" stroke-width="2"/>'
+                )
                 verdict = "" if e.get("four_fifths_ok", True) else "  below 4/5"
                 parts.append(
                     f'<text x="{left + bar_w + 10}" y="{y + 16}" font-size="12">favourable '
-                    f'{_pct(e["favourable"], e["n"])}, DI {e.get("di_ratio", 0):.3f}{verdict}</text>'
+                    f"{_pct(e['favourable'], e['n'])}, "
+                    f"DI {e.get('di_ratio', 0):.3f}{verdict}</text>"
                 )
             y += row_h
         y += 10
@@ -166,5 +190,6 @@ def write_plot(doc: dict[str, Any], path: str) -> None:
     svg = impact_svg(doc)
     if path.lower().endswith((".html", ".htm")):
         title = html.escape(f"ruleproof impact: {doc['ruleset']}")
-        svg = f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n{svg}</body></html>\n"
+        head = f'<head><meta charset="utf-8"><title>{title}</title></head>'
+        svg = f"<!DOCTYPE html>\n<html>{head}<body>\n{svg}</body></html>\n"
     Path(path).write_text(svg, encoding="utf-8")

@@ -43,7 +43,9 @@ from ruleproof.population.numtypes import (
 )
 
 Kind = Literal["bool", "num", "str"]
-_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-.,:;/()+*&%$#@!?=<>~^|[]{}")
+_SAFE = set(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-.,:;/()+*&%$#@!?=<>~^|[]{}"
+)
 
 
 @attrs.frozen
@@ -143,7 +145,9 @@ class SqlExpr:
                 return self._arith(op, self.compile(left), self.compile(right), self.ranges.of(e))
             case E.Compare(ops, operands):
                 vals = [self.compile(o) for o in operands]
-                parts = [self._compare(op, a, b) for op, a, b in zip(ops, vals, vals[1:], strict=False)]
+                parts = [
+                    self._compare(op, a, b) for op, a, b in zip(ops, vals, vals[1:], strict=False)
+                ]
                 return Val(parts[0] if len(parts) == 1 else f"({' AND '.join(parts)})", "bool")
             case E.And(args):
                 return Val(f"({' AND '.join(self.compile(a).text for a in args)})", "bool")

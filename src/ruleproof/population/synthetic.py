@@ -44,27 +44,27 @@ def _value(a: M.Attribute, u: str, scale: int) -> str:
             return f"({u} < 0.5)"
         case M.EnumType(values):
             n = len(values)
-            cases = " ".join(
-                f"WHEN {i} THEN {str_literal(v)}" for i, v in enumerate(values)
-            )
-            return f"(CASE CAST(FLOOR({u} * {n}) AS BIGINT) {cases} ELSE {str_literal(values[-1])} END)"
+            cases = " ".join(f"WHEN {i} THEN {str_literal(v)}" for i, v in enumerate(values))
+            last = str_literal(values[-1])
+            return f"(CASE CAST(FLOOR({u} * {n}) AS BIGINT) {cases} ELSE {last} END)"
         case M.IntType(lo, hi):
             width = hi - lo + 1
-            t = "BIGINT" if -(2**62) < lo and hi < 2**62 else "DECIMAL(38,0)"
-            inner = f"(CAST({lo} AS {t}) + CAST(FLOOR({u} * {float(width)!r}) AS {t}))"
-            return f"LEAST({inner}, CAST({hi} AS {t}))"
+            it = "BIGINT" if lo > -(2**62) and hi < 2**62 else "DECIMAL(38,0)"
+            inner = f"(CAST({lo} AS {it}) + CAST(FLOOR({u} * {float(width)!r}) AS {it}))"
+            return f"LEAST({inner}, CAST({hi} AS {it}))"
         case M.RealType(lo, hi):
             steps = int((hi - lo) * 10**scale)
             unit = fraction_text(Fraction(1, 10**scale)) if scale else "1"
             k = f"CAST(LEAST(FLOOR({u} * {float(steps + 1)!r}), {steps}) AS DECIMAL(38,0))"
             lo_sql = f"CAST('{fraction_text(lo)}' AS DECIMAL(38,{scale}))"
-            return f"CAST({lo_sql} + {k} * CAST('{unit}' AS DECIMAL(38,{scale})) AS DECIMAL(38,{scale}))"
+            dec = f"DECIMAL(38,{scale})"
+            return f"CAST({lo_sql} + {k} * CAST('{unit}' AS {dec}) AS {dec})"
 
 
 def _edge(a: M.Attribute, scale: int) -> tuple[str, str] | None:
     t = a.type
     if isinstance(t, M.IntType):
-        it = "BIGINT" if -(2**62) < t.lo and t.hi < 2**62 else "DECIMAL(38,0)"
+        it = "BIGINT" if t.lo > -(2**62) and t.hi < 2**62 else "DECIMAL(38,0)"
         return f"CAST({t.lo} AS {it})", f"CAST({t.hi} AS {it})"
     if isinstance(t, M.RealType):
         return (
@@ -96,6 +96,7 @@ def synthetic_sql(
         edge = _edge(a, scales.get(a.name, 0))
         if edge is not None:
             pick = _uniform(i + 1000, seed)
-            value = f"(CASE WHEN {pick} < 0.025 THEN {edge[0]} WHEN {pick} > 0.975 THEN {edge[1]} ELSE {value} END)"
+            ends = f"WHEN {pick} < 0.025 THEN {edge[0]} WHEN {pick} > 0.975 THEN {edge[1]}"
+            value = f"(CASE {ends} ELSE {value} END)"
         cols.append(f"{value} AS {engine.quote(a.name)}")
     return f"SELECT {', '.join(cols)} FROM {engine.range_sql(rows)} AS ids_"

@@ -41,7 +41,7 @@ def _rows(data: st.DataObject, rs: M.Ruleset) -> list[dict[str, str]]:
     return rows
 
 
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(st.data())
 def test_spark_agrees_with_the_evaluator_and_duckdb(
     spark: SparkEngine, duck: DuckDBEngine, data: st.DataObject

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.language.load_ruleset import load_text
-from ruleproof.language.load_suite.reader import load_properties_text
+from ruleproof.language.load_suite import load_properties_text
 from ruleproof.language.types import BOOL, INT, EnumT, of_attr_type
 from ruleproof.proving.checker import Checker
 from ruleproof.proving.solving import Limits

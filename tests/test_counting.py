@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from ruleproof.language import ruleset as M
 from ruleproof.language.load_ruleset import load_text
-from ruleproof.language.load_suite.reader import load_properties_text
+from ruleproof.language.load_suite import load_properties_text
 from ruleproof.semantics.counting import count_affected
 from ruleproof.semantics.evaluate import evaluate, in_domain
 from ruleproof.semantics.templates import queries

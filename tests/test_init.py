@@ -10,7 +10,7 @@ import pytest
 from ruleproof.commands import cli
 from ruleproof.commands.scaffold import FILES, WORKFLOW
 from ruleproof.language.load_ruleset import load
-from ruleproof.language.load_suite.reader import load_properties
+from ruleproof.language.load_suite import load_properties
 from ruleproof.proving.checker import check_all
 
 EXPECTED = [

@@ -1,4 +1,4 @@
-"""Property files and query texts → `Property` IR (ruleproof.language.load_suite.reader)."""
+"""Property files and query texts → `Property` IR (ruleproof.language.load_suite)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.language.exprparse import Origin, parse_expr
 from ruleproof.language.load_ruleset import load, load_text
-from ruleproof.language.load_suite.reader import (
+from ruleproof.language.load_suite import (
     load_properties,
     load_properties_text,
     parse_query,

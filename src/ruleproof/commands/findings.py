@@ -15,7 +15,7 @@ import attrs
 
 from ruleproof.language import ruleset as M
 from ruleproof.language.load_ruleset import load
-from ruleproof.language.load_suite.reader import load_properties
+from ruleproof.language.load_suite import load_properties
 from ruleproof.language.values import fmt_value
 from ruleproof.proving.checker import Checker
 from ruleproof.proving.solving import Limits

@@ -1,8 +1,9 @@
 """Property IR (frozen attrs): one class per property kind of DESIGN §3, and the `Property` record.
 
-Built by `ruleproof.language.load_suite.reader` from a property file (or from query text in the Python API).
-Expressions inside properties use the ruleset's expression IR; in `Forall` they name citizens
-(`a.debt`), elsewhere they read one citizen's names directly (`debt > 0`).
+Built by `ruleproof.language.load_suite` from a property file (or from query text in the Python
+API); `Suite` is a ruleset with its properties. Expressions inside properties use the ruleset's
+expression IR; in `Forall` they name citizens (`a.debt`), elsewhere they read one citizen's
+names directly (`debt > 0`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import attrs
 
 from ruleproof.errors import UNKNOWN_SPAN, Span
 from ruleproof.language.expr import Expr
-from ruleproof.language.ruleset import ActorKind
+from ruleproof.language.ruleset import ActorKind, Ruleset
 
 Status = Literal["proved", "violated", "unknown", "error"]
 Direction = Literal["nondecreasing", "nonincreasing"]
@@ -144,3 +145,13 @@ class Property:
     @property
     def kind_name(self) -> str:
         return KIND_KEYS[type(self.kind)]
+
+
+@attrs.frozen
+class Suite:
+    """A ruleset file and its property files, read and checked against each other."""
+
+    spec_file: str
+    ruleset: Ruleset
+    property_files: tuple[str, ...]
+    properties: tuple[Property, ...]

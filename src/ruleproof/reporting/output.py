@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO
 
-from ruleproof.commands.run_suite import Suite, is_internal
+from ruleproof.language.suite import Suite
 from ruleproof.reporting.check_text import render_check
 from ruleproof.reporting.files import dumps, report_json
+from ruleproof.reporting.junit import junit_xml
+from ruleproof.reporting.sarif import sarif_log
 from ruleproof.verdicts.display import make_console
 from ruleproof.verdicts.result import Result
 
@@ -23,7 +25,7 @@ FORMATS = ("text", "json", "sarif", "junit")
 
 def exit_code(results: Sequence[Result]) -> int:
     """The exit code for a set of results (see the module docstring)."""
-    if any(is_internal(r) for r in results):
+    if any(r.status == "error" and r.internal for r in results):
         return EXIT_INTERNAL
     if any(not r.matches_expectation and r.status in ("violated", "proved") for r in results):
         return EXIT_FINDING
@@ -47,12 +49,8 @@ def emit(
     if fmt == "json":
         out.write(dumps(report_json(suite.ruleset, suite.spec_file, results)))
     elif fmt == "sarif":
-        from ruleproof.reporting.sarif import sarif_log
-
         out.write(dumps(sarif_log(suite.ruleset, results)))
     elif fmt == "junit":
-        from ruleproof.reporting.junit import junit_xml
-
         out.write(junit_xml(suite.ruleset, suite.spec_file, results))
     else:
         console = make_console(out)

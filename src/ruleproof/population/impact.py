@@ -93,7 +93,7 @@ def default_favourable(ruleset: M.Ruleset) -> str | None:
 
 
 def _regions(ruleset: M.Ruleset, paths: Sequence[str]) -> tuple[list[Region], list[dict[str, Any]]]:
-    from ruleproof.language.load_suite.reader import load_properties
+    from ruleproof.language.load_suite import load_properties
     from ruleproof.semantics.templates import queries
 
     regions: list[Region] = []

@@ -53,9 +53,16 @@ MUTANTS = [
     Mutant(
         "sentinel",
         SEM + "atoms.py",
-        "            return (low + 1, None)",
-        "            return (low + 1, 1 << 62)",
-        "an unbounded interval end written as 2**62 (`x > k`)",
+        "            return (high, None)",
+        "            return (high, 1 << 62)",
+        "an unbounded interval end written as 2**62 (`x >= k`, the reported bug)",
+    ),
+    Mutant(
+        "sentinel-below",
+        SEM + "atoms.py",
+        "            return (None, high - 1)",
+        "            return (-(1 << 62), high - 1)",
+        "an unbounded interval end written as -2**62 (`x < k`)",
     ),
     Mutant(
         "step-end",

@@ -1,10 +1,11 @@
 """Mutation evidence: plant known bugs in the shortcuts and abstract domains, see a test fail.
 
 Each mutant replaces one exact snippet of `src/` (as committed: `git archive HEAD`) with a
-wrong one (a sentinel for infinity, an off-by-one step end, a wrong clamp end, a dropped rule, a
-swapped tier, truncating division, …). For each, the script makes a scratch copy of the repository, applies the mutant there, runs
-the tests that guard the shortcuts (`TESTS`, stopping at the first failure) and records which
-test failed. A mutant that no test kills is a hole in the tests. The copy is deleted after.
+wrong one (a sentinel for infinity, an off-by-one step end, a wrong clamp end, a dropped rule,
+a swapped tier, truncating division, …). For each, the script makes a scratch copy of the
+repository, applies the mutant there, runs the tests that guard the shortcuts (`TESTS`,
+stopping at the first failure) and records which test failed. A mutant that no test kills is
+a hole in the tests. The copy is deleted after.
 
     python scripts/mutants.py                  # every mutant; table on stdout
     python scripts/mutants.py --only sentinel  # one

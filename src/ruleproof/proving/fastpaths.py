@@ -93,6 +93,7 @@ class FastPaths:
 
     def sampler(self) -> Sampler:
         """A fresh sampler: what it finds does not depend on properties checked before."""
+        self.backend.stages.enter("sampling citizens")
         return Sampler(self.ruleset, self.compiled)
 
     def check(self, prop: P.Property, deadline: float) -> Result | None:

@@ -78,6 +78,7 @@ class Folding:
     def __init__(self, backend: Z3Checker, compiled: Compiled) -> None:
         self.ruleset = backend.ruleset
         self.limits = backend.limits
+        self.stages = backend.stages
         self.compiled = compiled  # the original ruleset's
         self.original = Sampler(self.ruleset, compiled)
         self._reductions: dict[frozenset[str], Reduction | None] = {}
@@ -90,7 +91,7 @@ class Folding:
         if varied not in self._reductions:
             r = self._reductions[varied] = fold_for(self.ruleset, varied)
             if r is not None:
-                self._backends[varied] = Z3Checker(r.ruleset, self.limits)
+                self._backends[varied] = Z3Checker(r.ruleset, self.limits, self.stages)
         return self._backends.get(varied)
 
     def ask(
@@ -102,6 +103,7 @@ class Folding:
         sub = self.reduced(varied)
         if sub is None:
             return None
+        self.stages.enter("solving the folded query")
         answer, copies, solver = sub.violation(q, deadline)
         if isinstance(answer, Unsat):
             return Holds(frozenset(core_labels(sub.ruleset, answer.core)))
@@ -113,6 +115,7 @@ class Folding:
             return Shown(citizens)
         if not search:
             return Unfound("the folded rules matter to the violation")
+        self.stages.enter("searching a citizen for the folded sum")
         concrete = self.concretize(q, varied, found, deadline)
         if concrete is not None and self.original.violates(q, concrete):
             return Shown(concrete)

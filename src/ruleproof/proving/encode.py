@@ -22,8 +22,8 @@ import z3
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language.dependencies import node_of
 from ruleproof.language.support import support_sets
-from ruleproof.language.typecheck import node_of
 from ruleproof.proving.z3expr import sort_of, to_z3
 from ruleproof.proving.z3values import (
     NO_TIER,

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from ruleproof.commands.cli_common import (
-    NATURAL,
     POSITIVE_INT,
     POSITIVE_SECONDS,
+    RLIMIT,
     Sources,
 )
 from ruleproof.errors import Diagnostic, RulesetError, Span
@@ -38,10 +38,11 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--rlimit",
-        type=NATURAL,
+        type=RLIMIT,
         default=0,
         metavar="N",
-        help="Z3 resource limit per solver call, reproducible across machines (default 0: none)",
+        help="Z3 resource limit per solver call, reproducible across machines "
+        "(0 to 4,294,967,295; default 0: none)",
     )
     p.add_argument(
         "--jobs",

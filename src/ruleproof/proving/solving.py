@@ -20,15 +20,23 @@ import z3
 from ruleproof.language import ruleset as M
 from ruleproof.proving.encode import Encoding, Term, z3_value
 
+MAX_RLIMIT = 2**32 - 1  # Z3 keeps `rlimit` in 32 bits; a larger value would wrap around
+
 
 @attrs.frozen
 class Limits:
     timeout: float = 30.0  # wall-clock seconds per property (backstop)
-    rlimit: int = 0  # Z3 resource limit per check (reproducible across machines); 0 = none
+    # Z3 resource limit per check (reproducible across machines); 0 = none
+    rlimit: int = attrs.field(default=0)
     minimise: bool = True
     # Z3's memory cap (MiB, 0 = none). Z3 counts memory per process, not per solver: once
     # exceeded, every later query in the process fails too, so it is off unless asked for.
     memory_mb: int = 0
+
+    @rlimit.validator
+    def _rlimit_fits(self, _: object, value: int) -> None:
+        if not 0 <= value <= MAX_RLIMIT:
+            raise ValueError(f"rlimit must be a whole number from 0 to {MAX_RLIMIT:,}, got {value}")
 
 
 @attrs.frozen
@@ -60,14 +68,32 @@ def new_solver(limits: Limits, seconds: float) -> Any:
     return s
 
 
-def explain_unknown(solver: Any, enc: Encoding, seconds: float, limits: Limits) -> str:
+CLOCK_SLACK = 0.05  # seconds: a check ending this close to its deadline ran out of time
+
+
+def explain_unknown(
+    solver: Any, enc: Encoding, seconds: float, limits: Limits, deadline: float | None = None
+) -> str:
+    """Why a check answered `unknown`, in words (`seconds`: the time it was given).
+
+    Z3 says "canceled" both when its timer fires and when `rlimit` runs out; with `deadline`
+    (when the check's own timeout would fire) a check that stopped well before it is reported
+    as the resource limit it hit, not as a timeout.
+    """
     raw = str(solver.reason_unknown())
-    if "timeout" in raw or "canceled" in raw:
-        why = f"timed out after {seconds:.1f} s"
-    elif "memory" in raw:
+    stopped = "timeout" in raw or "canceled" in raw
+    early = deadline is not None and time.monotonic() < deadline - max(CLOCK_SLACK, seconds / 50)
+    if "memory" in raw:
         why = f"solver memory limit reached ({limits.memory_mb:,} MiB)"
-    elif "resource" in raw or "rlimit" in raw:
+    elif limits.rlimit and ("resource" in raw or "rlimit" in raw or (stopped and early)):
         why = f"solver resource limit reached (rlimit {limits.rlimit:,})"
+    elif stopped and limits.rlimit and deadline is None:
+        why = (
+            f"timed out after {seconds:.1f} s or reached the solver resource limit "
+            f"(rlimit {limits.rlimit:,})"
+        )
+    elif stopped:
+        why = f"timed out after {seconds:.1f} s"
     else:
         why = f"solver gave up ({raw})"
     if enc.nonlinear:
@@ -96,7 +122,7 @@ def solve(
             sorted({enc.labels[str(t)] for t in solver.unsat_core() if str(t) in enc.labels})
         )
         return Unsat(labels), solver
-    return Unknown(explain_unknown(solver, enc, remaining, limits)), solver
+    return Unknown(explain_unknown(solver, enc, remaining, limits, deadline)), solver
 
 
 def minimise(

@@ -251,7 +251,7 @@ def find_path(
         assumptions = [*enc.trackers.values(), lit, *unroll.active[:length]]
         r = _check(solver, deadline, assumptions)
         if r == z3.unknown:
-            return SearchUnknown(explain_unknown(solver, enc, deadline - time.monotonic(), limits))
+            return SearchUnknown(explain_unknown(solver, enc, limits.timeout, limits, deadline))
         if r == z3.unsat:
             continue
         path = _settle(enc, solver, unroll, length, assumptions, prefer, deadline)

@@ -190,6 +190,27 @@ class Scope:
         return None
 
 
+def cycle_span(ruleset: M.Ruleset, cycle: list[Node]) -> Span:
+    """Where a cycle shows in the file: the first name, in file order, by which one member of
+    the cycle reads the next (a define's, a rule's, a tier's or a sanction's expression)."""
+    found: list[Span] = []
+    members = cycle if cycle[0] != cycle[-1] else cycle[:-1]
+    for i, node in enumerate(members):
+        nxt = members[(i + 1) % len(members)]
+        stack = node_exprs(ruleset, node)
+        while stack:
+            x = stack.pop()
+            if isinstance(x, E.Var):
+                if node_of(ruleset, x.name) == nxt and not x.span.file.startswith("<"):
+                    found.append(x.span)
+            elif not isinstance(x, _LEAVES):
+                stack.extend(E.children(x))
+    if found:
+        return min(found, key=lambda sp: (sp.line, sp.col))
+    first = ruleset.define(cycle[0].split(":")[-1])
+    return first.span if first else ruleset.span
+
+
 def _duplicates(items: Iterable[tuple[str, Span]], what: str, out: list[Diagnostic]) -> None:
     seen: dict[str, Span] = {}
     for name, span in items:
@@ -266,9 +287,7 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
     cycle = find_cycle(graph)
     if cycle:
         pretty = " → ".join(c.split(":")[-1] for c in cycle)
-        first = cycle[0].split(":")[-1]
-        d = ruleset.define(first)
-        span = d.span if d else ruleset.span
+        span = cycle_span(ruleset, cycle)
         out.append(
             Diagnostic(
                 "RP205",

@@ -85,6 +85,19 @@ class Outcome:
         return name in self.sanctions
 
 
+def outcome_phrase(o: Outcome, score: bool, tiers: bool, sanctions: bool) -> str:
+    """What a citizen gets, naming only the outputs its ruleset has: `score 900, tier B,
+    sanctions ['flight_ban']` (`no tier` when none matches); '' when it has none of them."""
+    parts = []
+    if score:
+        parts.append(f"score {o.score}")
+    if tiers:
+        parts.append(f"tier {o.tier}" if o.tier is not None else "no tier")
+    if sanctions:
+        parts.append(f"sanctions {list(o.sanctions)}")
+    return ", ".join(parts)
+
+
 def outcome_changes(a: Outcome, b: Outcome, defines: bool = False) -> list[str]:
     """What differs between two outcomes, as short phrases ("score 410 vs 411")."""
     out = []

@@ -96,10 +96,16 @@ def _property_files(spec: str, given: Sequence[str]) -> list[str]:
 
 def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     from ruleproof.commands.run_suite import load_suite, run_suite
+    from ruleproof.reporting.diagnostics_out import emit_input_errors
     from ruleproof.reporting.files import write_counterexamples
     from ruleproof.reporting.output import emit, exit_code
 
-    suite = load_suite(args.spec, _property_files(args.spec, args.properties), sources)
+    try:
+        sources.read(args.spec)  # a mistyped spec path is RP006, before looking for properties
+        suite = load_suite(args.spec, _property_files(args.spec, args.properties), sources)
+    except RulesetError as exc:
+        emit_input_errors(args.format, out, args.spec, exc.diagnostics, sources)
+        raise
     results = run_suite(suite, args.timeout, args.rlimit, args.jobs)
     written: list[str] = []
     if not args.no_write:

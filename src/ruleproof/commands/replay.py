@@ -10,7 +10,8 @@
   starting condition (its sanction, or any sanction, still imposed; the `recourse` `when`
   still true), and no recorded step from it may now be enabled and reach the target. Longer
   paths that a rule change opened are not searched here: `ruleproof check` finds them;
-- `reachable` findings have no citizens and are `skipped` (only the solver can replay them).
+- `reachable` and `exists` findings have no citizens and are `skipped` (only the solver can
+  re-check them; the pytest plugin does).
 
 Saved citizens are judged against the current attributes: an attribute the ruleset gained
 takes its baseline value and one it lost is dropped (both noted); a citizen that is no longer
@@ -91,11 +92,11 @@ def replay(ruleset: M.Ruleset, saved: Saved, prop: P.Property | None) -> Replay:
             "skipped",
             f"property `{saved.property}` is not in the property files; nothing to replay against",
         )
-    if isinstance(prop.kind, P.Reachable):
+    if isinstance(prop.kind, P.Reachable | P.Exists):
         return Replay(
             saved,
             "skipped",
-            "a reachability finding has no citizens; `ruleproof check` re-checks it",
+            f"a `{prop.kind_name}` finding has no citizens; `ruleproof check` re-checks it",
             prop.expect,
         )
     citizens, notes, impossible = citizens_of(ruleset, saved)

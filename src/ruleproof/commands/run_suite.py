@@ -130,16 +130,30 @@ def check_text(ruleset: M.Ruleset, text: str, timeout: float = 30.0, rlimit: int
         RulesetError: the text is malformed or does not fit the ruleset.
     """
     from ruleproof.language.load_suite import parse_query
+
+    return check_property(ruleset, parse_query(text, ruleset), timeout, rlimit)
+
+
+def check_property(
+    ruleset: M.Ruleset, prop: P.Property, timeout: float = 30.0, rlimit: int = 0
+) -> Result:
+    """Check one property against `ruleset` with a checker of its own.
+
+    Raises:
+        ValueError: `rlimit` is outside 0 … 2**32 - 1.
+    """
     from ruleproof.proving.checker import Checker
     from ruleproof.proving.solving import Limits
 
-    prop = parse_query(text, ruleset)
     result = check_one(Checker(ruleset, Limits(timeout=timeout, rlimit=rlimit)), prop)
     return with_baseline(result, ruleset)
 
 
 def with_baseline(r: Result, ruleset: M.Ruleset) -> Result:
-    """The result with its counterexample knowing the ruleset's baseline (for rendering)."""
+    """The result with its counterexample and witnesses knowing the ruleset's baseline (for
+    rendering)."""
+    if r.witnesses and not isinstance(r, Error):
+        r = attrs.evolve(r, baseline=ruleset.baseline())
     if r.counterexample is None:
         return r
     return attrs.evolve(

@@ -16,6 +16,7 @@ import attrs
 
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
+from ruleproof.proving.exists import check_exists
 from ruleproof.proving.fastpaths import FastPaths
 from ruleproof.proving.paths import check_path
 from ruleproof.proving.solving import Limits
@@ -48,6 +49,8 @@ class Checker:
             return check_path(self.backend, prop, deadline, bounds=self.fastpaths is not None)
         if isinstance(prop.kind, P.Reachable):
             return self.backend.reachable(prop, deadline)
+        if isinstance(prop.kind, P.Exists):
+            return check_exists(self.backend, prop, deadline)
         return self.backend.universal(prop, deadline)
 
 

@@ -83,7 +83,8 @@ def counterexample_json(ruleset: M.Ruleset, cex: Counterexample, path: bool) -> 
 
 
 def result_json(ruleset: M.Ruleset, r: Result) -> JsonDoc:
-    """One entry of `results` in `check --format json` (DESIGN §5, plus `expect`, `because`)."""
+    """One entry of `results` in `check --format json` (DESIGN §5, plus `expect`, `because`,
+    and `witnesses`: who shows a `reachable` goal or an `exists` query possible)."""
     p = r.property
     cex = r.counterexample
     return {
@@ -97,6 +98,7 @@ def result_json(ruleset: M.Ruleset, r: Result) -> JsonDoc:
         "message": r.message,
         "affected": r.affected,
         "because": list(r.because),
+        "witnesses": {k: citizen_json(ruleset, c) for k, c in r.witnesses.items()},
         "counterexample": (
             None
             if cex is None

@@ -64,13 +64,23 @@ class Trace:
         return out
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Outcome:
+    """What a citizen gets: score (None without a score section), tier (None when no tier
+    matches, or without tiers), the sanctions imposed (in ruleset order), every define's value
+    and the trace. `repr` is one line; `str` gives the trace's lines."""
+
     score: int | None
     tier: str | None
     sanctions: tuple[str, ...]
     defines: Mapping[str, Value | None]
     trace: Trace
+
+    def __repr__(self) -> str:
+        return f"Outcome(score={self.score!r}, tier={self.tier!r}, sanctions={self.sanctions!r})"
+
+    def __str__(self) -> str:
+        return "\n".join(self.trace.lines())
 
     def output(self, name: str) -> Value | tuple[str, ...] | None:
         """The value of an output: `score`, `tier`, `sanctions`, a sanction, a define."""

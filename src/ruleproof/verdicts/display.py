@@ -294,6 +294,10 @@ def result_group(r: Result, show_all: bool = False, heading: bool = True) -> Gro
     cex = r.counterexample
     if cex is not None and (cex.citizens or cex.steps or cex.note not in r.message):
         parts.append(counterexample_group(cex, show_all))
+    if r.witnesses:
+        from ruleproof.verdicts.witnesses import witnesses_table
+
+        parts.append(witnesses_table(r.witnesses, {} if show_all else r.baseline))
     return Group(*parts)
 
 

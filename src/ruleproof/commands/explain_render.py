@@ -41,7 +41,7 @@ def explain_text(doc: dict[str, Any], out: IO[str]) -> None:
         rules.add_column("running", justify="right")
         rules.add_row("base", "", str(tr["base"]))
         for r in tr["rules"]:
-            rules.add_row(f"rule {r['id']}", f"{r['delta']:+d}", str(r["running"]))
+            rules.add_row(f"rule {r['id']}", _signed_json(r["delta"]), str(r["running"]))
         if tr["clamped"]:
             rules.add_row("clamp to range", "", str(o["score"]))
         console.print(rules)
@@ -113,3 +113,9 @@ def recourse_text(rec: dict[str, Any], out: IO[str], target: str = "") -> None:
 def _show_json(v: Any) -> str:
     """A JSON-ready value for a table cell: True/False, None, numbers and text as they are."""
     return fmt_value(v) if isinstance(v, bool) else str(v)
+
+
+def _signed_json(d: object) -> str:
+    """A delta as JSON holds it (an int, or a real as exact text) with its sign."""
+    text = str(d)
+    return text if text.startswith("-") else "+" + text

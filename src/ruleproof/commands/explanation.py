@@ -209,7 +209,7 @@ class Explanation:
         o = self.outcome
         parts = []
         if o.trace.base is not None:
-            parts.append(f"score {o.score}")
+            parts.append(f"score {fmt_value(o.score)}")
         if o.tier is not None:
             parts.append(f"tier {o.tier}")
         parts.append(f"sanctions {list(o.sanctions)}")
@@ -229,15 +229,18 @@ def outcome_doc(citizen: Mapping[str, M.Value], outcome: Outcome) -> dict[str, A
     return {
         "citizen": {k: value_json(v) for k, v in citizen.items()},
         "outcome": {
-            "score": outcome.score,
+            "score": value_json(outcome.score),
             "tier": outcome.tier,
             "sanctions": list(outcome.sanctions),
         },
         "defines": {k: value_json(v) for k, v in outcome.defines.items()},
         "trace": {
-            "base": t.base,
-            "rules": [{"id": r.id, "delta": r.delta, "running": r.running} for r in t.rules],
-            "raw_score": t.raw_score,
+            "base": value_json(t.base),
+            "rules": [
+                {"id": r.id, "delta": value_json(r.delta), "running": value_json(r.running)}
+                for r in t.rules
+            ],
+            "raw_score": value_json(t.raw_score),
             "clamped": t.clamped,
             "tier": t.tier,
             "sanctions": [

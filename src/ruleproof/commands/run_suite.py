@@ -88,12 +88,16 @@ def check_block(
     stop: int,
     timeout: float,
     rlimit: int,
+    ids: Sequence[str],
 ) -> list[Result]:
-    """Worker entry point: load the suite, check properties `start:stop` with one checker."""
+    """Worker entry point: load the suite, keep the properties `ids` (in file order), check
+    those at `start:stop` with one checker."""
     from ruleproof.proving.checker import Checker
     from ruleproof.proving.solving import Limits
 
     suite = load_suite(spec_file, property_files)
+    wanted = set(ids)
+    suite = attrs.evolve(suite, properties=tuple(p for p in suite.properties if p.id in wanted))
     checker = Checker(suite.ruleset, Limits(timeout=timeout, rlimit=rlimit))
     return [check_one(checker, p) for p in suite.properties[start:stop]]
 
@@ -111,10 +115,13 @@ def run_suite(
         checker = Checker(suite.ruleset, Limits(timeout=timeout, rlimit=rlimit))
         return [with_baseline(check_one(checker, p), suite.ruleset) for p in suite.properties]
     bounds = [(n * k // jobs, n * (k + 1) // jobs) for k in range(jobs)]
+    ids = [p.id for p in suite.properties]
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
         futures = [
-            pool.submit(check_block, suite.spec_file, suite.property_files, lo, hi, timeout, rlimit)
+            pool.submit(
+                check_block, suite.spec_file, suite.property_files, lo, hi, timeout, rlimit, ids
+            )
             for lo, hi in bounds
         ]
         out: list[Result] = []

@@ -128,10 +128,12 @@ def outcome_changes(a: Outcome, b: Outcome, defines: bool = False) -> list[str]:
 
 @attrs.frozen
 class Step:
-    """One line of a path explanation: an action tried from a citizen and what came of it."""
+    """One line of a path explanation: an action tried from a citizen and what came of it
+    (`sanction`: which sanction's path, when a counterexample explains several)."""
 
     citizen: str
     action: str
     enabled: bool
     detail: str
     params: Mapping[str, Value] = attrs.field(factory=dict)
+    sanction: str | None = None

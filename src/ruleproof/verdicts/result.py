@@ -53,7 +53,9 @@ class Counterexample(_Displayed):
     outcomes: Mapping[str, Outcome]
     steps: tuple[Step, ...] = ()
     note: str = ""
-    sanction: str | None = None  # for per-sanction properties: the sanction that failed
+    sanction: str | None = None  # for per-sanction properties: the (first) sanction that failed
+    # when several sanctions fail: each with the tag of its citizen (None: never imposed)
+    failing: tuple[tuple[str, str | None], ...] = ()
     # the ruleset's baseline citizen, when known: rendering then hides values equal to it
     baseline: Mapping[str, Value] = attrs.field(factory=dict, eq=False, repr=False)
 

@@ -15,9 +15,9 @@ The loop ends by the deadline (`unknown`, with the reason), never by a guess. A 
 is minimised toward the baseline (and re-checked to be stuck), then `lifelong` tries to show
 that no path of any length helps it (then `bound` is null). When several sanctions fail, the
 counterexample explains each (`Counterexample.failing`): its citizen and the steps tried for
-it; `bound` is null when some sanction is stuck for paths of any length. Every witness is
-replayed by the evaluator on the citizen it was found for, and the counterexample's `steps`
-are re-checked with `evaluate.step`.
+it; `bound` is null when some sanction is stuck for paths of any length (or has no appeal).
+Every witness is replayed by the evaluator on the citizen it was found for, and the
+counterexample's `steps` are re-checked with `evaluate.step`.
 """
 
 from __future__ import annotations
@@ -166,7 +166,8 @@ def _every_failure(
     cex = checker.counterexample(
         citizens, sanction=first, steps=tuple(steps), note="; ".join(notes)
     )
-    forever = any(isinstance(o, Stuck) and o.forever for _, o in failures)
+    # any length: a citizen stuck for paths of any length, or a sanction without an appeal
+    forever = any(isinstance(o, NoAppeal) or o.forever for _, o in failures)
     return attrs.evolve(cex, failing=tuple(failing)), forever
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -19,6 +20,7 @@ import z3
 
 from ruleproof.language import ruleset as M
 from ruleproof.proving.encode import Encoding, Term, z3_value
+from ruleproof.proving.fewest import fewest, least_real
 
 MAX_RLIMIT = 2**32 - 1  # Z3 keeps `rlimit` in 32 bits; a larger value would wrap around
 
@@ -131,9 +133,14 @@ def minimise(
     model: Any,
     variables: Sequence[tuple[Term, M.AttrType, M.Value]],
     deadline: float,
+    groups: Sequence[Sequence[Term]] = (),
 ) -> Any:
-    """A model as close to the baseline values as the time allows (never leaves the query)."""
-    return _Minimiser(enc, solver, deadline).run(model, variables)
+    """A model as close to the baseline values as the time allows (never leaves the query).
+
+    `groups` lists, per attribute, the distinct terms the citizens of a tuple have for it;
+    the citizens then differ in as few attributes as they can before anything else.
+    """
+    return _Minimiser(enc, solver, deadline).run(model, variables, groups)
 
 
 class _Minimiser:
@@ -153,29 +160,48 @@ class _Minimiser:
         except z3.Z3Exception:
             return z3.unknown  # the model found so far stands
 
-    def run(self, model: Any, variables: Sequence[tuple[Term, M.AttrType, M.Value]]) -> Any:
-        """The lexicographically least model, variable by variable, in the given order.
+    def run(
+        self,
+        model: Any,
+        variables: Sequence[tuple[Term, M.AttrType, M.Value]],
+        groups: Sequence[Sequence[Term]] = (),
+    ) -> Any:
+        """The least model: fewest differing attributes (`groups`), then fewest variables off
+        their baseline (`proving.fewest`), then lexicographically, variable by variable, in
+        the given order.
 
         Each variable is pinned to its baseline if the query allows it (given the pins before
         it), else to the least value that works: the int nearest its baseline (the smaller of
         two equally near; an attribute's baseline is its low bound, so this is its smallest
-        value), the first enum value, `True`.
-        The lexicographic minimum is unique, so the result does not depend on which model the
-        solver happened to find first (nor on what else it solved before). A variable that the
+        value), the first enum value, `True`, a real just above its boundary with few digits.
+        The minimum is unique, so the result does not depend on which model the solver
+        happened to find first (nor on what else it solved before). A variable that the
         current model already has at its target is pinned without a solver call.
         """
         # Cores here only steer the search; minimising them costs seconds on large rulesets.
         self.solver.set("core.minimize", False)
         try:
-            return self._run(model, variables)
+            return self._run(model, variables, groups)
         finally:
             self.solver.set("core.minimize", True)
 
-    def _run(self, model: Any, variables: Sequence[tuple[Term, M.AttrType, M.Value]]) -> Any:
+    def _run(
+        self,
+        model: Any,
+        variables: Sequence[tuple[Term, M.AttrType, M.Value]],
+        groups: Sequence[Sequence[Term]],
+    ) -> Any:
         best = model
         pins: list[Term] = []
         targets = [var == z3_value(base, self.enc.codes) for var, _, base in variables]
         best = self._mostly_baseline(best, targets)
+        differ = [z3.Or([t != g[0] for t in g[1:]]) for g in groups if len(g) > 1]
+        for indicators in (differ, [z3.Not(t) for t in targets]):
+            best, pin = fewest(
+                lambda extra: self.check([*pins, *extra]), self.model, best, indicators
+            )
+            if pin is not None:
+                pins.append(pin)
         for var, typ, base in variables:
             if time.monotonic() >= self.deadline:
                 break
@@ -193,6 +219,9 @@ class _Minimiser:
             best = self._least(var, typ, base, best, pins)
             pins.append(var == best.eval(var, model_completion=True))
         return best
+
+    def model(self) -> Any:
+        return self.solver.model()
 
     def _mostly_baseline(self, model: Any, targets: list[Term]) -> Any:
         """A model with many variables at their baseline (core-guided), to start from.
@@ -231,7 +260,19 @@ class _Minimiser:
                     return self.solver.model()
                 if r != z3.unsat:
                     return model
-        return model  # bools are True here; reals keep the solver's value
+        if isinstance(typ, M.RealType) and isinstance(base, Fraction) and base == typ.lo:
+            high = model.eval(var, model_completion=True)
+            at = Fraction(high.numerator_as_long(), high.denominator_as_long())
+            found = least_real(
+                lambda extra: self.check([*pins, *extra]),
+                self.model,
+                var,
+                typ.lo,
+                at,
+                typ.hi - typ.lo,
+            )
+            return found if found is not None else model
+        return model  # bools are True here
 
     def _bisect(self, var: Term, typ: M.IntType, model: Any, pinned: list[Term]) -> Any:
         """The model with `var` as close to its low bound as the query allows."""

@@ -81,9 +81,17 @@ class Z3Checker:
                     if var.get_id() not in seen:
                         seen.add(var.get_id())
                         variables.append((var, a.type, a.baseline()))
+            groups = [
+                list(
+                    {
+                        copy.attrs[a.name].get_id(): copy.attrs[a.name] for copy in copies.values()
+                    }.values()
+                )
+                for a in rs.attributes
+            ]
             budget = max(2.0, self.limits.timeout / 3)
             model = minimise(
-                self.enc, solver, model, variables, min(deadline, time.monotonic() + budget)
+                self.enc, solver, model, variables, min(deadline, time.monotonic() + budget), groups
             )
         return {
             tag: {

@@ -98,3 +98,30 @@ def test_same_inputs_same_citizens(rs: Ruleset) -> None:
     first = [rs.check(q).counterexample for q in ("score < 10", "3 * rate <= 1")]
     again = [rs.check(q).counterexample for q in ("3 * rate <= 1", "score < 10")][::-1]
     assert [c.citizens for c in first if c] == [c.citizens for c in again if c]
+
+
+def _large(rules: int = 520) -> str:
+    """A ruleset with enough score rules that violations are found by sampling first."""
+    lines = [
+        "ruleset: large",
+        "attributes:",
+        *[f"  x{i}: {{type: int, range: [0, 9]}}" for i in range(12)],
+        "  flag: {type: bool}",
+        "score:",
+        "  base: 0",
+        "  rules:",
+    ]
+    for i in range(rules):
+        lines.append(f'    - {{id: r{i}, when: "x{i % 12} > {i % 9}", add: {1 + i % 3}}}')
+    lines.append('    - {id: flagged, when: "flag", add: 1000}')
+    return "\n".join(lines) + "\n"
+
+
+def test_sampled_pair_differs_in_the_fewest_attributes() -> None:
+    from ruleproof.proving import fastpaths
+
+    rs = Ruleset.of(load_text(_large(), "large.yaml"))
+    assert len(rs.score.rules) >= fastpaths.SAMPLE_MIN_RULES  # type: ignore[union-attr]
+    r = rs.check("forall a, b: a.flag == b.flag => a.score == b.score")
+    assert r.status == "violated" and r.counterexample is not None
+    assert len(r.counterexample.differing()) == 1, r.counterexample.citizens

@@ -42,8 +42,12 @@ def fewest(
         return model, None
     lo, hi = 0, _count(model, indicators)
     best = model
+    first = True
     while lo < hi:
-        mid = (lo + hi) // 2
+        # The model usually comes nearly minimal (`_mostly_baseline`): one below it first, so
+        # that a minimal count costs one check; then bisection.
+        mid = hi - 1 if first else (lo + hi) // 2
+        first = False
         r = check([z3.AtMost(*indicators, mid)])
         if r == z3.sat:
             best = model_of()

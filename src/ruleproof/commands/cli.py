@@ -26,6 +26,7 @@ from ruleproof.commands import (
     cli_lint,
     cli_replay,
     cli_rule,
+    cli_schema,
 )
 from ruleproof.commands.cli_common import (
     EXIT_INPUT,
@@ -46,6 +47,7 @@ COMMANDS: dict[str, tuple[Callable[[Any], None], Command]] = {
     "init": (cli_init.add_parser, cli_init.run),
     "impact": (cli_impact.add_parser, cli_impact.run),
     "rule": (cli_rule.add_parser, cli_rule.run),
+    "schema": (cli_schema.add_parser, cli_schema.run),
 }
 
 

@@ -29,7 +29,8 @@ def test_nothing_refers_outside_the_repository(path: Path) -> None:
 @pytest.mark.parametrize("path", WORKED, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_cited_sections_and_findings_exist(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    for ref in re.findall(r"(?:sources|docs/sources\.md) §(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?", text):
+    cited = r"(?:sources|docs/sources\.md) §(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?"
+    for ref in re.findall(cited, text):
         for section in filter(None, ref):
             assert section in SECTIONS, f"{path.name} cites §{section}, not in docs/sources.md"
     for vid in re.findall(r"\bV(\d\.\d+[a-z]?)\b", text):

@@ -99,6 +99,12 @@ def add_parser(sub: Any) -> None:
         help="also write the SARIF log to FILE (for code scanning), whatever --format is",
     )
     p.add_argument(
+        "--cross-check",
+        action="store_true",
+        help="decide every verdict a fast path gives again with the plain encoding; a "
+        "disagreement is an internal error (slower; for audits and the deep test profile)",
+    )
+    p.add_argument(
         "--no-timing",
         action="store_true",
         help="leave seconds out of the text and JUnit reports (for reproducible output)",
@@ -186,7 +192,7 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     except RulesetError as exc:
         emit_input_errors(fmt, out, args.spec or "<no spec>", exc.diagnostics, sources)
         raise
-    results = run_suite(suite, args.timeout, args.rlimit, args.jobs)
+    results = run_suite(suite, args.timeout, args.rlimit, args.jobs, args.cross_check)
     written: list[str] = []
     if not args.no_write:
         written = [str(p) for p in write_counterexamples(args.out, suite.ruleset, results)]

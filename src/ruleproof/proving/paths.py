@@ -22,6 +22,7 @@ counterexample's `steps` are re-checked with `evaluate.step`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 import attrs
@@ -69,7 +70,9 @@ def check_path(
     rows: list[tuple[Goal, GoalOutcome]] = []
     for s in checker.ruleset.sanctions:
         goal = sanction_goal(checker.ruleset, kind, s)
-        if isinstance(kind, P.AppealPath) and not s.appeal:
+        if time.monotonic() >= deadline:
+            rows.append((goal, Undecided("not checked: the time limit ran out")))
+        elif isinstance(kind, P.AppealPath) and not s.appeal:
             rows.append((goal, NoAppeal(some_citizen(checker, goal, deadline, bounds))))
         else:
             rows.append((goal, decide(checker, goal, deadline, bounds)))

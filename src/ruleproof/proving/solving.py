@@ -136,13 +136,16 @@ def minimise(
     variables: Sequence[tuple[Term, M.AttrType, M.Value]],
     deadline: float,
     groups: Sequence[Sequence[Term]] = (),
+    uncounted: int = 0,
 ) -> Any:
     """A model as close to the baseline values as the time allows (never leaves the query).
 
     `groups` lists, per attribute, the distinct terms the citizens of a tuple have for it;
-    the citizens then differ in as few attributes as they can before anything else.
+    the citizens then differ in as few attributes as they can before anything else. The last
+    `uncounted` variables (synthetic ones, such as a folded sum) are minimised but not counted
+    as changed attributes.
     """
-    return _Minimiser(enc, solver, deadline).run(model, variables, groups)
+    return _Minimiser(enc, solver, deadline).run(model, variables, groups, uncounted)
 
 
 class _Minimiser:
@@ -167,6 +170,7 @@ class _Minimiser:
         model: Any,
         variables: Sequence[tuple[Term, M.AttrType, M.Value]],
         groups: Sequence[Sequence[Term]] = (),
+        uncounted: int = 0,
     ) -> Any:
         """The least model: fewest differing attributes (`groups`), then fewest variables off
         their baseline (`proving.fewest`), then lexicographically, variable by variable, in
@@ -183,7 +187,7 @@ class _Minimiser:
         # Cores here only steer the search; minimising them costs seconds on large rulesets.
         self.solver.set("core.minimize", False)
         try:
-            return self._run(model, variables, groups)
+            return self._run(model, variables, groups, uncounted)
         finally:
             self.solver.set("core.minimize", True)
 
@@ -192,13 +196,15 @@ class _Minimiser:
         model: Any,
         variables: Sequence[tuple[Term, M.AttrType, M.Value]],
         groups: Sequence[Sequence[Term]],
+        uncounted: int,
     ) -> Any:
         best = model
         pins: list[Term] = []
         targets = [var == z3_value(base, self.enc.codes) for var, _, base in variables]
         best = self._mostly_baseline(best, targets)
         differ = [z3.Or([t != g[0] for t in g[1:]]) for g in groups if len(g) > 1]
-        for indicators in (differ, [z3.Not(t) for t in targets]):
+        counted = targets[: len(targets) - uncounted]
+        for indicators in (differ, [z3.Not(t) for t in counted]):
             best, pin = fewest(
                 lambda extra: self.check([*pins, *extra]), self.model, best, indicators
             )

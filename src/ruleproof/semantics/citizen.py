@@ -7,13 +7,17 @@ attribute, RP402 an unknown one, RP403 a value of the wrong type, RP404 a value 
 not in the enum, RP405 an `assume` that does not hold, RP406 malformed JSON. Real values may be
 JSON numbers (read exactly, never through a float) or strings such as "1/3", "0.25" or "-2".
 `value_json` is the inverse for output: reals become exact strings, everything else stays a
-JSON scalar.
+JSON scalar. `citizen_from_python(values, ruleset)` applies the same checks to a Python mapping
+(the API's `Ruleset.evaluate`): there reals may also be `Fraction`, `Decimal` or a finite
+`float` (read as the decimal it prints as, so `0.1` is 1/10), and positions are unknown.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -113,8 +117,12 @@ def parse_json_object(text: str, file: str) -> dict[str, Any]:
 def _as_fraction(v: Any) -> Fraction | None:
     if isinstance(v, bool):
         return None
-    if isinstance(v, int | Decimal):
+    if isinstance(v, Decimal):
+        return Fraction(v) if v.is_finite() else None
+    if isinstance(v, int | Fraction):
         return Fraction(v)
+    if isinstance(v, float):
+        return Fraction(repr(v)) if math.isfinite(v) else None
     if isinstance(v, str) and re.fullmatch(
         r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"
         r"(\s*/\s*\d+)?\s*",
@@ -129,7 +137,7 @@ def _as_fraction(v: Any) -> Fraction | None:
 
 def _convert(attr: M.Attribute, v: Any) -> tuple[M.Value | None, str, str]:
     """(value, code, message): value is None when the raw JSON value is unusable."""
-    shown = str(v) if isinstance(v, Decimal) else json.dumps(v, default=str)
+    shown = str(v) if isinstance(v, Decimal | float) else json.dumps(v, default=str)
     match attr.type:
         case M.BoolType():
             if isinstance(v, bool):
@@ -174,10 +182,51 @@ def _convert(attr: M.Attribute, v: Any) -> tuple[M.Value | None, str, str]:
             return None, "RP404", f"`{attr.name}` = {shown} is not one of {', '.join(values)}"
 
 
+Locate = Callable[[str], Span]  # where an attribute's value is (for diagnostics)
+
+
 def read_citizen(text: str, file: str, ruleset: M.Ruleset) -> dict[str, M.Value]:
     """Validate a citizen JSON text against `ruleset`. Raises `RulesetError` (RP401–RP406)."""
     data = parse_json_object(text, file)
     start = Span.point(file, *_position(text, max(text.find("{"), 0)))
+    return _validate(
+        data,
+        ruleset,
+        start,
+        lambda key: _locate(text, file, key),
+        lambda key: _value_span(text, file, key),
+    )
+
+
+def citizen_from_python(
+    values: object, ruleset: M.Ruleset, file: str = "<citizen>"
+) -> dict[str, M.Value]:
+    """Validate a citizen given as a Python mapping (attribute name → value) against `ruleset`.
+
+    Returns the citizen with exact values (reals as `Fraction`).
+
+    Raises:
+        RulesetError: RP406 not a mapping; RP401–RP405 as `read_citizen`.
+    """
+    start = Span.point(file, 1, 1)
+    if not isinstance(values, Mapping):
+        raise _malformed(
+            file,
+            "a citizen must be a mapping of attribute names to values, not "
+            f"{type(values).__name__}",
+            fix='pass a dict, e.g. {"debt": 0, "evades": False}',
+        )
+    data = {k if isinstance(k, str) else repr(k): v for k, v in values.items()}
+    return _validate(data, ruleset, start, lambda _: start, lambda _: start)
+
+
+def _validate(
+    data: Mapping[str, Any],
+    ruleset: M.Ruleset,
+    start: Span,
+    key_span: Locate,
+    value_span: Locate,
+) -> dict[str, M.Value]:
     diags: list[Diagnostic] = []
     citizen: dict[str, M.Value] = {}
     names = [a.name for a in ruleset.attributes]
@@ -187,7 +236,7 @@ def read_citizen(text: str, file: str, ruleset: M.Ruleset) -> dict[str, M.Value]
                 Diagnostic(
                     "RP402",
                     f"unknown attribute `{key}`",
-                    _locate(text, file, key),
+                    key_span(key),
                     why=f"ruleset `{ruleset.id}` has no attribute `{key}`",
                     fix=did_you_mean(key, names) or "remove it",
                 )
@@ -210,7 +259,7 @@ def read_citizen(text: str, file: str, ruleset: M.Ruleset) -> dict[str, M.Value]
                 Diagnostic(
                     code,
                     message,
-                    _value_span(text, file, attr.name),
+                    value_span(attr.name),
                     fix=f"write e.g. {_example(attr)} ({attr.type})",
                 )
             )
@@ -218,6 +267,11 @@ def read_citizen(text: str, file: str, ruleset: M.Ruleset) -> dict[str, M.Value]
             citizen[attr.name] = value
     if diags:
         raise RulesetError(diags)
+    _check_assumptions(ruleset, citizen, start)
+    return citizen
+
+
+def _check_assumptions(ruleset: M.Ruleset, citizen: dict[str, M.Value], start: Span) -> None:
     state = State(ruleset, citizen)
     for asm in ruleset.assumptions:
         if not eval_expr(asm.expr, state.lookup):
@@ -234,7 +288,6 @@ def read_citizen(text: str, file: str, ruleset: M.Ruleset) -> dict[str, M.Value]
                     )
                 ]
             )
-    return citizen
 
 
 def _example(attr: M.Attribute) -> str:

@@ -36,8 +36,9 @@ class Ruleset(M.Ruleset):
 
     def evaluate(self, citizen: Mapping[str, M.Value]) -> Outcome:
         """Score, tier, sanctions and trace for one possible citizen
-        (`ruleproof.semantics.evaluate.evaluate`)."""
-        return evaluate(self, citizen)
+        (`ruleproof.semantics.evaluate.evaluate`); in a notebook it shows as tables and its
+        score waterfall."""
+        return attrs.evolve(evaluate(self, citizen), ruleset=self)
 
     def check(self, query: str, timeout: float = 30.0, rlimit: int = 0) -> Result:
         """Prove or refute a query about this ruleset.

@@ -139,9 +139,8 @@ def check_text(ruleset: M.Ruleset, text: str, timeout: float = 30.0, rlimit: int
 
 
 def with_baseline(r: Result, ruleset: M.Ruleset) -> Result:
-    """The result with its counterexample knowing the ruleset's baseline (for rendering)."""
+    """The result with its counterexample knowing the ruleset and its baseline (for display)."""
     if r.counterexample is None:
         return r
-    return attrs.evolve(
-        r, counterexample=attrs.evolve(r.counterexample, baseline=ruleset.baseline())
-    )
+    cex = attrs.evolve(r.counterexample, baseline=ruleset.baseline(), ruleset=ruleset)
+    return attrs.evolve(r, counterexample=cex)

@@ -39,8 +39,9 @@ def test_violated_result_shows_tables_waterfalls_and_links() -> None:
     assert doc.xpath('//svg[@role="img"]')
     assert doc.xpath('//tr[contains(@class, "rp-differs")]/@data-key') == ["rule:friends"]
     # names carry their source line as a tooltip in a notebook
-    assert doc.xpath('//span[@class="rp-src"][@title="' + str(GOLDEN / "check" / "small.yaml")
-                     + ':7"]')
+    assert doc.xpath(
+        '//span[@class="rp-src"][@title="' + str(GOLDEN / "check" / "small.yaml") + ':7"]'
+    )
 
 
 def test_outcome_displays_itself_with_tier_bands() -> None:

@@ -10,6 +10,7 @@ guard tier matches.
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import attrs
 import pytest
@@ -31,6 +32,8 @@ thresholds = st.one_of(
     st.fractions(min_value=-50, max_value=50, max_denominator=8).map(E.RealLit),
     st.integers(1, 30).map(lambda v: E.Neg(E.IntLit(v))),
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _leaf(thresholds: st.SearchStrategy[E.Expr] = thresholds) -> st.SearchStrategy[E.Expr]:
@@ -172,7 +175,7 @@ def test_interval_text(interval: Interval, text: str) -> None:
 
 
 def test_worked_rulesets() -> None:
-    sesame = tier_bands(load("spec/sesame-credit.yaml"))
+    sesame = tier_bands(load(ROOT / "spec/sesame-credit.yaml"))
     assert sesame.exact
     assert [(b.tier, b.text()) for b in sesame.bands] == [
         ("extremely_good", "700 ≤ score ≤ 950"),
@@ -181,7 +184,7 @@ def test_worked_rulesets() -> None:
         ("medium", "550 ≤ score < 600"),
         ("poor", "350 ≤ score < 550"),
     ]
-    rongcheng = tier_bands(load("spec/rongcheng.yaml"))
+    rongcheng = tier_bands(load(ROOT / "spec/rongcheng.yaml"))
     assert [g.tier for g in rongcheng.guards] == ["not_rated"]
     assert "not_rated (reads in_scope)" in rongcheng.note()
     assert rongcheng.tier_of(1040) == "AA" and rongcheng.tier_of(599) == "D"

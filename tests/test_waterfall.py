@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -21,7 +22,9 @@ from ruleproof.semantics.evaluate import evaluate
 from ruleproof.semantics.outcome import Outcome, RuleFiring, Trace
 from ruleproof.testing import citizens, rulesets
 
-SESAME = load("spec/sesame-credit.yaml")
+ROOT = Path(__file__).resolve().parent.parent
+
+SESAME = load(ROOT / "spec/sesame-credit.yaml")
 
 
 def expected_steps(o: Outcome) -> list[tuple[str, Any, Any]]:
@@ -69,7 +72,7 @@ def test_waterfall_is_the_trace(rs: M.Ruleset, data: st.DataObject) -> None:
 
 
 def test_no_score_no_waterfall() -> None:
-    rs = load("spec/joint-punishment.yaml")
+    rs = load(ROOT / "spec/joint-punishment.yaml")
     c = rs.baseline()
     assert waterfall(evaluate(rs, c), rs) is None
 

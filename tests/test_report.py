@@ -1,0 +1,191 @@
+"""`ruleproof report` without a browser: sections, links, self-containment, inputs, errors.
+
+The browser tests (tests/browser) open the same documents in Chromium; these check the HTML
+itself: every section is there, every in-page link has a target, nothing is loaded from
+anywhere, the same inputs give the same bytes, and bad inputs get RP9xx errors, exit 2.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from ruleproof.commands.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+IMPACT = ROOT / "tests" / "data" / "impact-german-credit-with-protected.json"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def german(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    target = tmp_path_factory.mktemp("report") / "german.html"
+    code, out, err = run(
+        "report",
+        str(ROOT / "spec" / "german-credit-with-protected.yaml"),
+        "--diff",
+        str(ROOT / "spec" / "german-credit-without-protected.yaml"),
+        "--impact",
+        str(IMPACT),
+        "-o",
+        str(target),
+    )
+    assert (code, err) == (0, ""), err
+    assert out.startswith(f"wrote {target}: 10 properties (")
+    return target, target.read_text(encoding="utf-8")
+
+
+def test_every_section_and_every_link_target(german: tuple[Path, str]) -> None:
+    _, text = german
+    doc = lxml_html.fromstring(text)
+    sections = doc.xpath("//section/@data-section")
+    assert sections == ["summary", "findings", "sanctions", "diff", "impact", "sources"]
+    ids = set(doc.xpath("//@id"))
+    hrefs = [h for h in doc.xpath("//@href | //@*[local-name()='href']") if h.startswith("#")]
+    assert hrefs and all(h[1:] in ids for h in hrefs), sorted(h for h in hrefs if h[1:] not in ids)
+    # every violated property has a card that links to its line in the property file
+    violated = doc.xpath('//tr[@data-status="violated"]/@data-property')
+    assert (
+        violated
+        and doc.xpath("//article[contains(@class,'rp-card')]/@data-property")[: len(violated)]
+        == violated
+    )
+    for p in violated:
+        (card,) = doc.xpath(f'//article[@id="finding-{p}"]')
+        links = card.xpath('.//a[@class="rp-src"]/@title')
+        assert any(t.startswith(str(ROOT / "properties")) for t in links), p
+
+
+def test_self_contained(german: tuple[Path, str]) -> None:
+    _, text = german
+    doc = lxml_html.fromstring(text)
+    assert doc.xpath("//script[@src] | //link | //img | //iframe | //object | //embed") == []
+    for css in doc.xpath("//style/text()"):
+        assert "url(" not in css and "@import" not in css
+    external = [h for h in doc.xpath("//@href") if not h.startswith("#")]
+    assert external == []
+
+
+def test_same_inputs_same_bytes(german: tuple[Path, str], tmp_path: Path) -> None:
+    path, text = german
+    again = tmp_path / "again.html"
+    code, _, _ = run(
+        "report",
+        str(ROOT / "spec" / "german-credit-with-protected.yaml"),
+        "--diff",
+        str(ROOT / "spec" / "german-credit-without-protected.yaml"),
+        "--impact",
+        str(IMPACT),
+        "-o",
+        str(again),
+    )
+    assert code == 0
+    assert again.read_text(encoding="utf-8") == text
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_impact_numbers_come_from_the_document(german: tuple[Path, str]) -> None:
+    _, text = german
+    doc = lxml_html.fromstring(text)
+    data = json.loads(IMPACT.read_text(encoding="utf-8"))
+    (facts,) = doc.xpath("//*[@data-rows]")
+    assert int(facts.get("data-rows")) == data["rows"]
+    for attr, counts in data["counterfactual"].items():
+        (row,) = doc.xpath(f'//tr[@data-varied="{attr}"]')
+        got = {td.get("data-output"): int(td.get("data-count")) for td in row.xpath("./td")}
+        assert got == {k: counts[k] for k in ("score", "tier", "sanctions", "any")}
+
+
+def test_diff_matrix_is_the_diff_result(german: tuple[Path, str]) -> None:
+    from ruleproof.language.load_ruleset import load
+    from ruleproof.proving.diff import diff_rulesets
+    from ruleproof.proving.solving import Limits
+
+    _, text = german
+    doc = lxml_html.fromstring(text)
+    r = diff_rulesets(
+        load(ROOT / "spec" / "german-credit-without-protected.yaml"),
+        load(ROOT / "spec" / "german-credit-with-protected.yaml"),
+        "old",
+        "new",
+        None,
+        Limits(timeout=30),
+    )
+    assert r.transitions is not None
+    for t in r.transitions:
+        (cell,) = doc.xpath(f'//td[@data-old="{t.old}"][@data-new="{t.new}"]')
+        want = {True: "moves", False: "no one", None: "undecided"}[t.possible]
+        assert cell.text_content() == want
+
+
+def test_report_without_options_has_no_diff_or_impact(tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    code, _, err = run(
+        "report", str(ROOT / "spec" / "rail-flight-bans-2018.yaml"), "-o", str(target)
+    )
+    assert (code, err) == (0, "")
+    doc = lxml_html.fromstring(target.read_text(encoding="utf-8"))
+    assert doc.xpath("//section/@data-section") == ["summary", "findings", "sanctions", "sources"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"rows": 3,\n "invalid_rows": }', "2:18: error[RP901]: not JSON"),
+        ('{"rows": 3, "invalid_rows": 0}', "error[RP901]: the impact file has no `counterfactual`"),
+        (
+            '{"rows": 3, "invalid_rows": 0, "counterfactual": {"sex": {"score": 1, "tier": "x",'
+            ' "sanctions": 0, "any": 1}}}',
+            'error[RP901]: `counterfactual.sex.tier` must be a whole number of people, got "x"',
+        ),
+        (
+            '{"rows": -1, "invalid_rows": 0, "counterfactual": {}}',
+            "error[RP901]: `rows` must be a whole number of people, got -1",
+        ),
+    ],
+)
+def test_bad_impact_documents(tmp_path: Path, content: str, message: str) -> None:
+    bad = tmp_path / "impact.json"
+    bad.write_text(content, encoding="utf-8")
+    code, out, err = run(
+        "report",
+        str(ROOT / "spec" / "sesame-credit.yaml"),
+        "--impact",
+        str(bad),
+        "-o",
+        str(tmp_path / "r.html"),
+    )
+    assert code == 2 and out == ""
+    assert message in err, err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_a_data_file_for_impact_says_how_to_make_the_json(tmp_path: Path) -> None:
+    data = tmp_path / "people.csv"
+    data.write_text("a,b\n1,2\n", encoding="utf-8")
+    code, _, err = run(
+        "report",
+        str(ROOT / "spec" / "sesame-credit.yaml"),
+        "--impact",
+        str(data),
+        "-o",
+        str(tmp_path / "r.html"),
+    )
+    assert code == 2
+    assert "error[RP903]" in err and "--format json > impact.json" in err
+
+
+def test_unwritable_target(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    code, _, err = run("report", str(ROOT / "spec" / "sesame-credit.yaml"), "-o", str(folder))
+    assert code == 2 and "error[RP902]: cannot write the report" in err

@@ -27,10 +27,9 @@ import portion as P
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language.ruleset import Num
 from ruleproof.language.memo import per_ruleset
 from ruleproof.language.values import fmt_value
-
-Num = int | Fraction
 
 
 @attrs.frozen

@@ -1,7 +1,7 @@
 """Where things come from: links from names in a display to the YAML lines that define them.
 
-`Links(ruleset, anchor)` finds the source span of an attribute, define, rule, tier, sanction or
-action by name. `to(kind, name, text)` wraps `text` in a link to that span: with an `anchor`
+`Links(ruleset, anchor)` finds the source span of an attribute, define, rule (or case of a
+`one_of` group, with `groups` naming its group), tier, sanction or action by name. `to(kind, name, text)` wraps `text` in a link to that span: with an `anchor`
 function (the HTML report, which embeds the sources, maps a span to `#src-…-L14`) it is an
 `<a href>`; without one (a notebook) a `<span>` whose tooltip is `file:line`. `where(span)` is
 the `file:line` text itself, linked the same way. Names with no known span stay plain text.
@@ -35,6 +35,7 @@ class Links:
     def __init__(self, ruleset: M.Ruleset | None, anchor: Anchor | None = None) -> None:
         self.anchor = anchor
         self.spans: dict[tuple[str, str], Span] = {}
+        self.groups: dict[str, str] = {}  # case id → the id of its group (`one_of`)
         if ruleset is None:
             return
         for a in ruleset.attributes:
@@ -43,6 +44,9 @@ class Links:
             self.spans.setdefault(("define", d.name), d.span)
         for r in ruleset.score.rules if ruleset.score else ():
             self.spans[("rule", r.id)] = r.span
+            for c in r.cases:
+                self.spans.setdefault(("rule", c.id), c.span)
+                self.groups[c.id] = r.id
         if ruleset.score is not None:
             self.spans[("score", "score")] = ruleset.score.span
         for t in ruleset.tiers:

@@ -56,7 +56,8 @@ def _row_label(key: str, columns: Sequence[Column]) -> Markup:
         rid = key[len("rule:") :]
         for c in columns:
             if c.links.span("rule", rid) is not None:
-                return c.links.to("rule", rid)
+                group = c.links.groups.get(rid)
+                return join(c.links.to("rule", rid), f" (in {group})" if group else None)
         return el("span", rid)
     return el("span", {"base": "base", "clamp": "clamp", "score": "final score"}[key])
 

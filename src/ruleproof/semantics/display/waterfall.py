@@ -4,7 +4,7 @@
 with its contribution (`delta`) and the running total after it, then — when the raw score left
 the score range — the clamp from the raw score to the final one, then the final score and its
 tier. Each `Step` has the value before (`start`) and after (`end`), so `end - start` is what the
-step added. Nothing is recomputed: the numbers are the trace's own (exact ints or rationals).
+step added. A rule that is a group (`one_of`) appears as the case that fired, as in the trace. Nothing is recomputed: the numbers are the trace's own (exact ints or rationals).
 
 `align(waterfalls)` gives the row keys for several waterfalls shown side by side: one row per
 step, a rule that fired for only some citizens included once, and each waterfall's rules in
@@ -14,18 +14,17 @@ the order it applied them, so every column reads top to bottom as its trace does
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 
 from ruleproof.language import ruleset as M
+from ruleproof.language.ruleset import Num
 from ruleproof.semantics.tierbands import TierBands, tier_bands
 
 if TYPE_CHECKING:  # type-only: outcomes display themselves through this module
-    from ruleproof.semantics.outcome import Outcome, RuleFiring
+    from ruleproof.semantics.outcome import Outcome
 
-Num = int | Fraction
 StepKind = Literal["base", "rule", "clamp", "score"]
 
 
@@ -58,12 +57,6 @@ class Waterfall:
         return next((s for s in self.steps if s.key == key), None)
 
 
-def firing_label(f: RuleFiring) -> str:
-    """How a fired rule is named: its id, and for a group the case that fired."""
-    case = getattr(f, "case", None)  # groups of cases name the case that fired (when present)
-    return f"{f.id}: {case}" if case else f.id
-
-
 def waterfall(outcome: Outcome, ruleset: M.Ruleset | None = None) -> Waterfall | None:
     """The waterfall of an outcome, or None when the ruleset has no score."""
     tr = outcome.trace
@@ -72,7 +65,7 @@ def waterfall(outcome: Outcome, ruleset: M.Ruleset | None = None) -> Waterfall |
     steps = [Step("base", "base", "base", tr.base, tr.base)]
     running: Num = tr.base
     for f in tr.rules:
-        steps.append(Step("rule", f"rule:{f.id}", firing_label(f), running, f.running, f.id))
+        steps.append(Step("rule", f"rule:{f.id}", f.id, running, f.running, f.id))
         running = f.running
     raw = tr.raw_score if tr.raw_score is not None else running
     if tr.clamped:

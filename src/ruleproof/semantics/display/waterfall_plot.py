@@ -19,7 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ruleproof.language.values import fmt_value
+from ruleproof.language.values import fmt_value, signed
 from ruleproof.semantics.display.plot import (
     BRIGHT,
     DOWN,
@@ -31,16 +31,12 @@ from ruleproof.semantics.display.plot import (
     gid,
     inline_svg,
 )
-from ruleproof.semantics.display.waterfall import Num, Step, Waterfall
+from ruleproof.language.ruleset import Num
+from ruleproof.semantics.display.waterfall import Step, Waterfall
 from ruleproof.semantics.tierbands import TierBands, boundaries
 
 ROW_INCHES = 0.3
 PANEL_INCHES = 4.6
-
-
-def signed(x: Num) -> str:
-    """`+5`, `-15`, `+1/3`: a contribution with its sign written out."""
-    return ("+" if x >= 0 else "") + fmt_value(x)
 
 
 def step_text(s: Step) -> str:

@@ -65,3 +65,45 @@ def test_proof_says_why_in_html() -> None:
     doc = _doc(r._repr_html_())
     assert "holds because of rule faith, rule faith-back" in " ".join(doc.itertext())
     assert doc.xpath('//span[contains(@class, "rp-status")]/@data-status') == ["proved"]
+
+
+GROUPED = """
+ruleset: grouped
+attributes:
+  debt: {type: int, range: [-5000, 100000]}
+  late: {type: bool}
+score:
+  base: 0.5
+  range: [-40, 40.25]
+  rules:
+    - {id: lateness, when: "late", add: -0.125}
+    - id: debt-band
+      one_of:
+        - {id: no-debt, when: "debt <= 0", add: 40}
+        - {id: small-debt, when: "debt < 5000", add: 10}
+        - {id: large-debt, when: "True", add: -30}
+tiers:
+  - {id: good, when: "score > 10.5"}
+  - {id: fair, when: "score >= -0.25"}
+  - {id: poor, when: "True"}
+"""
+
+
+def test_groups_and_real_scores_in_the_waterfall() -> None:
+    from ruleproof.language.load_ruleset import load_text
+
+    rs = ruleproof.api.Ruleset.of(load_text(GROUPED, "grouped.yaml"))
+    o = rs.evaluate({"debt": -3, "late": True})
+    doc = _doc(o._repr_html_())
+    # the case that fired is the row, named with its group; the clamp is a step of its own
+    keys = doc.xpath("//table[contains(@class,'rp-waterfall-table')]//tr/@data-key")
+    assert keys == ["base", "rule:lateness", "rule:no-debt", "clamp", "score"]
+    (label,) = doc.xpath('//tr[@data-key="rule:no-debt"]/th')
+    assert " ".join(label.text_content().split()) == "no-debt (in debt-band)"
+    cells = {tr.get("data-key"): tr.xpath("./td")[0] for tr in doc.xpath("//tr[@data-key]")}
+    assert cells["rule:lateness"].get("data-delta") == "-0.125"
+    assert cells["clamp"].get("data-start") == "40.375"
+    assert cells["clamp"].get("data-end") == "40.25"
+    text = " ".join(doc.itertext())
+    bands = "good: 10.5 < score ≤ 40.25; fair: -0.25 ≤ score ≤ 10.5; poor: -40 ≤ score < -0.25"
+    assert bands in text

@@ -7,14 +7,21 @@ anywhere, the same inputs give the same bytes, and bad inputs get RP9xx errors, 
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import random
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
+from population_support import text
 from ruleproof.commands.cli import main
+from ruleproof.language import ruleset as M
+from ruleproof.language.load_ruleset import load
+from ruleproof.semantics.evaluate import evaluate, in_domain
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPACT = ROOT / "tests" / "data" / "impact-german-credit-with-protected.json"
@@ -169,23 +176,97 @@ def test_bad_impact_documents(tmp_path: Path, content: str, message: str) -> Non
     assert not (tmp_path / "r.html").exists()
 
 
-def test_a_data_file_for_impact_says_how_to_make_the_json(tmp_path: Path) -> None:
-    data = tmp_path / "people.csv"
-    data.write_text("a,b\n1,2\n", encoding="utf-8")
-    code, _, err = run(
-        "report",
-        str(ROOT / "spec" / "sesame-credit.yaml"),
-        "--impact",
-        str(data),
-        "-o",
-        str(tmp_path / "r.html"),
-    )
-    assert code == 2
-    assert "error[RP903]" in err and "--format json > impact.json" in err
-
-
 def test_unwritable_target(tmp_path: Path) -> None:
     folder = tmp_path / "a-folder"
     folder.mkdir()
     code, _, err = run("report", str(ROOT / "spec" / "sesame-credit.yaml"), "-o", str(folder))
     assert code == 2 and "error[RP902]: cannot write the report" in err
+
+
+def _population(rs: M.Ruleset, n: int, seed: int) -> list[dict[str, M.Value]]:
+    """`n` possible citizens drawn uniformly from each attribute's domain (a fixed seed)."""
+    rng = random.Random(seed)
+    out: list[dict[str, M.Value]] = []
+    while len(out) < n:
+        c: dict[str, M.Value] = {}
+        for a in rs.attributes:
+            match a.type:
+                case M.BoolType():
+                    c[a.name] = rng.random() < 0.5
+                case M.IntType(lo, hi):
+                    c[a.name] = rng.randint(lo, hi)
+                case M.EnumType(values):
+                    c[a.name] = rng.choice(values)
+                case M.RealType(lo, hi):
+                    c[a.name] = lo + (hi - lo) * Fraction(rng.randint(0, 100), 100)
+        if in_domain(rs, c) is None:
+            out.append(c)
+    return out
+
+
+def _domain(a: M.Attribute) -> list[M.Value]:
+    match a.type:
+        case M.BoolType():
+            return [False, True]
+        case M.IntType(lo, hi):
+            return list(range(lo, hi + 1))
+        case M.EnumType(values):
+            return list(values)
+        case _:
+            raise AssertionError(a)
+
+
+def test_impact_from_a_data_file_counts_what_the_evaluator_gives(tmp_path: Path) -> None:
+    spec = ROOT / "spec" / "german-credit-with-protected.yaml"
+    rs = load(spec)
+    people = _population(rs, 60, seed=3)
+    data = tmp_path / "people.csv"
+    with data.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow([a.name for a in rs.attributes])
+        for c in people:
+            w.writerow([text(c[a.name]) for a in rs.attributes])
+    target = tmp_path / "r.html"
+    code, _, err = run("report", str(spec), "--impact", str(data), "-o", str(target))
+    assert (code, err) == (0, ""), err
+    doc = lxml_html.fromstring(target.read_text(encoding="utf-8"))
+    outs = [evaluate(rs, c) for c in people]
+    (everyone,) = doc.xpath('(//tr[@data-group="everyone"])[1]')
+    tiers = {
+        td.get("data-tier"): int(td.get("data-count")) for td in everyone.xpath("./td[@data-tier]")
+    }
+    assert tiers == {t: sum(1 for o in outs if o.tier == t) for t in tiers}
+    assert sum(tiers.values()) == len(people)
+    # the default counterfactuals: each protected attribute, every other value tried
+    varied = doc.xpath("//tr[@data-varied]/@data-varied")
+    assert sorted(varied) == sorted(a.name for a in rs.attributes if a.protected != "false")
+    for name in varied:
+        attr = rs.attribute(name)
+        want = {"score": 0, "tier": 0, "sanctions": 0, "any": 0}
+        for c, o in zip(people, outs, strict=True):
+            alts = [evaluate(rs, {**c, name: v}) for v in _domain(attr) if v != c[name]]
+            flips = {
+                "score": any(x.score != o.score for x in alts),
+                "tier": any(x.tier != o.tier for x in alts),
+                "sanctions": any(x.sanctions != o.sanctions for x in alts),
+            }
+            flips["any"] = any(flips.values())
+            for k, v in flips.items():
+                want[k] += v
+        (row,) = doc.xpath(f'//tr[@data-varied="{name}"]')
+        got = {td.get("data-output"): int(td.get("data-count")) for td in row.xpath("./td")}
+        assert got == want, name
+
+
+def test_by_without_a_data_file(tmp_path: Path) -> None:
+    code, _, err = run(
+        "report",
+        str(ROOT / "spec" / "sesame-credit.yaml"),
+        "--by",
+        "occupation",
+        "--impact",
+        str(IMPACT),
+        "-o",
+        str(tmp_path / "r.html"),
+    )
+    assert code == 2 and "error[RP903]" in err

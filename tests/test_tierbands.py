@@ -142,7 +142,8 @@ def test_bands_give_the_evaluators_tier_to_citizens_no_guard_matches(
     scores = [evaluate(drawn, c).score for c in people]
     # score tiers whose thresholds sit on and next to the scores these citizens get
     near = st.sampled_from([s + d for s in scores if s is not None for d in (-1, 0, 1)])
-    leaf = _leaf(st.one_of(near.map(E.IntLit), thresholds)).filter(lambda e: e != E.Var("d"))
+    literal = near.map(lambda v: E.IntLit(v) if isinstance(v, int) else E.RealLit(Fraction(v)))
+    leaf = _leaf(st.one_of(literal, thresholds)).filter(lambda e: e != E.Var("d"))
     extra = [M.Tier(f"s{i}", data.draw(conditions_over(leaf)), "") for i in range(3)]
     tiers = list(drawn.tiers)
     for t in extra:

@@ -5,10 +5,12 @@ with an older version as `diff` does and reads a population-impact document, and
 self-contained HTML file (`ruleproof.reporting.html`). Exit 0 when the report is written (its
 findings are in the document, not in the exit code), 2 for bad input.
 
-`--impact` takes the JSON that `ruleproof impact SPEC DATA --format json` prints. A data file
-(CSV, Parquet, …) needs the population package to score it; `impact_document` is the one place
-that will call it, and until then it refuses such a file with a message saying how to make the
-JSON.
+`--impact` takes the JSON that `ruleproof impact SPEC DATA --format json` prints, or a data file
+(CSV, Parquet, a folder of Parquet files) that `impact_document` scores with the population
+package on DuckDB, as `ruleproof impact` would: grouped by `--by` (default: each protected
+attribute that is a bool or an enum), with the counterfactual flips of `--counterfactual`
+(default: each protected bool, enum or int attribute whose values the population package can
+try), and the people in each property's counterexample region.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import IO, Any
 from ruleproof.commands.cli_common import NATURAL, POSITIVE_INT, POSITIVE_SECONDS, Sources
 from ruleproof.errors import Diagnostic, RulesetError, Span
 from ruleproof.language import ruleset as M
+from ruleproof.language import suite as P
 
 
 def add_parser(sub: Any) -> None:
@@ -45,7 +48,25 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--impact",
         metavar="DATA",
-        help="population impact: the JSON of `ruleproof impact SPEC DATA --format json`",
+        help="population impact: a data file (.csv, .parquet) to score, or the JSON of "
+        "`ruleproof impact SPEC DATA --format json`",
+    )
+    p.add_argument(
+        "--by",
+        action="append",
+        default=[],
+        metavar="EXPR",
+        help="with a data file for --impact: group by an attribute or expression (repeatable; "
+        "default: each protected bool or enum attribute)",
+    )
+    p.add_argument(
+        "--counterfactual",
+        action="append",
+        default=[],
+        metavar="ATTR[,ATTR...]",
+        help="with a data file for --impact: count people whose outcome changes when only "
+        "these attributes change (repeatable; default: each protected attribute that can be "
+        "varied)",
     )
     p.add_argument(
         "-o",
@@ -82,29 +103,71 @@ def _fail(code: str, message: str, file: str, why: str = "", fix: str = "") -> R
     return RulesetError([Diagnostic(code, message, Span.point(file, 1, 1), why=why, fix=fix)])
 
 
-def impact_document(path: str, ruleset: M.Ruleset, sources: Sources) -> dict[str, Any]:
-    """The impact document for `--impact PATH`: a JSON file as `ruleproof impact` writes it.
+def default_groupings(ruleset: M.Ruleset) -> list[str]:
+    """Each protected attribute with few values (a bool or an enum), as a `--by` expression."""
+    return [
+        a.name
+        for a in ruleset.attributes
+        if a.protected != "false" and isinstance(a.type, M.BoolType | M.EnumType)
+    ]
+
+
+def default_counterfactuals(ruleset: M.Ruleset) -> list[str]:
+    """Each protected bool, enum or int attribute whose values the population package can try
+    (`population.counterfactual.representatives` does not refuse it)."""
+    from ruleproof.population.counterfactual import representatives
+
+    out = []
+    for a in ruleset.attributes:
+        if a.protected == "false" or isinstance(a.type, M.RealType):
+            continue
+        try:
+            representatives(ruleset, a.name, 0)
+        except RulesetError:
+            continue
+        out.append(a.name)
+    return out
+
+
+def impact_document(
+    path: str, suite: P.Suite, by: list[str], counterfactual: list[str], sources: Sources
+) -> dict[str, Any]:
+    """The impact document for `--impact PATH`: a JSON file as `ruleproof impact` writes it, or
+    the same document computed from a data file on DuckDB (see the module docstring).
 
     Raises:
-        RulesetError: RP901 the JSON is malformed; RP903 PATH is a data file, which this
-            version cannot score itself.
+        RulesetError: RP901 the JSON is malformed; RP903 `--by` or `--counterfactual` with a
+            JSON file; the population package's errors (RP70x) for a data file.
     """
-    from ruleproof.reporting.html.impactdoc import read_impact
+    from ruleproof.reporting.html.impactdoc import check_impact, read_impact
 
-    if Path(path).suffix.lower() != ".json":
-        # The seam for the population package: score the data file here and return the same
-        # document `ruleproof impact --format json` prints.
-        raise _fail(
-            "RP903",
-            f"`--impact` got a data file, {path}; this version reads only the JSON of "
-            "`ruleproof impact`",
-            path,
-            why="scoring a data set needs the population package, which this installation "
-            "does not have",
-            fix=f"run `ruleproof impact {ruleset.file} {path} --format json > impact.json` and "
-            "pass `--impact impact.json`",
-        )
-    return read_impact(sources.read(path), path)
+    if Path(path).suffix.lower() == ".json":
+        if by or counterfactual:
+            raise _fail(
+                "RP903",
+                "`--by` and `--counterfactual` choose what to compute from a data file; "
+                f"{path} is an impact document, computed already",
+                path,
+                fix="leave them out, or give them to `ruleproof impact` when making the JSON",
+            )
+        return read_impact(sources.read(path), path)
+    from ruleproof.population.engines import open_engine
+    from ruleproof.population.impact import Options, analyse
+
+    ruleset = suite.ruleset
+    for text in by:
+        sources["--by"] = text
+    options = Options(
+        by=tuple(by or default_groupings(ruleset)),
+        counterfactual=tuple(counterfactual or default_counterfactuals(ruleset)),
+        properties=suite.property_files,
+        examples=3,
+    )
+    engine = open_engine("duckdb")
+    try:
+        return check_impact(analyse(ruleset, path, engine, options), path)
+    finally:
+        engine.close()
 
 
 def _diff(spec: str, new: M.Ruleset, new_file: str, timeout: float, sources: Sources) -> Any:
@@ -139,14 +202,22 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     from ruleproof.reporting.sarif import tool_version
 
     suite = load_suite(args.spec, _property_files(args.spec, args.properties), sources)
+    if (args.by or args.counterfactual) and args.impact is None:
+        raise _fail(
+            "RP903",
+            "`--by` and `--counterfactual` need a data file for `--impact`",
+            args.spec,
+            fix="add --impact DATA.csv, or leave them out",
+        )
     impact = None
     if args.impact is not None:
-        impact = ImpactInput(impact_document(args.impact, suite.ruleset, sources), args.impact)
+        doc = impact_document(args.impact, suite, args.by, args.counterfactual, sources)
+        impact = ImpactInput(doc, args.impact)
     results = run_suite(suite, args.timeout, args.rlimit, args.jobs)
     diff = None
     if args.diff is not None:
         diff = _diff(args.diff, suite.ruleset, args.spec, args.timeout, sources)
-    embedded = {k: v for k, v in sources.items() if k != args.impact}
+    embedded = {k: v for k, v in sources.items() if k != args.impact and not k.startswith("--")}
     text = render(ReportInput(suite, results, embedded, diff, impact, tool_version()))
     target = Path(args.output)
     try:

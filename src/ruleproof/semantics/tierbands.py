@@ -27,8 +27,8 @@ import portion as P
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
-from ruleproof.language.ruleset import Num
 from ruleproof.language.memo import per_ruleset
+from ruleproof.language.ruleset import Num
 from ruleproof.language.values import fmt_value
 
 

@@ -59,10 +59,29 @@ def _grouping(
     for label, e in entries:
         n = e["n"]
         counts = {t.get("tier"): t["count"] for t in e.get("tiers", [])}
-        row: list[Any] = [label, el("td", f"{n:,}", class_="rp-num")]
-        row += [el("td", _pct(counts.get(t, 0), n), class_="rp-num") for t in tiers]
+        row: list[Any] = [
+            el("th", label, scope="row"),
+            el("td", f"{n:,}", class_="rp-num", data_people=n),
+        ]
         row += [
-            el("td", _pct(e.get("sanctions", {}).get(s, 0), n), class_="rp-num") for s in sanctions
+            el(
+                "td",
+                _pct(counts.get(t, 0), n),
+                class_="rp-num",
+                data_tier=_label(t),
+                data_count=counts.get(t, 0),
+            )
+            for t in tiers
+        ]
+        row += [
+            el(
+                "td",
+                _pct(e.get("sanctions", {}).get(s, 0), n),
+                class_="rp-num",
+                data_sanction=s,
+                data_count=e.get("sanctions", {}).get(s, 0),
+            )
+            for s in sanctions
         ]
         if fav:
             ratio = e.get("di_ratio")
@@ -72,7 +91,7 @@ def _grouping(
                 el("td", "—" if ratio is None else f"{ratio:.3f}", class_="rp-num"),
                 "" if ok is None else "ok" if ok else el("strong", "FAILS"),
             ]
-        rows.append(row)
+        rows.append(el("tr", row, data_group=label))
     parts = [el("h3", title)]
     if tiers:
         groups = [

@@ -1,10 +1,11 @@
 """Where things come from: links from names in a display to the YAML lines that define them.
 
 `Links(ruleset, anchor)` finds the source span of an attribute, define, rule (or case of a
-`one_of` group, with `groups` naming its group), tier, sanction or action by name. `to(kind, name, text)` wraps `text` in a link to that span: with an `anchor`
-function (the HTML report, which embeds the sources, maps a span to `#src-…-L14`) it is an
-`<a href>`; without one (a notebook) a `<span>` whose tooltip is `file:line`. `where(span)` is
-the `file:line` text itself, linked the same way. Names with no known span stay plain text.
+`one_of` group, with `groups` naming its group), tier, sanction or action by name.
+`to(kind, name, text)` wraps `text` in a link to that span: with an `anchor` function (the HTML
+report, which embeds the sources, maps a span to `#src-…-L14`) it is an `<a href>`; without
+one (a notebook) a `<span>` whose tooltip is `file:line`. `where(span)` is the `file:line` text
+itself, linked the same way. Names with no known span stay plain text.
 """
 
 from __future__ import annotations

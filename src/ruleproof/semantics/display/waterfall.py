@@ -4,7 +4,8 @@
 with its contribution (`delta`) and the running total after it, then — when the raw score left
 the score range — the clamp from the raw score to the final one, then the final score and its
 tier. Each `Step` has the value before (`start`) and after (`end`), so `end - start` is what the
-step added. A rule that is a group (`one_of`) appears as the case that fired, as in the trace. Nothing is recomputed: the numbers are the trace's own (exact ints or rationals).
+step added; a rule that is a group (`one_of`) appears as the case that fired, as in the trace.
+Nothing is recomputed: the numbers are the trace's own (exact ints or rationals).
 
 `align(waterfalls)` gives the row keys for several waterfalls shown side by side: one row per
 step, a rule that fired for only some citizens included once, and each waterfall's rules in

@@ -31,7 +31,6 @@ from ruleproof.semantics.display.plot import (
     gid,
     inline_svg,
 )
-from ruleproof.language.ruleset import Num
 from ruleproof.semantics.display.waterfall import Step, Waterfall
 from ruleproof.semantics.tierbands import TierBands, boundaries
 
@@ -186,17 +185,17 @@ def waterfall_svg(
                 f"{title}: score {fmt_value(w.score)}, tier {w.tier or '(none)'}",
                 pad=14 if w.bands is not None else 6,
             )
-            prev: float | None = None
+            prev: int | None = None  # the row of this column's previous step
             for y, key in enumerate(rows):
                 s = w.step(key)
                 if s is None:
                     continue
-                if prev is not None:
+                if prev is not None:  # the running total carried down from the previous step
                     ax.plot(
-                        [float(s.start)] * 2, [y - 1, y], color="#999999", linewidth=0.6, zorder=2
+                        [float(s.start)] * 2, [prev, y], color="#999999", linewidth=0.6, zorder=2
                     )
                 _step(ax, y, s, gid(prefix, str(col), key), pad)
-                prev = float(s.end)
+                prev = y
             ax.set_xlabel("score")
             ax.grid(axis="x", color="#dddddd", linewidth=0.5, zorder=0)
         axes[0].set_yticks(range(len(rows)))

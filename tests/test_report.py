@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import random
+import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -270,3 +272,27 @@ def test_by_without_a_data_file(tmp_path: Path) -> None:
         str(tmp_path / "r.html"),
     )
     assert code == 2 and "error[RP903]" in err
+
+
+def test_without_the_picture_libraries_the_report_keeps_its_tables(tmp_path: Path) -> None:
+    """In a fresh interpreter where matplotlib and graphviz cannot be imported, the report is
+    still written, says what is missing, and keeps every table."""
+    target = tmp_path / "r.html"
+    script = (
+        "import sys\n"
+        "sys.modules['matplotlib'] = None\n"
+        "sys.modules['graphviz'] = None\n"
+        "from ruleproof.commands.cli import main\n"
+        f"sys.exit(main(['report', {str(ROOT / 'spec' / 'sesame-credit.yaml')!r}, '-o', "
+        f"{str(target)!r}]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "note: pictures left out, not installed: matplotlib" in proc.stdout
+    text = target.read_text(encoding="utf-8")
+    assert "(no picture: pictures need matplotlib" in text
+    assert "(no drawing: the graphviz package is not installed" in text
+    assert "<svg" not in text
+    doc = lxml_html.fromstring(text)
+    assert doc.xpath("//table[contains(@class,'rp-waterfall-table')]")
+    assert doc.xpath("//tr[@data-sanction]")

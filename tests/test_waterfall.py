@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
@@ -16,7 +17,13 @@ from ruleproof.language.load_ruleset import load
 from ruleproof.language.values import fmt_value
 from ruleproof.semantics.display import plot
 from ruleproof.semantics.display.outcome_html import Column, waterfall_block
-from ruleproof.semantics.display.waterfall import align, merge_orders, waterfall
+from ruleproof.semantics.display.waterfall import (
+    MAX_RULE_ROWS,
+    align,
+    condense,
+    merge_orders,
+    waterfall,
+)
 from ruleproof.semantics.display.waterfall_plot import signed, step_text
 from ruleproof.semantics.evaluate import evaluate
 from ruleproof.semantics.outcome import Outcome, RuleFiring, Trace
@@ -156,3 +163,49 @@ def test_rational_scores_are_written_exactly() -> None:
     assert signed(Fraction(0)) == "+0"
     block = str(waterfall_block([Column("a", o)], "wf-r"))
     assert 'data-delta="-1/3"' in block and 'data-end="8/3"' in block
+
+
+def _many_rules(n: int) -> M.Ruleset:
+    from ruleproof.language.load_ruleset import load_text
+
+    rules = "\n".join(
+        f'    - {{id: r{i}, when: "x > {i % 97} and y != {i % 5}", add: {i % 11 - 5}}}'
+        for i in range(n)
+    )
+    text = (
+        "ruleset: many\nattributes:\n  x: {type: int, range: [-100, 100]}\n"
+        "  y: {type: int, range: [0, 4]}\n"
+        f"score:\n  base: 0\n  range: [-300, 300]\n  rules:\n{rules}\n"
+        'tiers:\n  - {id: hi, when: "score >= 0"}\n  - {id: lo, when: "True"}\n'
+    )
+    return load_text(text, "many.yaml")
+
+
+def test_long_traces_are_condensed_around_the_rules_that_matter() -> None:
+    rs = _many_rules(600)
+    a, b = evaluate(rs, {"x": 50, "y": 0}), evaluate(rs, {"x": 52, "y": 0})
+    full = [waterfall(o, rs) for o in (a, b)]
+    walls = condense([w for w in full if w is not None])
+    rows = align(walls)
+    assert len([k for k in rows if k.startswith("rule:")]) == MAX_RULE_ROWS
+    for w, o in zip(walls, (a, b), strict=True):
+        want = {key: (start, end) for key, start, end in expected_steps(o)}
+        steps = list(w.steps)
+        for s in steps:
+            if s.kind in ("rule", "base", "clamp", "score"):
+                assert (s.start, s.end) == want[s.key]
+        # the steps still chain: each starts where the one before ended, up to the raw score
+        chain = [s for s in steps if s.kind in ("rule", "rest")]
+        assert chain[0].start == o.trace.base and chain[-1].end == o.trace.raw_score
+        assert all(p.end == q.start for p, q in itertools.pairwise(chain))
+        assert sum(s.label.count("rule") for s in chain if s.kind == "rest") > 0
+    # rules that fired for only one of the two citizens are among the rows kept
+    only_one = {f"rule:{f.id}" for f in a.trace.rules} ^ {f"rule:{f.id}" for f in b.trace.rules}
+    assert only_one and only_one <= set(rows)
+    block = waterfall_block([Column("a", a, rs), Column("b", b, rs)], "wf-many")
+    assert block is not None and "other rules" in str(block)
+
+
+def test_merge_orders_is_fast_enough_for_long_traces() -> None:
+    keys = [f"k{i}" for i in range(20_000)]
+    assert merge_orders([keys[::2], keys, keys[1::3]]) == keys

@@ -51,23 +51,7 @@ def add_parser(sub: Any) -> None:
         help="population impact: a data file (.csv, .parquet) to score, or the JSON of "
         "`ruleproof impact SPEC DATA --format json`",
     )
-    p.add_argument(
-        "--by",
-        action="append",
-        default=[],
-        metavar="EXPR",
-        help="with a data file for --impact: group by an attribute or expression (repeatable; "
-        "default: each protected bool or enum attribute)",
-    )
-    p.add_argument(
-        "--counterfactual",
-        action="append",
-        default=[],
-        metavar="ATTR[,ATTR...]",
-        help="with a data file for --impact: count people whose outcome changes when only "
-        "these attributes change (repeatable; default: each protected attribute that can be "
-        "varied)",
-    )
+    _impact_options(p)
     p.add_argument(
         "-o",
         "--output",
@@ -96,6 +80,27 @@ def add_parser(sub: Any) -> None:
         default=1,
         metavar="N",
         help="check in N worker processes",
+    )
+
+
+def _impact_options(p: Any) -> None:
+    """What to compute from a data file given to `--impact`."""
+    p.add_argument(
+        "--by",
+        action="append",
+        default=[],
+        metavar="EXPR",
+        help="with a data file for --impact: group by an attribute or expression (repeatable; "
+        "default: each protected bool or enum attribute)",
+    )
+    p.add_argument(
+        "--counterfactual",
+        action="append",
+        default=[],
+        metavar="ATTR[,ATTR...]",
+        help="with a data file for --impact: count people whose outcome changes when only "
+        "these attributes change (repeatable; default: each protected attribute that can be "
+        "varied)",
     )
 
 

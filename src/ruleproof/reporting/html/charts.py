@@ -29,9 +29,9 @@ def heatmap_svg(
 ) -> Markup:
     """A matrix; `cells[(i, j)] = (text, level)`: level 0 (none) … 2 (most), 3 undecided
     (hatched), 4 not applicable (grey)."""
-    from matplotlib.patches import Rectangle
-
     with apply_style():
+        from matplotlib.patches import Rectangle
+
         fig = figure(1.3 + 1.15 * len(cols), 0.9 + 0.55 * len(rows))
         ax = fig.subplots()
         for (i, j), (text, level) in cells.items():

@@ -126,9 +126,9 @@ def graph_svg(graph: AppealGraph, anchor: Any) -> Markup:
     Raises:
         GraphUnavailable: Graphviz is not installed.
     """
+    g = dot_graph(graph, anchor)  # raises GraphUnavailable without the graphviz package
     import graphviz
 
-    g = dot_graph(graph, anchor)
     try:
         text = g.pipe(format="svg", encoding="utf-8")
     except graphviz.ExecutableNotFound as exc:

@@ -45,6 +45,33 @@ def _picture(draw: Any) -> Markup:
         return el("p", f"(no picture: {exc})", class_="rp-note")
 
 
+def _count_cell(k: int, n: int, **data: object) -> Markup:
+    return el("td", _pct(k, n), class_="rp-num", data_count=k, **data)
+
+
+def _row(
+    label: str, e: dict[str, Any], tiers: list[Any], sanctions: list[str], fav: bool
+) -> Markup:
+    """One group's row: people, tier shares, sanction rates, favourable rate and the 4/5 rule."""
+    n = e["n"]
+    counts = {t.get("tier"): t["count"] for t in e.get("tiers", [])}
+    imposed = e.get("sanctions", {})
+    row: list[Any] = [
+        el("th", label, scope="row"),
+        el("td", f"{n:,}", class_="rp-num", data_people=n),
+    ]
+    row += [_count_cell(counts.get(t, 0), n, data_tier=_label(t)) for t in tiers]
+    row += [_count_cell(imposed.get(s, 0), n, data_sanction=s) for s in sanctions]
+    if fav:
+        ratio, ok = e.get("di_ratio"), e.get("four_fifths_ok")
+        row += [
+            el("td", _pct(e.get("favourable"), n), class_="rp-num"),
+            el("td", "—" if ratio is None else f"{ratio:.3f}", class_="rp-num"),
+            "" if ok is None else "ok" if ok else el("strong", "FAILS"),
+        ]
+    return el("tr", row, data_group=label)
+
+
 def _grouping(
     title: str, entries: list[tuple[str, dict[str, Any]]], doc: dict[str, Any], k: int
 ) -> Markup:
@@ -55,63 +82,20 @@ def _grouping(
     fav = bool(doc.get("favourable"))
     head = ["group", "people", *[f"tier {_label(t)}" for t in tiers], *sanctions]
     head += ["favourable", "DI ratio", "four-fifths rule"] if fav else []
-    rows = []
-    for label, e in entries:
-        n = e["n"]
-        counts = {t.get("tier"): t["count"] for t in e.get("tiers", [])}
-        row: list[Any] = [
-            el("th", label, scope="row"),
-            el("td", f"{n:,}", class_="rp-num", data_people=n),
-        ]
-        row += [
-            el(
-                "td",
-                _pct(counts.get(t, 0), n),
-                class_="rp-num",
-                data_tier=_label(t),
-                data_count=counts.get(t, 0),
-            )
-            for t in tiers
-        ]
-        row += [
-            el(
-                "td",
-                _pct(e.get("sanctions", {}).get(s, 0), n),
-                class_="rp-num",
-                data_sanction=s,
-                data_count=e.get("sanctions", {}).get(s, 0),
-            )
-            for s in sanctions
-        ]
-        if fav:
-            ratio = e.get("di_ratio")
-            ok = e.get("four_fifths_ok")
-            row += [
-                el("td", _pct(e.get("favourable"), n), class_="rp-num"),
-                el("td", "—" if ratio is None else f"{ratio:.3f}", class_="rp-num"),
-                "" if ok is None else "ok" if ok else el("strong", "FAILS"),
-            ]
-        rows.append(el("tr", row, data_group=label))
+    rows = [_row(label, e, tiers, sanctions, fav) for label, e in entries]
     parts = [el("h3", title)]
     if tiers:
         groups = [
             (
                 label,
-                [
-                    next((t["count"] for t in e.get("tiers", []) if t.get("tier") == x), 0)
-                    for x in tiers
-                ],
+                [sum(t["count"] for t in e.get("tiers", []) if t.get("tier") == x) for x in tiers],
             )
             for label, e in entries
         ]
+        names = [f"tier {_label(t)}" for t in tiers]
         parts.append(
             _picture(
-                lambda: shares_svg(
-                    groups,
-                    [f"tier {_label(t)}" for t in tiers],
-                    f"tier shares {title}",
-                    f"impact-shares-{k}",
-                )
+                lambda: shares_svg(groups, names, f"tier shares {title}", f"impact-shares-{k}")
             )
         )
     parts.append(table(head, rows, caption=f"outcomes {title}", class_="rp-table"))

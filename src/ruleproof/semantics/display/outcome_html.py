@@ -22,7 +22,7 @@ from ruleproof.language.values import fmt_value
 from ruleproof.semantics.display.links import Links
 from ruleproof.semantics.display.markup import Child, el, join, table
 from ruleproof.semantics.display.plot import PicturesUnavailable
-from ruleproof.semantics.display.waterfall import Waterfall, align, waterfall
+from ruleproof.semantics.display.waterfall import Waterfall, align, condense, waterfall
 from ruleproof.semantics.display.waterfall_plot import step_text, waterfall_svg
 from ruleproof.semantics.tierbands import TierBands
 
@@ -59,7 +59,15 @@ def _row_label(key: str, columns: Sequence[Column]) -> Markup:
                 group = c.links.groups.get(rid)
                 return join(c.links.to("rule", rid), f" (in {group})" if group else None)
         return el("span", rid)
+    if key.startswith("rest:"):
+        return el("span", "other rules", class_="rp-muted")
     return el("span", {"base": "base", "clamp": "clamp", "score": "final score"}[key])
+
+
+def _plain_label(key: str) -> str:
+    if key.startswith("rule:"):
+        return key[len("rule:") :]
+    return "other rules" if key.startswith("rest:") else key
 
 
 def _cell(tag: str, w: Waterfall, key: str) -> Markup:
@@ -113,11 +121,13 @@ def waterfall_block(columns: Sequence[Column], prefix: str) -> Markup | None:
     if not shown:
         return None
     cols = [c for c, _ in shown]
-    walls = [w for _, w in shown]
+    walls = condense([w for _, w in shown])
     rows = align(walls)
-    labels = {k: k[len("rule:") :] if k.startswith("rule:") else k for k in rows}
+    labels = {k: _plain_label(k) for k in rows}
     try:
-        picture: Markup = waterfall_svg([(c.title, w) for c, w in shown], rows, labels, prefix)
+        picture: Markup = waterfall_svg(
+            list(zip([c.title for c in cols], walls, strict=True)), rows, labels, prefix
+        )
     except PicturesUnavailable as exc:
         picture = el("p", f"(no picture: {exc})", class_="rp-note")
     body = []
@@ -126,7 +136,7 @@ def waterfall_block(columns: Sequence[Column], prefix: str) -> Markup | None:
         deltas = {None if s is None else s.delta for s in steps}
         differs = len(walls) > 1 and key.startswith("rule:") and len(deltas) > 1
         head = el("th", _row_label(key, cols), " ≠" if differs else None, scope="row")
-        cells = [_cell(c.title, w, key) for c, w in shown]
+        cells = [_cell(c.title, w, key) for c, w in zip(cols, walls, strict=True)]
         body.append(el("tr", head, cells, data_key=key, class_="rp-differs" if differs else None))
     grid = table(
         ["step", *[c.title for c in cols]],

@@ -40,18 +40,30 @@ class PicturesUnavailable(ImportError):
     """matplotlib (the `report` extra) is not installed."""
 
 
+def matplotlib_module() -> Any:
+    """The `matplotlib` module.
+
+    Raises:
+        PicturesUnavailable: matplotlib is not installed.
+    """
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise PicturesUnavailable(
+            f"pictures need matplotlib, which is not installed ({INSTALL_HINT})"
+        ) from exc
+    return matplotlib
+
+
 def figure(width: float, height: float) -> Figure:
     """A new figure of `width` × `height` inches.
 
     Raises:
         PicturesUnavailable: matplotlib is not installed.
     """
-    try:
-        from matplotlib.figure import Figure
-    except ImportError as exc:
-        raise PicturesUnavailable(
-            f"pictures need matplotlib, which is not installed ({INSTALL_HINT})"
-        ) from exc
+    matplotlib_module()
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(width, height), layout="constrained")
 
 
@@ -69,10 +81,12 @@ def inline_svg(fig: Figure, label: str, salt: str) -> Markup:
 
 
 def apply_style() -> Any:
-    """A context manager that applies ruleproof's figure style while a figure is drawn."""
-    import matplotlib
+    """A context manager that applies ruleproof's figure style while a figure is drawn.
 
-    return matplotlib.rc_context(RC)
+    Raises:
+        PicturesUnavailable: matplotlib is not installed.
+    """
+    return matplotlib_module().rc_context(RC)
 
 
 def gid(*parts: str) -> str:

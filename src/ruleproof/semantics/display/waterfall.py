@@ -7,6 +7,11 @@ tier. Each `Step` has the value before (`start`) and after (`end`), so `end - st
 step added; a rule that is a group (`one_of`) appears as the case that fired, as in the trace.
 Nothing is recomputed: the numbers are the trace's own (exact ints or rationals).
 
+`condense(waterfalls)` keeps at most `MAX_RULE_ROWS` rule rows for pictures of long traces:
+the rules whose contributions differ between the citizens, then the largest; each run of other
+rules between two kept ones becomes one `rest` step from the running total before the run to
+the one after it, so every kept step still starts and ends where the trace says.
+
 `align(waterfalls)` gives the row keys for several waterfalls shown side by side: one row per
 step, a rule that fired for only some citizens included once, and each waterfall's rules in
 the order it applied them, so every column reads top to bottom as its trace does.
@@ -14,6 +19,7 @@ the order it applied them, so every column reads top to bottom as its trace does
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -26,13 +32,14 @@ from ruleproof.semantics.tierbands import TierBands, tier_bands
 if TYPE_CHECKING:  # type-only: outcomes display themselves through this module
     from ruleproof.semantics.outcome import Outcome
 
-StepKind = Literal["base", "rule", "clamp", "score"]
+StepKind = Literal["base", "rule", "rest", "clamp", "score"]
+MAX_RULE_ROWS = 40
 
 
 @attrs.frozen
 class Step:
     kind: StepKind
-    key: str  # "base", "rule:<id>", "clamp", "score": the row a step belongs to
+    key: str  # "base", "rule:<id>", "rest:<k>", "clamp", "score": the row a step belongs to
     label: str
     start: Num
     end: Num
@@ -54,8 +61,12 @@ class Waterfall:
     hi: Num | None = None
     bands: TierBands | None = None
 
+    @functools.cached_property
+    def _index(self) -> dict[str, Step]:
+        return {s.key: s for s in self.steps}
+
     def step(self, key: str) -> Step | None:
-        return next((s for s in self.steps if s.key == key), None)
+        return self._index.get(key)
 
 
 def waterfall(outcome: Outcome, ruleset: M.Ruleset | None = None) -> Waterfall | None:
@@ -87,21 +98,87 @@ def waterfall(outcome: Outcome, ruleset: M.Ruleset | None = None) -> Waterfall |
 
 def merge_orders(orders: Sequence[Sequence[str]]) -> list[str]:
     """One order containing every key, keeping each given order as a subsequence where the
-    orders agree (keys that only some orders have fall in between their neighbours)."""
+    orders agree (keys that only some orders have fall in between their neighbours). Linear in
+    the total length times the number of orders."""
+    pos = [{k: i for i, k in enumerate(o)} for o in orders]
+    ptr = [0] * len(orders)
+    done: set[str] = set()
     out: list[str] = []
-    rest = [list(o) for o in orders]
-    while any(rest):
-        heads = [r[0] for r in rest if r]
-        # a head that no other order still has further back may go first
-        pick = next((h for h in heads if not any(h in r[1:] for r in rest)), heads[0])
+
+    def head(j: int) -> str | None:
+        o = orders[j]
+        while ptr[j] < len(o) and o[ptr[j]] in done:
+            ptr[j] += 1
+        return o[ptr[j]] if ptr[j] < len(o) else None
+
+    while True:
+        heads = [h for j in range(len(orders)) if (h := head(j)) is not None]
+        if not heads:
+            return out
+        # a head that no order still has further back may go first; if none may (the orders
+        # disagree), the first head goes
+        free = (h for h in heads if all(p.get(h, ptr[j]) <= ptr[j] for j, p in enumerate(pos)))
+        pick = next(free, heads[0])
         out.append(pick)
-        rest = [[x for x in r if x != pick] for r in rest]
-    return out
+        done.add(pick)
 
 
 def align(waterfalls: Sequence[Waterfall]) -> list[str]:
     """Row keys for waterfalls side by side: base, the rules in the order each waterfall applied
     them (merged), the clamp, the score."""
-    fired = merge_orders([[s.key for s in w.steps if s.kind == "rule"] for w in waterfalls])
+    fired = merge_orders(
+        [[s.key for s in w.steps if s.kind in ("rule", "rest")] for w in waterfalls]
+    )
     clamp = ["clamp"] if any(w.clamped for w in waterfalls) else []
     return ["base", *fired, *clamp, "score"]
+
+
+def _kept(walls: Sequence[Waterfall], order: list[str]) -> set[str]:
+    """The rule keys shown: differing contributions first, then the largest, up to the cap."""
+
+    def rank(key: str) -> tuple[bool, Num]:
+        steps = [w.step(key) for w in walls]
+        d: list[Num] = [0 if s is None else s.delta for s in steps]
+        biggest: Num = max(x if x >= 0 else -x for x in d)
+        return (len(set(d)) == 1 and None not in steps, -biggest)
+
+    return set(sorted(order, key=rank)[:MAX_RULE_ROWS])
+
+
+def condense(walls: Sequence[Waterfall]) -> list[Waterfall]:
+    """The waterfalls with at most `MAX_RULE_ROWS` rule rows (see the module docstring)."""
+    order = merge_orders([[s.key for s in w.steps if s.kind == "rule"] for w in walls])
+    if len(order) <= MAX_RULE_ROWS:
+        return list(walls)
+    kept = _kept(walls, order)
+    gap = {}  # each rule key not kept → the index of the run it falls in
+    k = 0
+    for key in order:
+        if key in kept:
+            k += 1
+        else:
+            gap[key] = k
+    return [attrs.evolve(w, steps=tuple(_merge_runs(w.steps, gap))) for w in walls]
+
+
+def _merge_runs(steps: Sequence[Step], gap: dict[str, int]) -> list[Step]:
+    out: list[Step] = []
+    run: list[Step] = []
+
+    def flush() -> None:
+        if run:
+            n = len(run)
+            label = f"{n} other rule{'s' * (n != 1)}"
+            out.append(Step("rest", f"rest:{gap[run[0].key]}", label, run[0].start, run[-1].end))
+            run.clear()
+
+    for s in steps:
+        if s.kind == "rule" and s.key in gap:
+            if run and gap[run[-1].key] != gap[s.key]:
+                flush()
+            run.append(s)
+            continue
+        flush()
+        out.append(s)
+    flush()
+    return out

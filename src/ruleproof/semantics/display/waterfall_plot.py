@@ -3,7 +3,8 @@
 `waterfall_svg(columns, rows, prefix)` draws, for each (title, `Waterfall`) column, one row per
 step key of `rows` (from `waterfall.align`): the base as a diamond, each rule that fired as a
 bar from the running total before it to the one after (rising bars plain, falling bars hatched,
-each labelled with its signed contribution and the new total), the clamp as an arrow from the
+each labelled with its signed contribution and the new total; a run of rules condensed into one
+step grey and cross-hatched, labelled with how many rules it holds), the clamp as an arrow from the
 raw score to the final one, and the final score as a dot labelled with its tier. Behind them the
 tier bands (shaded and hatched in turn, each named at the top, boundaries dashed) and the score
 range ends (dotted). Colour is never the only signal: signs are written out and bands named.
@@ -44,6 +45,8 @@ def step_text(s: Step) -> str:
         return f"base {fmt_value(s.end)}"
     if s.kind == "rule":
         return f"{signed(s.delta)} → {fmt_value(s.end)}"
+    if s.kind == "rest":
+        return f"{s.label}: {signed(s.delta)} → {fmt_value(s.end)}"
     if s.kind == "clamp":
         return f"clamped {fmt_value(s.start)} → {fmt_value(s.end)}"
     return f"score {fmt_value(s.end)}"
@@ -138,14 +141,14 @@ def _step(ax: Any, y: int, s: Step, ident: str, pad: float) -> None:
     elif x1 == x0:
         art = ax.plot([x1], [y], marker="|", color=NEUTRAL, markersize=12, zorder=3)[0]
     else:
-        rising = x1 > x0
+        rising, rest = x1 > x0, s.kind == "rest"
         art = ax.barh(
             y,
             x1 - x0,
             left=x0,
             height=0.6,
-            color=UP if rising else DOWN,
-            hatch="" if rising else "///",
+            color=NEUTRAL if rest else UP if rising else DOWN,
+            hatch="xx" if rest else "" if rising else "///",
             edgecolor="#ffffff" if rising else "#7a2e3b",
             linewidth=0.5,
             zorder=3,
@@ -171,8 +174,11 @@ def waterfall_svg(
     """
     walls = [w for _, w in columns]
     view = _view(walls)
+    integral = all(isinstance(v, int) for w in walls for s in w.steps for v in (s.start, s.end))
     pad = (view[1] - view[0]) * 0.01
     with apply_style():
+        from matplotlib.ticker import MaxNLocator
+
         fig = figure(PANEL_INCHES * len(columns), ROW_INCHES * len(rows) + 1.1)
         axes = fig.subplots(1, len(columns), sharey=True, squeeze=False)[0]
         for col, (ax, (title, w)) in enumerate(zip(axes, columns, strict=True)):
@@ -197,6 +203,8 @@ def waterfall_svg(
                 _step(ax, y, s, gid(prefix, str(col), key), pad)
                 prev = y
             ax.set_xlabel("score")
+            if integral:
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(axis="x", color="#dddddd", linewidth=0.5, zorder=0)
         axes[0].set_yticks(range(len(rows)))
         axes[0].set_yticklabels([_row_label(k, labels, walls) for k in rows])

@@ -149,7 +149,7 @@ class FastPaths:
             validate_query(self.ruleset, q, citizens)
             failures.append((q, self.counterexample(citizens, q.label or None)))
         if failures:
-            return conclude.violated(self.ruleset, prop, failures)
+            return conclude.violated(self.ruleset, prop, failures, deadline)
         return conclude.proved_relational(prop, self.ruleset, cores)
 
     # -- forall: a proof on the fully folded ruleset, then sampling ------------------------
@@ -163,7 +163,8 @@ class FastPaths:
         if found is None:
             return None
         validate_query(self.ruleset, q, found)
-        return conclude.violated(self.ruleset, prop, [(q, self.counterexample(found, None))])
+        failure = [(q, self.counterexample(found, None))]
+        return conclude.violated(self.ruleset, prop, failure, deadline)
 
     def folded_forall(self, prop: P.Property, deadline: float) -> Result | None:
         """`proved` from the ruleset with every score rule folded into `score~rest`, else None.
@@ -227,7 +228,8 @@ class FastPaths:
             return None
         citizens = {"a": found}
         validate_query(self.ruleset, q, citizens)
-        return conclude.violated(self.ruleset, prop, [(q, self.counterexample(citizens, None))])
+        failure = [(q, self.counterexample(citizens, None))]
+        return conclude.violated(self.ruleset, prop, failure, deadline)
 
     def reachable(self, prop: P.Property, deadline: float) -> Result:
         """Goals unreachable by interval bounds, reached by sampling, the rest by Z3."""
@@ -248,15 +250,20 @@ class FastPaths:
             validate_query(self.ruleset, open_[label][1], {"a": citizen})
             witnesses[label] = citizen
         unknown: list[str] = []
+        unchecked: list[str] = []
         for label, (_, q) in open_.items():
-            if label not in witnesses:
-                found = self.backend.reach(label, q, deadline, never, unknown)
-                if found is not None:
-                    witnesses[label] = found
+            if label in witnesses:
+                continue
+            if time.monotonic() >= deadline:
+                unchecked.append(label)
+                continue
+            found = self.backend.reach(label, q, deadline, never, unknown)
+            if found is not None:
+                witnesses[label] = found
         order = [label for label, _ in goals]
         never.sort(key=order.index)
         witnesses = {k: witnesses[k] for k in order if k in witnesses}
-        return conclude.reachable_result(prop, len(goals), never, unknown, witnesses)
+        return conclude.reachable_result(prop, len(goals), never, unknown, witnesses, unchecked)
 
     def _budget(self, deadline: float) -> float:
         """When sampling must stop: now, below `SAMPLE_MIN_RULES` rules or with an rlimit."""

@@ -110,7 +110,12 @@ class Z3Checker:
         failures: list[tuple[Query, Counterexample]] = []
         cores: set[str] = set()
         unknown: list[str] = []
-        for q in queries(self.ruleset, prop):
+        qs = queries(self.ruleset, prop)
+        unchecked: list[str] = []
+        for q in qs:
+            if time.monotonic() >= deadline:
+                unchecked.append(q.label or prop.id)
+                continue
             answer, copies, solver = self.violation(q, deadline)
             if isinstance(answer, Sat):
                 citizens = self.citizens_of(copies, answer.model, solver, deadline)
@@ -122,9 +127,10 @@ class Z3Checker:
                 assert isinstance(answer, Unknown)
                 unknown.append(f"{q.label}: {answer.reason}" if q.label else answer.reason)
         if failures:
-            return conclude.violated(self.ruleset, prop, failures)
-        if unknown:
-            return V.Unknown(prop, "; ".join(unknown))
+            return conclude.violated(self.ruleset, prop, failures, deadline)
+        late = conclude.not_checked(unchecked, len(qs))
+        if unknown or late:
+            return V.Unknown(prop, "; ".join([*unknown, *([late] if late else [])]))
         return conclude.proved_relational(prop, self.ruleset, cores)
 
     def reachable(self, prop: P.Property, deadline: float) -> Result:
@@ -134,11 +140,15 @@ class Z3Checker:
         unknown: list[str] = []
         witnesses: dict[str, Mapping[str, M.Value]] = {}
         goals = reach_goals(self.ruleset, prop.kind)
+        unchecked: list[str] = []
         for (label, _), q in zip(goals, queries(self.ruleset, prop), strict=True):
+            if time.monotonic() >= deadline:
+                unchecked.append(label)
+                continue
             found = self.reach(label, q, deadline, never, unknown)
             if found is not None:
                 witnesses[label] = found
-        return conclude.reachable_result(prop, len(goals), never, unknown, witnesses)
+        return conclude.reachable_result(prop, len(goals), never, unknown, witnesses, unchecked)
 
     def reach(
         self, label: str, q: Query, deadline: float, never: list[str], unknown: list[str]

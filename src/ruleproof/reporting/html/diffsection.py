@@ -212,7 +212,8 @@ def section(inp: DiffInput, old: Links, new: Links) -> Markup:
             table(
                 ["sanction", "the citizen", "who (values off the baseline)"],
                 rows,
-                caption="citizens who gain or lose a sanction",
+                caption="citizens who gain or lose a sanction (the minimal citizen the diff "
+                "found for each changed output)",
                 class_="rp-table rp-gained-lost",
             )
         )

@@ -68,19 +68,29 @@ class Z3Checker:
         return answer, copies, solver
 
     def citizens_of(
-        self, copies: Mapping[str, Copy], model: Any, solver: Any, deadline: float
+        self,
+        copies: Mapping[str, Copy],
+        model: Any,
+        solver: Any,
+        deadline: float,
+        prefer: Mapping[str, M.Value] | None = None,
     ) -> dict[str, dict[str, M.Value]]:
-        """Decode a model, minimised toward the baseline citizen when allowed."""
+        """Decode a model, minimised toward the baseline citizen when allowed (attributes in
+        `prefer` toward those values instead, after all the others)."""
         rs = self.ruleset
+        prefer = prefer or {}
         if self.limits.minimise:
             variables: list[tuple[Term, M.AttrType, M.Value]] = []
+            last: list[tuple[Term, M.AttrType, M.Value]] = []
             seen: set[int] = set()  # AST ids: copies sharing an attribute share its term
             for copy in copies.values():
                 for a in rs.attributes:
                     var = copy.attrs[a.name]
                     if var.get_id() not in seen:
                         seen.add(var.get_id())
-                        variables.append((var, a.type, a.baseline()))
+                        into = last if a.name in prefer else variables
+                        into.append((var, a.type, prefer.get(a.name, a.baseline())))
+            variables += last
             budget = max(2.0, self.limits.timeout / 3)
             model = minimise(
                 self.enc, solver, model, variables, min(deadline, time.monotonic() + budget)

@@ -75,7 +75,7 @@ class Ruleset(M.Ruleset):
         Raises:
             RulesetError: the citizen is not possible (see the module docstring).
         """
-        return _evaluate(self, self.citizen(citizen))
+        return attrs.evolve(_evaluate(self, self.citizen(citizen)), ruleset=self)
 
     def explain(self, citizen: Mapping[str, object], recourse: bool = True) -> Explanation:
         """Outcome, trace, every action (enabled or why not) and, for a sanctioned citizen,

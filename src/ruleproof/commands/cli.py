@@ -25,6 +25,7 @@ from ruleproof.commands import (
     cli_init,
     cli_lint,
     cli_replay,
+    cli_report,
     cli_rule,
     cli_schema,
 )
@@ -48,6 +49,7 @@ COMMANDS: dict[str, tuple[Callable[[Any], None], Command]] = {
     "impact": (cli_impact.add_parser, cli_impact.run),
     "rule": (cli_rule.add_parser, cli_rule.run),
     "schema": (cli_schema.add_parser, cli_schema.run),
+    "report": (cli_report.add_parser, cli_report.run),
 }
 
 

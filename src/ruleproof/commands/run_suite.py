@@ -178,12 +178,11 @@ def check_property(
 
 
 def with_baseline(r: Result, ruleset: M.Ruleset) -> Result:
-    """The result with its counterexample and witnesses knowing the ruleset's baseline (for
-    rendering)."""
+    """The result with its counterexample and witnesses knowing the ruleset and its baseline
+    (for display)."""
     if r.witnesses and not isinstance(r, Error):
         r = attrs.evolve(r, baseline=ruleset.baseline())
     if r.counterexample is None:
         return r
-    return attrs.evolve(
-        r, counterexample=attrs.evolve(r.counterexample, baseline=ruleset.baseline())
-    )
+    cex = attrs.evolve(r.counterexample, baseline=ruleset.baseline(), ruleset=ruleset)
+    return attrs.evolve(r, counterexample=cex)

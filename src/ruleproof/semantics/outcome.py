@@ -3,7 +3,9 @@
 Plain frozen records (no evaluation here): `Outcome` (score, tier, sanctions, defines and the
 `Trace` of rules fired, clamp, tier and sanctions with their reasons), `Step` (an action tried
 from a citizen on a path and what came of it), and `outcome_changes`, what differs between two
-outcomes in words.
+outcomes in words. In a notebook an `Outcome` shows as HTML tables and its score waterfall
+(`ruleproof.semantics.display`); the ruleset it may carry is for that display only (tier bands,
+links to the source) and takes no part in equality.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from ruleproof.language import ruleset as M
 from ruleproof.language.ruleset import Num, Value
 from ruleproof.language.values import fmt_value, signed
 
@@ -75,6 +78,14 @@ class Outcome:
     sanctions: tuple[str, ...]
     defines: Mapping[str, Value | None]
     trace: Trace
+    # the ruleset that gave this outcome, when known: display only (tier bands, source links)
+    ruleset: M.Ruleset | None = attrs.field(default=None, eq=False, repr=False)
+
+    def _repr_html_(self) -> str:
+        from ruleproof.semantics.display.outcome_html import outcome_html
+        from ruleproof.semantics.display.style import fragment
+
+        return fragment(outcome_html(self, self.ruleset, prefix=f"rp-outcome-{id(self):x}"))
 
     def __repr__(self) -> str:
         return f"Outcome(score={self.score!r}, tier={self.tier!r}, sanctions={self.sanctions!r})"

@@ -315,14 +315,18 @@ def plain_text(obj: Result | Counterexample, width: int = WIDTH) -> str:
 
 
 def html(obj: Result | Counterexample) -> str:
-    """A result or counterexample as an HTML fragment (Jupyter's `_repr_html_`)."""
-    console = make_console(io.StringIO(), width=WIDTH, record=True, colour=True)
-    console.print(renderable(obj))
-    return console.export_html(
-        inline_styles=True,
-        code_format='<pre style="font-family: '
-        "Menlo, 'DejaVu Sans Mono', consolas, monospace\">{code}</pre>",
-    )
+    """A result or counterexample as an HTML fragment (Jupyter's `_repr_html_`): real tables
+    and the score waterfall (`ruleproof.verdicts.htmlview`)."""
+    from ruleproof.semantics.display.links import Links
+    from ruleproof.semantics.display.style import fragment
+    from ruleproof.verdicts.htmlview import counterexample_html, result_html
+
+    prefix = f"rp-{id(obj):x}"
+    if hasattr(obj, "status"):
+        cex = obj.counterexample  # type: ignore[union-attr]
+        links = Links(cex.ruleset if cex is not None else None)
+        return fragment(result_html(obj, links, prefix))  # type: ignore[arg-type]
+    return fragment(counterexample_html(obj, Links(obj.ruleset), prefix))
 
 
 def renderable(obj: Result | Counterexample) -> Group:

@@ -14,8 +14,9 @@ citizens of an `exists` witness) and the fields its status needs. A `Counterexam
 citizens (`a`, `b`, …) with every attribute value, their outcomes and traces, and for path
 properties the `steps` that were tried.
 
-All of them display as tables: `rich` uses `__rich__` in a terminal, Jupyter uses
-`_repr_html_`, and `str()` gives the same table as plain text (`ruleproof.verdicts.display`).
+All of them display as tables: `rich` uses `__rich__` in a terminal, `str()` gives the same
+tables as plain text (`ruleproof.verdicts.display`), and Jupyter's `_repr_html_` gives HTML
+tables with the score waterfall (`ruleproof.verdicts.htmlview`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
+from ruleproof.language import ruleset as M
 from ruleproof.language.ruleset import Value
 from ruleproof.language.suite import Property, Status
 from ruleproof.semantics.outcome import Outcome, Step
@@ -58,6 +60,8 @@ class Counterexample(_Displayed):
     failing: tuple[tuple[str, str | None], ...] = ()
     # the ruleset's baseline citizen, when known: rendering then hides values equal to it
     baseline: Mapping[str, Value] = attrs.field(factory=dict, eq=False, repr=False)
+    # the ruleset, when known: display only (tier bands, links to the source lines)
+    ruleset: M.Ruleset | None = attrs.field(default=None, eq=False, repr=False)
 
     def differing(self) -> list[str]:
         """Attribute names whose values differ between the citizens (pairs), in order."""

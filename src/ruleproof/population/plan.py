@@ -26,7 +26,9 @@ from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.typecheck import Node, dependency_graph, node_of, topological_order
 from ruleproof.population.numtypes import NumType, Ranges, const, hull, sum_type
-from ruleproof.population.sqlexpr import SqlExpr, Val, num_literal, str_literal
+from ruleproof.population.fold import fold
+from ruleproof.population.sqlexpr import SqlExpr, Val, cast, num_literal, str_literal
+from ruleproof.population.steps import Step, split_rules, step_sql, step_value
 from ruleproof.semantics.algebra import clamp_interval
 
 Column = tuple[str, str]
@@ -34,16 +36,19 @@ Column = tuple[str, str]
 
 @attrs.frozen
 class Alternative:
-    """Attributes replaced by SQL values (typed as the attributes' own columns); `group` names
-    the set of replaced attributes it belongs to (alternatives of one group share a raw-score
-    column)."""
+    """Attributes replaced by values; `group` names the set of replaced attributes it belongs
+    to (alternatives of one group share a fixed-score column)."""
 
-    values: tuple[tuple[str, Val], ...]
+    values: tuple[tuple[str, M.Value], ...]
     group: str
 
     @property
     def names(self) -> frozenset[str]:
         return frozenset(n for n, _ in self.values)
+
+    @property
+    def mapping(self) -> dict[str, M.Value]:
+        return dict(self.values)
 
 
 class OutcomePlan:
@@ -65,10 +70,17 @@ class OutcomePlan:
         for i, s in enumerate(ruleset.sanctions):
             self.node_col[f"sanction:{s.name}"] = f"s{i}"
         self._reads = {n: self._direct_reads(n) for n in self.order}
-        self._base_cols: dict[Node, Val] = {}
+        self.split = split_rules(ruleset, scales) if ruleset.score is not None else None
+        self._step_cols: dict[str, Val] = {}
         self._base_layers: dict[int, list[Column]] = {}
+        for i, step in enumerate(self.split.steps if self.split else ()):
+            a = self.attr_val(step.name)
+            val = step_sql(step, a, a.t)
+            self._step_cols[step.name] = attrs.evolve(val, text=f"t{i}")
+            self._base_layers.setdefault(0, []).append((f"t{i}", val.text))
+        self._base_cols: dict[Node, Val] = {}
         for n in self.order:
-            val = self._node_sql(n, self.compiler(), None, frozenset())
+            val = self._node_sql(n, self.compiler(), None)
             self._base_cols[n] = attrs.evolve(val, text=self.node_col[n])
             self._base_layers.setdefault(self.depth[n], []).append((self.node_col[n], val.text))
 
@@ -82,17 +94,6 @@ class OutcomePlan:
         if isinstance(t, M.EnumType):
             return Val(col, "str")
         return Val(col, "num", self.ranges.name(name))
-
-    def attr_literal(self, name: str, value: M.Value) -> Val:
-        """`value` of attribute `name` as SQL typed like the attribute's column."""
-        t = self.ruleset.attribute(name).type
-        if isinstance(t, M.BoolType):
-            return Val("TRUE" if value else "FALSE", "bool")
-        if isinstance(t, M.EnumType):
-            assert isinstance(value, str)
-            return Val(str_literal(value), "str")
-        assert isinstance(value, int | Fraction) and not isinstance(value, bool)
-        return num_literal(value, self.ranges.name(name))
 
     def _score_type(self) -> NumType:
         sc = self.ruleset.score
@@ -119,17 +120,12 @@ class OutcomePlan:
         return out
 
     # -- compiling ---------------------------------------------------------------------------
-    def compiler(
-        self, subst: Mapping[str, Val] | None = None, cols: Mapping[Node, Val] | None = None
-    ) -> SqlExpr:
-        """An expression compiler reading attributes (or `subst`) and node columns (`cols`,
-        default the base outcome's)."""
-        subst = subst or {}
+    def compiler(self, cols: Mapping[Node, Val] | None = None) -> SqlExpr:
+        """An expression compiler reading attributes and node columns (`cols`, default the
+        base outcome's)."""
         node_vals = cols if cols is not None else self._base_cols
 
         def lookup(v: E.Var) -> Val:
-            if v.name in subst:
-                return subst[v.name]
             if v.name in self.attr_col:
                 return self.attr_val(v.name)
             node = node_of(self.ruleset, v.name)
@@ -137,6 +133,10 @@ class OutcomePlan:
             return node_vals[node]
 
         return SqlExpr(self.ranges, lookup)
+
+    def alt_compile(self, j: int, alt: Alternative, e: E.Expr) -> Val:
+        """`e` for alternative `j`: its attributes fixed (`fold`), its node columns read."""
+        return self.compiler(self.alt_columns(j, alt)).compile(fold(e, alt.mapping))
 
     def layers(self, alternatives: Sequence[Alternative] = ()) -> list[list[Column]]:
         """The projections computing every outcome, and every alternative's affected outcomes."""
@@ -148,10 +148,10 @@ class OutcomePlan:
             self._emit_fixed_score(layers, group, names)
         for j, alt in enumerate(alternatives):
             cols = self.alt_columns(j, alt)
-            comp = self.compiler(dict(alt.values), cols)
+            comp = self.compiler(cols)
             for n in self.order:
                 if cols[n] is not self._base_cols[n]:
-                    val = self._node_sql(n, comp, alt.group, alt.names)
+                    val = self._node_sql(n, comp, alt)
                     layers.setdefault(self.depth[n], []).append((cols[n].text, val.text))
         return [layers[d] for d in sorted(layers)]
 
@@ -167,16 +167,16 @@ class OutcomePlan:
         """The base outcome's node columns."""
         return dict(self._base_cols)
 
-    def _node_sql(self, n: Node, comp: SqlExpr, group: str | None, names: frozenset[str]) -> Val:
+    def _node_sql(self, n: Node, comp: SqlExpr, alt: Alternative | None) -> Val:
         rs = self.ruleset
+
+        def compile_(e: E.Expr) -> Val:
+            return comp.compile(fold(e, alt.mapping) if alt is not None else e)
+
         if n == "score":
-            return self._score_sql(comp, group, names)
+            return self._score_sql(comp, alt)
         if n == "tier":
-            whens = " ".join(
-                f"WHEN {comp.compile(t.when).text} THEN {str_literal(t.id)}" for t in rs.tiers
-            )
-            total = any(isinstance(t.when, E.BoolLit) and t.when.value for t in rs.tiers)
-            return Val(f"(CASE {whens} END)", "str", None, not total)
+            return self._tier_sql([(compile_(t.when), t.id) for t in rs.tiers])
         if n == "sanctioned":
             parts = [comp.compile(E.Var(s.name)).text for s in rs.sanctions]
             return Val(f"({' OR '.join(parts)})" if parts else "FALSE", "bool")
@@ -184,23 +184,51 @@ class OutcomePlan:
         if kind == "sanction":
             s = rs.sanction(name)
             assert s is not None
-            return comp.compile(s.when)
+            return compile_(s.when)
         d = rs.define(name)
         assert d is not None
-        return comp.compile(d.expr)
+        return compile_(d.expr)
 
-    def _rule_terms(self, comp: SqlExpr, rules: Sequence[M.ScoreRule]) -> list[Val]:
+    def _tier_sql(self, whens: list[tuple[Val, str]]) -> Val:
+        """The first tier whose condition holds (`algebra.first_index`); NULL when none does."""
+        out: list[str] = []
+        for cond, tier in whens:
+            if cond.text == "FALSE":
+                continue
+            if cond.text == "TRUE":
+                if not out:
+                    return Val(str_literal(tier), "str")
+                out.append(f"ELSE {str_literal(tier)}")
+                return Val(f"(CASE {' '.join(out)} END)", "str")
+            out.append(f"WHEN {cond.text} THEN {str_literal(tier)}")
+        if not out:
+            return Val("CAST(NULL AS STRING)", "str", None, True)
+        return Val(f"(CASE {' '.join(out)} END)", "str", None, True)
+
+    def _rule_terms(
+        self, comp: SqlExpr, rules: Sequence[M.ScoreRule], alt: Alternative | None = None
+    ) -> tuple[M.Num, list[Val]]:
+        """The constant part and the SQL terms of `Σ add of rules whose when holds` (with the
+        alternative's values fixed: rules it decides become constants)."""
+        constant: M.Num = 0
         out = []
         for r in rules:
+            when = fold(r.when, alt.mapping) if alt is not None else r.when
+            add = fold(r.add, alt.mapping) if alt is not None else r.add
+            if isinstance(when, E.BoolLit) and not when.value:
+                continue
+            if isinstance(when, E.BoolLit) and isinstance(add, E.IntLit | E.RealLit):
+                constant += add.value
+                continue
             t = self._contribution_type(r)
-            when, add = comp.compile(r.when), comp.compile(r.add)
-            from ruleproof.population.sqlexpr import cast
-
+            add_val = comp.compile(add)
+            if isinstance(when, E.BoolLit):
+                out.append(Val(cast(add_val, t), "num", t))
+                continue
             zero = num_literal(0, t).text
-            out.append(
-                Val(f"(CASE WHEN {when.text} THEN {cast(add, t)} ELSE {zero} END)", "num", t)
-            )
-        return out
+            text = f"(CASE WHEN {comp.compile(when).text} THEN {cast(add_val, t)} ELSE {zero} END)"
+            out.append(Val(text, "num", t))
+        return constant, out
 
     def _rule_reads(self, r: M.ScoreRule, names: frozenset[str]) -> bool:
         affected = self.affected(names)
@@ -212,37 +240,56 @@ class OutcomePlan:
                 return True
         return False
 
-    def _score_sql(self, comp: SqlExpr, group: str | None, names: frozenset[str]) -> Val:
-        sc = self.ruleset.score
-        assert sc is not None
-        if group is None:
-            terms = [num_literal(sc.base), *self._rule_terms(comp, sc.rules)]
+    def _parts(self, names: frozenset[str]) -> tuple[list[Step], list[M.ScoreRule]]:
+        """The step functions and the other rules that read none of `names` (nor anything
+        they affect)."""
+        assert self.split is not None
+        steps = [s for s in self.split.steps if s.name not in names]
+        rest = [r for r in self.split.rest if not self._rule_reads(r, names)]
+        return steps, rest
+
+    def _score_sql(self, comp: SqlExpr, alt: Alternative | None) -> Val:
+        sc, split = self.ruleset.score, self.split
+        assert sc is not None and split is not None
+        if alt is None:
+            constant, terms = self._rule_terms(comp, split.rest)
+            terms = [self._step_cols[s.name] for s in split.steps] + terms
+            constant += split.constant
         else:
-            fixed = self._fixed_val(group, names)
-            moving = [r for r in sc.rules if self._rule_reads(r, names)]
-            terms = [fixed, *self._rule_terms(comp, moving)]
+            terms = [self._fixed_val(alt.group, alt.names)]
+            moving_steps = [s for s in split.steps if s.name in alt.names]
+            constant = sum((step_value(s, alt.mapping[s.name]) for s in moving_steps), start=0)
+            moving = [r for r in split.rest if self._rule_reads(r, alt.names)]
+            more, rule_terms = self._rule_terms(comp, moving, alt)
+            constant += more
+            terms += rule_terms
+        if constant != 0 or not terms:
+            terms.insert(0, num_literal(constant))
         raw = _balanced_sum(comp, terms)
         return _clamp(comp, raw, sc.lo, sc.hi, self._score_type())
 
     def _fixed_val(self, group: str, names: frozenset[str]) -> Val:
-        sc = self.ruleset.score
-        assert sc is not None
-        fixed = [r for r in sc.rules if not self._rule_reads(r, names)]
-        t = sum_type((self._contribution_type(r) for r in fixed), const(sc.base))
+        assert self.split is not None
+        steps, rest = self._parts(names)
+        t = sum_type(
+            [*(self._step_cols[s.name].num for s in steps)]
+            + [self._contribution_type(r) for r in rest],
+            const(self.split.constant),
+        )
         return Val(f"o_fixed__{group}", "num", t)
 
     def _emit_fixed_score(
         self, layers: dict[int, list[Column]], group: str, names: frozenset[str]
     ) -> None:
-        sc = self.ruleset.score
-        if sc is None or "score" not in self.affected(names):
+        if self.split is None or "score" not in self.affected(names):
             return
         comp = self.compiler()
-        fixed = [r for r in sc.rules if not self._rule_reads(r, names)]
-        raw = _balanced_sum(comp, [num_literal(sc.base), *self._rule_terms(comp, fixed)])
+        steps, rest = self._parts(names)
+        constant, rule_terms = self._rule_terms(comp, rest)
+        terms = [num_literal(constant + self.split.constant)]
+        terms += [self._step_cols[s.name] for s in steps] + rule_terms
+        raw = _balanced_sum(comp, terms)
         want = self._fixed_val(group, names)
-        from ruleproof.population.sqlexpr import cast
-
         layers.setdefault(self.depth["score"], []).append((want.text, cast(raw, want.num)))
 
 
@@ -270,8 +317,6 @@ def _clamp_type(raw: NumType, lo: M.Num | None, hi: M.Num | None) -> NumType:
 
 
 def _clamp(comp: SqlExpr, raw: Val, lo: M.Num | None, hi: M.Num | None, res: NumType) -> Val:
-    from ruleproof.population.sqlexpr import cast
-
     work = hull(raw.num, *(const(b) for b in (lo, hi) if b is not None))
     text = cast(raw, work)
     if lo is not None:

@@ -66,8 +66,7 @@ class PopulationQuery:
         for k, cf in enumerate(counterfactuals):
             start = len(self.alternatives)
             for values in cf.values:
-                lits = tuple((n, plan.attr_literal(n, v)) for n, v in values.items())
-                self.alternatives.append(Alternative(lits, f"k{k}"))
+                self.alternatives.append(Alternative(tuple(values.items()), f"k{k}"))
             self.alt_spans.append((start, len(self.alternatives)))
         base = plan.compiler()
         self.group_vals = [base.compile(g) for g in self.groups]
@@ -121,10 +120,9 @@ class PopulationQuery:
         for j in range(start, end):
             alt = self.alternatives[j]
             cols = plan.alt_columns(j, alt)
-            comp = plan.compiler(dict(alt.values), cols)
             affected = plan.affected(alt.names)
             poss = [
-                comp.compile(a.expr).text
+                plan.alt_compile(j, alt, a.expr).text
                 for a in self.rs.assumptions
                 if _reads(plan, a.expr, alt.names, affected)
             ]

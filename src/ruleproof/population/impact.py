@@ -38,6 +38,7 @@ from ruleproof.population.engines import SOURCE_VIEW, Engine
 from ruleproof.population.inputs import (
     Mapping,
     TypedInput,
+    domain_check,
     category_of,
     load_mapping,
     scales,
@@ -150,8 +151,9 @@ def typed_layers(
     columns: dict[str, str],
     types: dict[str, str],
     engine: Engine,
-) -> list[list[tuple[str, str]]]:
-    """Source columns → `r<i>` raw, `p<i>` parsed, `a<i>` typed and `bad_domain_`."""
+) -> tuple[list[list[tuple[str, str]]], list[str]]:
+    """Source columns → `r<i>` raw, `p<i>` parsed, `a<i>` typed and `bad_domain_` (a reason
+    code), and the reasons' texts by code."""
     sql_types = {}
     for a in ruleset.attributes:
         if isinstance(a.type, M.IntType | M.RealType):
@@ -161,15 +163,15 @@ def typed_layers(
                 exc.span = a.span
                 raise unrepresentable(ruleset, exc) from None
     ti = TypedInput(ruleset, mapping, sc, sql_types, engine.full_match)
-    raw, parsed, typed, reasons = [], [], [], []
+    raw, parsed, typed = [], [], []
+    reasons: list[str] = []
     for i, a in enumerate(ruleset.attributes):
         col = columns[a.name]
         raw.append((f"r{i}", engine.quote(col)))
         parsed.append((f"p{i}", ti.parsed(a.name, f"r{i}", category_of(types[col]))))
         typed.append((f"a{i}", ti.typed(a.name, f"p{i}")))
-        reasons.append(ti.reason(a.name, f"r{i}", f"p{i}", ti.typed(a.name, f"p{i}")))
-    bad = f"COALESCE({', '.join(reasons)})" if len(reasons) > 1 else reasons[0]
-    return [raw, parsed, [*typed, ("bad_domain_", bad)]]
+        reasons += ti.reasons(a.name)
+    return [raw, parsed, typed, [domain_check(len(ruleset.attributes))]], reasons
 
 
 def build_query(
@@ -187,7 +189,7 @@ def build_query(
     types = dict(described)
     columns = source_columns(ruleset, mapping, [n for n, _ in described], where)
     plan = _plan(ruleset, sc)
-    layers = typed_layers(ruleset, plan, mapping, sc, columns, types, engine)
+    layers, reasons = typed_layers(ruleset, plan, mapping, sc, columns, types, engine)
     layers[0] += [(f"k{i}", engine.quote(c)) for i, c in enumerate(options.keep)]
     groups = [parse_option_expr(ruleset, b, "--by", False) for b in options.by]
     fav_text = options.favourable or default_favourable(ruleset)
@@ -201,7 +203,7 @@ def build_query(
         cfs.append(Counterfactual(spec, names, values))
     regions, skipped = _regions(ruleset, options.properties)
     try:
-        q = PopulationQuery(plan, layers, SOURCE_VIEW, groups, fav, cfs, regions)
+        q = PopulationQuery(plan, layers, reasons, SOURCE_VIEW, groups, fav, cfs, regions)
         q.rows_sql()
     except Unrepresentable as exc:
         raise unrepresentable(ruleset, exc) from None
@@ -282,7 +284,7 @@ class _Aggregate:
         reasons: Counter[str] = Counter()
         for r in self.rows:
             if r["bad_"] is not None:
-                reasons[r["bad_"]] += r["n_"]
+                reasons[self.q.reasons[r["bad_"]]] += r["n_"]
         listed = [
             {"reason": k, "count": v}
             for k, v in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -424,7 +426,7 @@ def _examples(engine: Engine, q: PopulationQuery, doc: dict[str, Any], limit: in
         doc["invalid_rows"]["examples"] = [
             {
                 "row": {a.name: _jsonable(v) for a, v in zip(rs.attributes, r, strict=False)},
-                "reason": r[-1],
+                "reason": q.reasons[r[-1]],
             }
             for r in got
         ]

@@ -45,6 +45,7 @@ class PopulationQuery:
         self,
         plan: OutcomePlan,
         typed_layers: Sequence[list[tuple[str, str]]],
+        reasons: Sequence[str],
         source: str,
         groups: Sequence[E.Expr] = (),
         favourable: E.Expr | None = None,
@@ -54,6 +55,9 @@ class PopulationQuery:
         self.plan = plan
         self.rs = plan.ruleset
         self.typed_layers = list(typed_layers)
+        self.reasons = list(reasons)  # code → why a row is refused (`bad_`)
+        for a in self.rs.assumptions:
+            self.reasons.append(f"assume #{a.index} `{a.text}` does not hold")
         self.source = source
         self.groups = list(groups)
         self.favourable = favourable
@@ -105,13 +109,14 @@ class PopulationQuery:
         from ruleproof.population.sqlexpr import SqlExpr
 
         assert isinstance(base, SqlExpr)
+        first = len(self.reasons) - len(self.rs.assumptions)
         cases = " ".join(
-            f"WHEN NOT {base.compile(a.expr).text} THEN "
-            f"{str_literal(f'assume #{a.index} `{a.text}` does not hold')}"
-            for a in self.rs.assumptions
+            f"WHEN NOT {base.compile(a.expr).text} THEN {first + j}"
+            for j, a in enumerate(self.rs.assumptions)
         )
-        assumes = f"(CASE {cases} END)" if cases else "CAST(NULL AS STRING)"
-        return f"COALESCE(bad_domain_, {assumes})"
+        if not cases:
+            return "bad_domain_"
+        return f"COALESCE(bad_domain_, CAST((CASE {cases} END) AS BIGINT))"
 
     def _flips(self, k: int, start: int, end: int) -> list[tuple[str, str]]:
         plan = self.plan

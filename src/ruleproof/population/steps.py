@@ -6,8 +6,8 @@ attribute `x`, the sum of all such rules is a function of `x` alone that is cons
 classes of `x`'s thresholds (each threshold, and each open interval between consecutive ones;
 `ruleproof.population.counterfactual.classes`), so it is a step function: one value per class,
 computed here by the reference evaluator (`eval_expr`) at the class's representative, exactly.
-In SQL it is one `CASE` per attribute — a balanced binary search over the class boundaries —
-instead of one `CASE` per rule. Bools and enums take one value per domain value; an int read
+In SQL it is one `CASE` per attribute (flat over the class boundaries, or a binary search
+over flat pieces when there are many) instead of one `CASE` per rule. Bools and enums take one value per domain value; an int read
 otherwise (`x // 10`) qualifies when its range has at most `MAX_ENUMERATED` values.
 
 `split_rules(ruleset, scales)` sorts the score rules into `Steps`: the constant part (rules that
@@ -31,6 +31,7 @@ from ruleproof.population.sqlexpr import Val, num_literal, str_literal
 from ruleproof.semantics.evaluate import eval_expr
 
 MAX_ENUMERATED = 128
+FLAT_MAX = 16
 
 
 @attrs.frozen
@@ -136,7 +137,7 @@ def split_rules(ruleset: M.Ruleset, scales: Mapping[str, int]) -> Steps:
 
 def step_sql(step: Step, x: Val, attr_type: NumType | None) -> Val:
     """SQL for `step` applied to the attribute column `x` (typed `attr_type` for numbers):
-    a balanced binary search over the class starts, or a `CASE` over the domain values."""
+    a search over the class starts (`_search`), or a `CASE` over the domain values."""
     t = hull(*(const(v) for _, v in step.classes))
     values = [(k, num_literal(v, t).text) for k, v in step.classes]
     if x.kind == "num":
@@ -160,11 +161,21 @@ def step_sql(step: Step, x: Val, attr_type: NumType | None) -> Val:
 
 
 def _search(x: str, values: list[tuple[M.Value, str]], attr_type: NumType) -> str:
+    """A flat `CASE` over up to `FLAT_MAX` classes (DuckDB runs a short flat `CASE` faster than
+    a tree), split in halves above that."""
+
+    def bound(v: M.Value) -> str:
+        assert isinstance(v, int | Fraction) and not isinstance(v, bool)
+        return num_literal(v, attr_type).text
+
     if len(values) == 1:
         return values[0][1]
+    if len(values) <= FLAT_MAX:
+        whens = " ".join(
+            f"WHEN {x} < {bound(values[i + 1][0])} THEN {text}"
+            for i, (_, text) in enumerate(values[:-1])
+        )
+        return f"(CASE {whens} ELSE {values[-1][1]} END)"
     mid = len(values) // 2
-    start = values[mid][0]
-    assert isinstance(start, int | Fraction) and not isinstance(start, bool)
-    bound = num_literal(start, attr_type).text
     left, right = _search(x, values[:mid], attr_type), _search(x, values[mid:], attr_type)
-    return f"(CASE WHEN {x} < {bound} THEN {left} ELSE {right} END)"
+    return f"(CASE WHEN {x} < {bound(values[mid][0])} THEN {left} ELSE {right} END)"

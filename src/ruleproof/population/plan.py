@@ -79,6 +79,7 @@ class OutcomePlan:
             self._step_cols[step.name] = attrs.evolve(val, text=f"t{i}")
             self._base_layers.setdefault(0, []).append((f"t{i}", val.text))
         self._base_cols: dict[Node, Val] = {}
+        self._shared: dict[str, str] = {}  # a rule term alternatives add → its column (`u<i>`)
         for n in self.order:
             val = self._node_sql(n, self.compiler(), None)
             self._base_cols[n] = attrs.evolve(val, text=self.node_col[n])
@@ -140,12 +141,19 @@ class OutcomePlan:
 
     def layers(self, alternatives: Sequence[Alternative] = ()) -> list[list[Column]]:
         """The projections computing every outcome, and every alternative's affected outcomes."""
-        layers = {d: list(cols) for d, cols in self._base_layers.items()}
+        layers: dict[float, list[Column]] = {d: list(c) for d, c in self._base_layers.items()}
+        self._shared = {}
         groups: dict[str, frozenset[str]] = {}
         for alt in alternatives:
             groups.setdefault(alt.group, alt.names)
+        reuse = True
         for group, names in groups.items():
-            self._emit_fixed_score(layers, group, names)
+            if self._emit_fixed_score(layers, group, names) and reuse:
+                # the base score is the first group's fixed part plus the rules it leaves out
+                reuse = False
+                score = self._score_sql(self.compiler(), None, Alternative((), group), names)
+                col = layers[self.depth["score"]]
+                col[[n for n, _ in col].index("o_score")] = ("o_score", score.text)
         for j, alt in enumerate(alternatives):
             cols = self.alt_columns(j, alt)
             comp = self.compiler(cols)
@@ -153,6 +161,9 @@ class OutcomePlan:
                 if cols[n] is not self._base_cols[n]:
                     val = self._node_sql(n, comp, alt)
                     layers.setdefault(self.depth[n], []).append((cols[n].text, val.text))
+        if self._shared:
+            below = layers.setdefault(self.depth["score"] - 0.5, [])
+            below += [(col, text) for text, col in self._shared.items()]
         return [layers[d] for d in sorted(layers)]
 
     def alt_columns(self, j: int, alt: Alternative) -> dict[Node, Val]:
@@ -248,10 +259,24 @@ class OutcomePlan:
         rest = [r for r in self.split.rest if not self._rule_reads(r, names)]
         return steps, rest
 
-    def _score_sql(self, comp: SqlExpr, alt: Alternative | None) -> Val:
+    def _score_sql(
+        self,
+        comp: SqlExpr,
+        alt: Alternative | None,
+        fixed: Alternative | None = None,
+        names: frozenset[str] = frozenset(),
+    ) -> Val:
+        """The score of the base citizen (`alt` None) or of an alternative; with `fixed`, the
+        base score as the fixed column of `fixed.group` plus the rules reading `names`."""
         sc, split = self.ruleset.score, self.split
         assert sc is not None and split is not None
-        if alt is None:
+        if fixed is not None:
+            terms = [self._fixed_val(fixed.group, names)]
+            terms += [self._step_cols[s.name] for s in split.steps if s.name in names]
+            moving = [r for r in split.rest if self._rule_reads(r, names)]
+            constant, rule_terms = self._rule_terms(comp, moving)
+            terms += rule_terms
+        elif alt is None:
             constant, terms = self._rule_terms(comp, split.rest)
             terms = [self._step_cols[s.name] for s in split.steps] + terms
             constant += split.constant
@@ -262,7 +287,9 @@ class OutcomePlan:
             moving = [r for r in split.rest if self._rule_reads(r, alt.names)]
             more, rule_terms = self._rule_terms(comp, moving, alt)
             constant += more
-            terms += rule_terms
+            for term in rule_terms:  # computed once for all the alternatives that add it
+                col = self._shared.setdefault(term.text, f"u{len(self._shared)}")
+                terms.append(attrs.evolve(term, text=col))
         if constant != 0 or not terms:
             terms.insert(0, num_literal(constant))
         raw = _balanced_sum(comp, terms)
@@ -279,10 +306,12 @@ class OutcomePlan:
         return Val(f"o_fixed__{group}", "num", t)
 
     def _emit_fixed_score(
-        self, layers: dict[int, list[Column]], group: str, names: frozenset[str]
-    ) -> None:
+        self, layers: dict[float, list[Column]], group: str, names: frozenset[str]
+    ) -> bool:
+        """Add the column of the score's part that `names` do not change (half a layer below
+        the score, so that the score can read it); whether there is one."""
         if self.split is None or "score" not in self.affected(names):
-            return
+            return False
         comp = self.compiler()
         steps, rest = self._parts(names)
         constant, rule_terms = self._rule_terms(comp, rest)
@@ -290,7 +319,8 @@ class OutcomePlan:
         terms += [self._step_cols[s.name] for s in steps] + rule_terms
         raw = _balanced_sum(comp, terms)
         want = self._fixed_val(group, names)
-        layers.setdefault(self.depth["score"], []).append((want.text, cast(raw, want.num)))
+        layers.setdefault(self.depth["score"] - 0.5, []).append((want.text, cast(raw, want.num)))
+        return True
 
 
 def _node_exprs(ruleset: M.Ruleset, node: Node) -> list[E.Expr]:

@@ -131,13 +131,13 @@ class PopulationQuery:
                 for a in self.rs.assumptions
                 if _reads(plan, a.expr, alt.names, affected)
             ]
-            ok = " AND ".join(poss) if poss else "TRUE"
+            ok = "".join(f"{p} AND " for p in poss)
             parts: list[str] = []
             if "score" in affected:
-                score.append(f"({ok} AND {cols['score'].text} <> {base['score'].text})")
+                score.append(f"({ok}{cols['score'].text} <> {base['score'].text})")
                 later.append(f"WHEN {score[-1]} THEN {j - start}")
             if "tier" in affected:
-                t = f"({ok} AND {cols['tier'].text} IS DISTINCT FROM {base['tier'].text})"
+                t = f"({ok}{cols['tier'].text} IS DISTINCT FROM {base['tier'].text})"
                 tier.append(t)
                 parts.append(t)
             changed = [
@@ -146,7 +146,7 @@ class PopulationQuery:
                 if n.startswith("sanction:") and n in affected
             ]
             if changed:
-                sanc.append(f"({ok} AND ({' OR '.join(changed)}))")
+                sanc.append(f"({ok}({' OR '.join(changed)}))")
                 parts.append(sanc[-1])
             if parts:
                 firsts.append(f"WHEN {' OR '.join(parts)} THEN {j - start}")

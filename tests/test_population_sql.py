@@ -1,6 +1,7 @@
 """The compiled SQL on DuckDB agrees with the reference evaluator, row by row.
 
-Random rulesets (`ruleproof.testing.rulesets`) and random populations: possible citizens leaning on
+Random rulesets (`ruleproof.testing.rulesets`, extended with scorecard rules, `one_of` groups and
+real scores by `population_support.scored_rulesets`) and random populations: possible citizens leaning on
 every threshold, clamp end and range end (negative values at `//` and `%` included), the same
 rulesets with int ranges stretched to huge and negative values, and impossible rows (out of range,
 malformed, too many decimal places, a false `assume`) that must be refused, never scored.
@@ -16,7 +17,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from population_support import broken, mismatches, possible, run_rows, text, widen
+from population_support import (
+    broken,
+    mismatches,
+    possible,
+    run_rows,
+    scored_rulesets,
+    text,
+    widen,
+)
 from ruleproof.errors import RulesetError
 from ruleproof.language import ruleset as M
 from ruleproof.population.engines import DuckDBEngine
@@ -39,7 +48,7 @@ def _rows(data: st.DataObject, rs: M.Ruleset, n: int) -> list[dict[str, str]]:
 @settings(max_examples=120)
 @given(st.data())
 def test_sql_agrees_with_the_evaluator(engine: DuckDBEngine, data: st.DataObject) -> None:
-    rs = data.draw(rulesets(max_rules=6, max_depth=3, actions=False))
+    rs = data.draw(scored_rulesets(max_rules=6, max_depth=3))
     rows = _rows(data, rs, 12)
     with tempfile.TemporaryDirectory() as tmp:
         got = run_rows(engine, rs, rows, Path(tmp))
@@ -76,7 +85,7 @@ def _small(a: M.Attribute) -> bool:
 def test_counterfactual_flips_agree_with_brute_force(
     engine: DuckDBEngine, data: st.DataObject
 ) -> None:
-    rs = data.draw(rulesets(max_rules=5, max_depth=2, actions=False))
+    rs = data.draw(scored_rulesets(max_rules=5))
     names = [a.name for a in rs.attributes if _small(a)]
     if not names:
         return

@@ -340,10 +340,12 @@ def _balanced_sum(comp: SqlExpr, terms: list[Val]) -> Val:
 
 
 def _clamp_type(raw: NumType, lo: M.Num | None, hi: M.Num | None) -> NumType:
-    """The type of the clamped score: the clamp's image of the raw score's interval."""
+    """The type of the clamped score: the clamp's image of the raw score's interval
+    (`algebra.clamp_interval`), with the decimal places of the raw score and of both ends."""
     clo, chi = clamp_interval((raw.lo, raw.hi), lo, hi)
     assert clo is not None and chi is not None
-    return NumType(Fraction(clo), Fraction(chi), raw.scale)
+    scale = max([raw.scale] + [const(b).scale for b in (lo, hi) if b is not None])
+    return NumType(Fraction(clo), Fraction(chi), scale)
 
 
 def _clamp(comp: SqlExpr, raw: Val, lo: M.Num | None, hi: M.Num | None, res: NumType) -> Val:

@@ -291,7 +291,9 @@ def scored_rulesets(draw: st.DrawFn, max_rules: int = 5, max_depth: int = 2) -> 
         lo = _decimal(draw) - 20
         hi = lo + abs(_decimal(draw))
         base = _decimal(draw)
-        score = attrs.evolve(score, base=base, lo=lo, hi=hi) if draw(st.booleans()) else (
-            attrs.evolve(score, base=base)
+        score = (
+            attrs.evolve(score, base=base, lo=lo, hi=hi)
+            if draw(st.booleans())
+            else (attrs.evolve(score, base=base))
         )
     return with_score_type(attrs.evolve(rs, score=score))

@@ -1,11 +1,12 @@
 """The compiled SQL on DuckDB agrees with the reference evaluator, row by row.
 
-Random rulesets (`ruleproof.testing.rulesets`, extended with scorecard rules, `one_of` groups and
-real scores by `population_support.scored_rulesets`) and random populations: possible citizens leaning on
-every threshold, clamp end and range end (negative values at `//` and `%` included), the same
-rulesets with int ranges stretched to huge and negative values, and impossible rows (out of range,
-malformed, too many decimal places, a false `assume`) that must be refused, never scored.
-Counterfactual flips through representative values agree with brute force over every value.
+Random rulesets (`ruleproof.testing.rulesets`, extended with scorecard rules, `one_of` groups
+and real scores by `population_support.scored_rulesets`) and random populations: possible
+citizens leaning on every threshold, clamp end and range end (negative values at `//` and `%`
+included), the same rulesets with int ranges stretched to huge and negative values, and
+impossible rows (out of range, malformed, too many decimal places, a false `assume`) that must
+be refused, never scored. Counterfactual flips through representative values agree with brute
+force over every value.
 """
 
 from __future__ import annotations

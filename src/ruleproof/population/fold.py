@@ -75,9 +75,7 @@ def _fold(e: E.Expr, values: Mapping[str, M.Value]) -> E.Expr:
             return _closed_or(E.IfElse(c, _fold(then, values), _fold(orelse, values), e.span))
         case E.FirstMatch(branches, default):
             return _first_match(e, branches, default, values)
-        case (
-            E.Neg() | E.Not() | E.Arith() | E.Compare() | E.In() | E.Call()
-        ):
+        case E.Neg() | E.Not() | E.Arith() | E.Compare() | E.In() | E.Call():
             return _closed_or(E.map_children(e, lambda x: _fold(x, values)))
         case _:
             assert_never(e)

@@ -38,8 +38,8 @@ from ruleproof.population.engines import SOURCE_VIEW, Engine
 from ruleproof.population.inputs import (
     Mapping,
     TypedInput,
-    domain_check,
     category_of,
+    domain_check,
     load_mapping,
     scales,
     source_columns,

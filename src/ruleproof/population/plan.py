@@ -25,8 +25,8 @@ import attrs
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.typecheck import Node, dependency_graph, node_of, topological_order
-from ruleproof.population.numtypes import NumType, Ranges, const, hull, sum_type
 from ruleproof.population.fold import fold
+from ruleproof.population.numtypes import NumType, Ranges, const, hull, sum_type
 from ruleproof.population.sqlexpr import SqlExpr, Val, cast, num_literal, str_literal
 from ruleproof.population.steps import Step, split_rules, step_sql, step_value
 from ruleproof.semantics.algebra import clamp_interval

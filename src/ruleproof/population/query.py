@@ -20,7 +20,7 @@ import attrs
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.population.plan import Alternative, OutcomePlan
-from ruleproof.population.sqlexpr import Val, str_literal
+from ruleproof.population.sqlexpr import Val
 
 HISTOGRAM_MAX = 100_000
 

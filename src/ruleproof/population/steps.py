@@ -6,9 +6,10 @@ attribute `x`, the sum of all such rules is a function of `x` alone that is cons
 classes of `x`'s thresholds (each threshold, and each open interval between consecutive ones;
 `ruleproof.population.counterfactual.classes`), so it is a step function: one value per class,
 computed here by the reference evaluator (`eval_expr`) at the class's representative, exactly.
-In SQL it is one `CASE` per attribute (flat over the class boundaries, or a binary search
-over flat pieces when there are many) instead of one `CASE` per rule. Bools and enums take one value per domain value; an int read
-otherwise (`x // 10`) qualifies when its range has at most `MAX_ENUMERATED` values.
+In SQL it is one `CASE` per attribute (flat over the class boundaries, or a binary search over
+flat pieces when there are many) instead of one `CASE` per rule. Bools and enums take one value
+per domain value; an int read otherwise (`x // 10`) qualifies when its range has at most
+`MAX_ENUMERATED` values.
 
 `split_rules(ruleset, scales)` sorts the score rules into `Steps`: the constant part (rules that
 read nothing), the step function of each attribute, and the rest (rules compiled one by one).
@@ -24,6 +25,7 @@ from fractions import Fraction
 
 import attrs
 
+from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.population.counterfactual import classes, thresholds_in
 from ruleproof.population.numtypes import NumType, const, hull
@@ -65,8 +67,8 @@ def _domain(a: M.Attribute, rules: Sequence[M.ScoreRule], scale: int) -> list[M.
             step = Fraction(1, 10**scale) if isinstance(a.type, M.RealType) else Fraction(1)
             if other is None:
                 reps = classes(Fraction(lo), Fraction(hi), cuts, step)
-            elif isinstance(a.type, M.IntType) and hi - lo < MAX_ENUMERATED:
-                reps = [Fraction(v) for v in range(lo, hi + 1)]
+            elif isinstance(a.type, M.IntType) and a.type.hi - a.type.lo < MAX_ENUMERATED:
+                reps = [Fraction(v) for v in range(a.type.lo, a.type.hi + 1)]
             else:
                 return None
             return [int(v) for v in reps] if isinstance(a.type, M.IntType) else list(reps)
@@ -75,13 +77,13 @@ def _domain(a: M.Attribute, rules: Sequence[M.ScoreRule], scale: int) -> list[M.
 def _value(rules: Sequence[M.ScoreRule], name: str, v: M.Value) -> M.Num:
     """`Σ add` of the rules whose `when` holds for `name = v` (the reference evaluator)."""
 
-    def lookup(var: object) -> M.Value:
+    def lookup(var: E.Var) -> M.Value:
         return v
 
     total: M.Num = 0
     for r in rules:
-        if eval_expr(r.when, lookup):  # type: ignore[arg-type]
-            add = eval_expr(r.add, lookup)  # type: ignore[arg-type]
+        if eval_expr(r.when, lookup):
+            add = eval_expr(r.add, lookup)
             assert isinstance(add, int | Fraction) and not isinstance(add, bool), add
             total += add
     return total
@@ -126,7 +128,7 @@ def split_rules(ruleset: M.Ruleset, scales: Mapping[str, int]) -> Steps:
     steps: list[Step] = []
     for name, rules in by_attr.items():
         step = step_of(ruleset.attribute(name), rules, scales.get(name, 0))
-        if step is None or len(rules) == 1 and len(step.classes) > 8:
+        if step is None or (len(rules) == 1 and len(step.classes) > 8):
             rest.extend(rules)  # one rule in a CASE is no slower than a long step function
         else:
             steps.append(step)

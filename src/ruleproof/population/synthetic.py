@@ -83,7 +83,7 @@ def _grid(u: str, lo: Fraction, n: int, unit: Fraction, typ: str) -> str:
 
 
 def _int_type(t: M.IntType) -> str:
-    return "BIGINT" if -(2**62) < t.lo and t.hi < 2**62 else "DECIMAL(38,0)"
+    return "BIGINT" if t.lo > -(2**62) and t.hi < 2**62 else "DECIMAL(38,0)"
 
 
 def _ends(a: M.Attribute, scale: int) -> tuple[str, str] | None:

@@ -24,6 +24,7 @@ from fractions import Fraction
 from ruleproof.language import ruleset as M
 from ruleproof.language.values import fraction_text
 from ruleproof.population.engines import Engine
+from ruleproof.population.numtypes import decimal_places
 from ruleproof.population.sqlexpr import str_literal
 
 P = 2**31 - 1
@@ -71,15 +72,19 @@ def _value(a: M.Attribute, u: str, scale: int) -> str:
 def _grid(u: str, lo: Fraction, n: int, unit: Fraction, typ: str) -> str:
     """`lo + k * unit` for k spread over 0..n by the uniform `u`; beyond `WIDE` grid points, k
     takes 2^31 evenly spaced values (FLOOR of a DOUBLE stays far inside BIGINT either way)."""
+    wide = "BIGINT" if typ == "BIGINT" else "DECIMAL(38,0)"  # holds every k * stride <= n
     if n < WIDE:
-        k = f"CAST(LEAST(FLOOR({u} * {_dbl(n + 1)}), {_dbl(n)}) AS BIGINT)"
+        k = f"CAST(LEAST(FLOOR({u} * {_dbl(n + 1)}), {_dbl(n)}) AS {wide})"
     else:
-        k = f"(CAST(FLOOR({u} * {_dbl(2**31)}) AS BIGINT) * CAST({n // 2**31} AS BIGINT))"
-    lo_sql = f"CAST('{fraction_text(lo)}' AS {typ})"
+        k = f"(CAST(FLOOR({u} * {_dbl(2**31)}) AS {wide}) * CAST({n // 2**31} AS {wide}))"
     if unit == 1:
-        return f"({lo_sql} + CAST({k} AS {typ}))"
-    dec_k = f"CAST({k} AS DECIMAL(38,0))"
-    return f"CAST({lo_sql} + {dec_k} * CAST('{fraction_text(unit)}' AS {typ}) AS {typ})"
+        return f"(CAST('{fraction_text(lo)}' AS {typ}) + CAST({k} AS {typ}))"
+    # the fewest digits each operand needs, so Spark's decimal rules never round a product
+    s = decimal_places(unit) or 0
+    lo_sql = f"CAST('{fraction_text(lo)}' AS DECIMAL({len(str(abs(int(lo * 10**s)))) + s + 1},{s}))"
+    k_sql = f"CAST({k} AS DECIMAL({len(str(n))},0))"
+    step = f"(CAST('{fraction_text(unit)}' AS DECIMAL({s + 1},{s})) * {k_sql})"
+    return f"CAST({lo_sql} + {step} AS {typ})"
 
 
 def _int_type(t: M.IntType) -> str:

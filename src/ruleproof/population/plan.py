@@ -28,7 +28,7 @@ from ruleproof.language.typecheck import Node, dependency_graph, node_of, topolo
 from ruleproof.population.fold import fold
 from ruleproof.population.numtypes import NumType, Ranges, const, hull, sum_type
 from ruleproof.population.sqlexpr import SqlExpr, Val, cast, num_literal, str_literal
-from ruleproof.population.steps import Step, split_rules, step_sql, step_value
+from ruleproof.population.steps import Step, split_rules, step_sql
 from ruleproof.semantics.algebra import clamp_interval
 
 Column = tuple[str, str]
@@ -72,18 +72,28 @@ class OutcomePlan:
         self._reads = {n: self._direct_reads(n) for n in self.order}
         self.split = split_rules(ruleset, scales) if ruleset.score is not None else None
         self._step_cols: dict[str, Val] = {}
-        self._base_layers: dict[int, list[Column]] = {}
-        for i, step in enumerate(self.split.steps if self.split else ()):
-            a = self.attr_val(step.name)
-            val = step_sql(step, a, a.t)
-            self._step_cols[step.name] = attrs.evolve(val, text=f"t{i}")
-            self._base_layers.setdefault(0, []).append((f"t{i}", val.text))
+        self._base_layers: dict[float, list[Column]] = {}
         self._base_cols: dict[Node, Val] = {}
         self._shared: dict[str, str] = {}  # a rule term alternatives add → its column (`u<i>`)
+        for i, step in enumerate(self.split.steps if self.split else ()):
+            val = self._step_sql(step)
+            self._step_cols[step.name] = attrs.evolve(val, text=f"t{i}")
+            # the rules a step keeps open may read defines: the step sits just below the score
+            self._base_layers.setdefault(self.depth["score"] - 0.75, []).append((f"t{i}", val.text))
         for n in self.order:
             val = self._node_sql(n, self.compiler(), None)
             self._base_cols[n] = attrs.evolve(val, text=self.node_col[n])
             self._base_layers.setdefault(self.depth[n], []).append((self.node_col[n], val.text))
+
+    def _step_sql(self, step: Step) -> Val:
+        """The `CASE` of a step function: per branch, its constant plus its open rules."""
+        comp = self.compiler()
+        branches = []
+        for b in step.branches:
+            constant, terms = self._rule_terms(comp, b.rules)
+            branches.append(_balanced_sum(comp, [num_literal(constant + b.constant), *terms]))
+        a = self.attr_val(step.name)
+        return step_sql(step, a, a.t, branches)
 
     # -- types and names ---------------------------------------------------------------------
     def attr_val(self, name: str) -> Val:
@@ -255,9 +265,12 @@ class OutcomePlan:
         """The step functions and the other rules that read none of `names` (nor anything
         they affect)."""
         assert self.split is not None
-        steps = [s for s in self.split.steps if s.name not in names]
+        steps = [s for s in self.split.steps if not self._step_reads(s, names)]
         rest = [r for r in self.split.rest if not self._rule_reads(r, names)]
         return steps, rest
+
+    def _step_reads(self, step: Step, names: frozenset[str]) -> bool:
+        return any(self._rule_reads(r, names) for r in step.rules)
 
     def _score_sql(
         self,
@@ -272,7 +285,7 @@ class OutcomePlan:
         assert sc is not None and split is not None
         if fixed is not None:
             terms = [self._fixed_val(fixed.group, names)]
-            terms += [self._step_cols[s.name] for s in split.steps if s.name in names]
+            terms += [self._step_cols[s.name] for s in split.steps if self._step_reads(s, names)]
             moving = [r for r in split.rest if self._rule_reads(r, names)]
             constant, rule_terms = self._rule_terms(comp, moving)
             terms += rule_terms
@@ -282,11 +295,9 @@ class OutcomePlan:
             constant += split.constant
         else:
             terms = [self._fixed_val(alt.group, alt.names)]
-            moving_steps = [s for s in split.steps if s.name in alt.names]
-            constant = sum((step_value(s, alt.mapping[s.name]) for s in moving_steps), start=0)
-            moving = [r for r in split.rest if self._rule_reads(r, alt.names)]
-            more, rule_terms = self._rule_terms(comp, moving, alt)
-            constant += more
+            moving = [r for s in split.steps if self._step_reads(s, alt.names) for r in s.rules]
+            moving += [r for r in split.rest if self._rule_reads(r, alt.names)]
+            constant, rule_terms = self._rule_terms(comp, moving, alt)
             for term in rule_terms:  # computed once for all the alternatives that add it
                 col = self._shared.setdefault(term.text, f"u{len(self._shared)}")
                 terms.append(attrs.evolve(term, text=col))

@@ -5,21 +5,25 @@ Many score rules read one attribute only and only by comparing it with constants
 attribute `x`, the sum of all such rules is a function of `x` alone that is constant on the
 classes of `x`'s thresholds (each threshold, and each open interval between consecutive ones;
 `ruleproof.population.counterfactual.classes`), so it is a step function: one value per class,
-computed here by the reference evaluator (`eval_expr`) at the class's representative, exactly.
-In SQL it is one `CASE` per attribute (flat over the class boundaries, or a binary search over
-flat pieces when there are many) instead of one `CASE` per rule. Bools and enums take one value
-per domain value; an int read otherwise (`x // 10`) qualifies when its range has at most
-`MAX_ENUMERATED` values.
+computed here by folding the rules with `x` fixed to the class's representative
+(`ruleproof.population.fold`, which evaluates closed expressions with the reference evaluator),
+exactly. In SQL it is one `CASE` per attribute (flat over the class boundaries, or a binary
+search over flat pieces when there are many) instead of one `CASE` per rule. Bools and enums
+take one branch per domain value; an int read otherwise (`x // 10`) qualifies when its range has
+at most `MAX_ENUMERATED` values. The structure allows a branch to keep rules open (`Branch`) for
+owners of rules that read more attributes; `OWNED_READS` says why that stays off.
 
 `split_rules(ruleset, scales)` sorts the score rules into `Steps`: the constant part (rules that
-read nothing), the step function of each attribute, and the rest (rules compiled one by one).
-Only values inside the attribute's declared range matter (a value outside it is refused before
-scoring). The differential tests (`tests/test_population_sql.py`) compare the resulting score
-with the reference evaluator on every threshold and range end.
+read nothing), the step function of each owning attribute, and the rest (rules compiled one by
+one). Only values inside the attribute's declared range matter (a value outside it is refused
+before scoring). The differential tests (`tests/test_population_sql.py`, the realistic
+scorecards above all) compare the resulting score with the reference evaluator on every
+threshold and range end.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
@@ -28,23 +32,36 @@ import attrs
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.population.counterfactual import classes, thresholds_in
-from ruleproof.population.numtypes import NumType, const, hull
-from ruleproof.population.sqlexpr import Val, num_literal, str_literal
-from ruleproof.semantics.evaluate import eval_expr
+from ruleproof.population.fold import fold
+from ruleproof.population.numtypes import NumType, hull
+from ruleproof.population.sqlexpr import Val, cast, num_literal, str_literal
 
 MAX_ENUMERATED = 128
 FLAT_MAX = 16
+# Rules reading more attributes could be owned by one of them too (the CASE's branches then
+# keep them open), but DuckDB ran that slower: 0.65 s against 0.54 s of CPU per million rows
+# of the benchmark ruleset (benchmarks/impact.py). So a step owns single-attribute rules.
+OWNED_READS = 1
+
+
+@attrs.frozen
+class Branch:
+    """One class of the owner's values (from `start` to the next branch's start, exclusive, for
+    numbers; one domain value for bools and enums): what the owned rules add there, as a
+    constant and the rules still open once the owner is fixed (`fold`)."""
+
+    start: M.Value
+    constant: M.Num
+    rules: tuple[M.ScoreRule, ...]
 
 
 @attrs.frozen
 class Step:
-    """The summed rules of one attribute: `(start, value)` per class, sorted by `start`
-    (numbers: the class runs from its start to the next class's start, exclusive), or one
-    entry per domain value (bools and enums)."""
+    """The rules owned by attribute `name`, as one `CASE` over its classes."""
 
     name: str
     rules: tuple[M.ScoreRule, ...]
-    classes: tuple[tuple[M.Value, M.Num], ...]
+    branches: tuple[Branch, ...]
 
 
 @attrs.frozen
@@ -74,40 +91,53 @@ def _domain(a: M.Attribute, rules: Sequence[M.ScoreRule], scale: int) -> list[M.
             return [int(v) for v in reps] if isinstance(a.type, M.IntType) else list(reps)
 
 
-def _value(rules: Sequence[M.ScoreRule], name: str, v: M.Value) -> M.Num:
-    """`Σ add` of the rules whose `when` holds for `name = v` (the reference evaluator)."""
-
-    def lookup(var: E.Var) -> M.Value:
-        return v
-
-    total: M.Num = 0
+def _branch(rules: Sequence[M.ScoreRule], name: str, v: M.Value) -> Branch:
+    """The owned rules with `name = v`: those it decides become a constant (the reference
+    evaluator's value, through `fold`), the others stay open."""
+    constant: M.Num = 0
+    open_: list[M.ScoreRule] = []
     for r in rules:
-        if eval_expr(r.when, lookup):
-            add = eval_expr(r.add, lookup)
-            assert isinstance(add, int | Fraction) and not isinstance(add, bool), add
-            total += add
-    return total
-
-
-def step_value(step: Step, v: M.Value) -> M.Num:
-    """The step function's value at `v` (the reference evaluator on its rules)."""
-    return _value(step.rules, step.name, v)
+        when, add = fold(r.when, {name: v}), fold(r.add, {name: v})
+        if isinstance(when, E.BoolLit) and not when.value:
+            continue
+        if isinstance(when, E.BoolLit) and isinstance(add, E.IntLit | E.RealLit):
+            constant += add.value
+            continue
+        open_.append(attrs.evolve(r, when=when, add=add))
+    return Branch(v, constant, tuple(open_))
 
 
 def step_of(a: M.Attribute, rules: Sequence[M.ScoreRule], scale: int) -> Step | None:
-    """The step function of `rules` (each reading only `a`), or None when no finite set of
-    values is known to stand for `a`'s range."""
+    """The step function of `rules` (owned by `a`), or None when no finite set of values is
+    known to stand for `a`'s range."""
     reps = _domain(a, rules, scale)
     if reps is None:
         return None
-    out: list[tuple[M.Value, M.Num]] = []
+    out: list[Branch] = []
     numeric = isinstance(a.type, M.IntType | M.RealType)
     for v in reps:
-        value = _value(rules, a.name, v)
-        if numeric and out and out[-1][1] == value:
-            continue  # the same value as the class below: one class
-        out.append((v, value))
+        b = _branch(rules, a.name, v)
+        last = out[-1] if out else None
+        if numeric and last and (last.constant, last.rules) == (b.constant, b.rules):
+            continue  # the same as the class below: one class
+        out.append(b)
     return Step(a.name, tuple(rules), tuple(out))
+
+
+def _candidates(ruleset: M.Ruleset, r: M.ScoreRule) -> list[str]:
+    """The attributes that can own `r`: read by it only in comparisons with constants (or of a
+    small finite domain)."""
+    out = []
+    if len(r.reads) > OWNED_READS:
+        return []
+    order = {a.name: i for i, a in enumerate(ruleset.attributes)}
+    for name in sorted(r.reads, key=lambda n: order[n]):
+        t = ruleset.attribute(name).type
+        finite = isinstance(t, M.BoolType | M.EnumType)
+        few = isinstance(t, M.IntType) and t.hi - t.lo < MAX_ENUMERATED and len(r.reads) == 1
+        if finite or few or thresholds_in((r.when, r.add), name)[1] is None:
+            out.append(name)
+    return out
 
 
 def split_rules(ruleset: M.Ruleset, scales: Mapping[str, int]) -> Steps:
@@ -115,21 +145,26 @@ def split_rules(ruleset: M.Ruleset, scales: Mapping[str, int]) -> Steps:
     sc = ruleset.score
     assert sc is not None
     constant: M.Num = sc.base
-    by_attr: dict[str, list[M.ScoreRule]] = {}
     rest: list[M.ScoreRule] = []
+    cands: dict[str, list[str]] = {}
     for r in sc.rules:
-        reads = r.reads
-        if not reads:
-            constant += _value([r], "", False)
-        elif len(reads) == 1 and next(iter(reads)) in ruleset.attribute_index:
-            by_attr.setdefault(next(iter(reads)), []).append(r)
+        if not r.reads:
+            constant += _branch([r], "", False).constant
+        elif all(n in ruleset.attribute_index for n in r.reads) and _candidates(ruleset, r):
+            cands[r.id] = _candidates(ruleset, r)
         else:
             rest.append(r)
+    count = Counter(n for names in cands.values() for n in names)
+    by_attr: dict[str, list[M.ScoreRule]] = {}
+    for r in sc.rules:
+        if r.id in cands:
+            owner = max(cands[r.id], key=lambda n: count[n])  # the first of the most shared
+            by_attr.setdefault(owner, []).append(r)
     steps: list[Step] = []
     for name, rules in by_attr.items():
         step = step_of(ruleset.attribute(name), rules, scales.get(name, 0))
-        if step is None or (len(rules) == 1 and len(step.classes) > 8):
-            rest.extend(rules)  # one rule in a CASE is no slower than a long step function
+        if step is None or len(rules) == 1:
+            rest.extend(rules)  # one rule in a CASE of its own is no slower
         else:
             steps.append(step)
     order = {r.id: i for i, r in enumerate(sc.rules)}
@@ -137,11 +172,11 @@ def split_rules(ruleset: M.Ruleset, scales: Mapping[str, int]) -> Steps:
     return Steps(constant, tuple(steps), tuple(rest))
 
 
-def step_sql(step: Step, x: Val, attr_type: NumType | None) -> Val:
-    """SQL for `step` applied to the attribute column `x` (typed `attr_type` for numbers):
-    a search over the class starts (`_search`), or a `CASE` over the domain values."""
-    t = hull(*(const(v) for _, v in step.classes))
-    values = [(k, num_literal(v, t).text) for k, v in step.classes]
+def step_sql(step: Step, x: Val, attr_type: NumType | None, branches: Sequence[Val]) -> Val:
+    """SQL for `step` on the attribute column `x` (typed `attr_type` for numbers), given the SQL
+    of each branch: a search over the class starts, or a `CASE` over the domain values."""
+    t = hull(*(b.num for b in branches))
+    values = [(b.start, cast(v, t)) for b, v in zip(step.branches, branches, strict=True)]
     if x.kind == "num":
         assert attr_type is not None
         return Val(_search(x.text, values, attr_type), "num", t)

@@ -10,9 +10,13 @@ by SQL values; only the names that depend on a replaced attribute are computed a
 `__<j>`); the score of an alternative is the part of the raw score from rules that read no
 replaced attribute (one column per set of replaced attributes) plus the rules that do.
 
-Semantics (DESIGN §2): `score = clamp(base + Σ add of the rules whose when holds)`, the tier is the
-first whose `when` holds (SQL NULL when none does), a sanction is imposed iff its `when` holds,
-`sanctioned` is any sanction.
+Semantics (DESIGN §2): `score = clamp(base + Σ add of the rules whose when holds)`
+(`ruleproof.semantics.algebra.clamp`, `clamp_interval` for its type), the tier is the first whose
+`when` holds (`algebra.first_index`; SQL NULL when none does), a sanction is imposed iff its
+`when` holds, `sanctioned` is any sanction. Scorecard rules are summed per attribute into step
+functions (`ruleproof.population.steps`); an alternative's expressions are partially evaluated
+with its values (`ruleproof.population.fold`). `tests/test_population_sql.py` and
+`tests/test_population_spark.py` compare every output with the reference evaluator.
 """
 
 from __future__ import annotations

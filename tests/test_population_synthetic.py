@@ -5,6 +5,8 @@ the Spark batch, `tests/test_population_spark.py`.)"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,7 +43,7 @@ attributes:
 """
 
 
-def _rows(seed: int, n: int = 4000) -> list[tuple[object, ...]]:
+def _rows(seed: int, n: int = 4000) -> list[tuple[Any, ...]]:
     rs = load_text(SPEC, "s.yaml")
     sql = synthetic_sql(rs, n, ENGINE, seed=seed, scales={"w": 3})
     return ENGINE.rows(f"SELECT * FROM ({sql}) AS s_")

@@ -19,15 +19,27 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language.typecheck import with_score_type
+from ruleproof.language.types import BOOL, INT, REAL, Type, of_attr_type
 from ruleproof.language.values import fraction_text
 from ruleproof.population.engines import Engine
 from ruleproof.population.impact import Options, build_query
+from ruleproof.population.inputs import literal_places
 from ruleproof.population.query import Counterfactual
 from ruleproof.semantics.evaluate import evaluate, in_domain
-from ruleproof.testing import citizens
+from ruleproof.testing import citizens, expressions, rulesets
 
 SCALE = 4
+
+
+def scale_of(ruleset: M.Ruleset) -> int:
+    """The decimal places of real columns: SCALE, or more when the ruleset's literals need them
+    (`ruleproof.population.inputs.scales`)."""
+    return max(SCALE, literal_places(ruleset) + 1)
+
+
 Row = dict[str, Any]
 
 
@@ -69,7 +81,7 @@ def broken(draw: st.DrawFn, ruleset: M.Ruleset, base: dict[str, M.Value]) -> dic
         case M.IntType(lo, hi):
             bad = draw(st.sampled_from([str(lo - 1), str(hi + 1), "1.5", "x", "", "1e3"]))
         case M.RealType(lo, hi):
-            tiny = fraction_text(lo + Fraction(1, 10 ** (SCALE + 1)))
+            tiny = fraction_text(lo + Fraction(1, 10 ** (scale_of(ruleset) + 1)))
             bad = draw(
                 st.sampled_from([fraction_text(lo - 1), fraction_text(hi + 1), tiny, "abc", ""])
             )
@@ -108,7 +120,8 @@ def parse_text(ruleset: M.Ruleset, row: dict[str, str]) -> dict[str, M.Value] | 
                     v = Fraction(t)
                 except ValueError:
                     return None
-                if "e" in t.lower() or "/" in t or (v * 10**SCALE).denominator != 1:
+                places = 10 ** scale_of(ruleset)
+                if "e" in t.lower() or "/" in t or (v * places).denominator != 1:
                     return None
                 out[a.name] = v
             case M.EnumType():
@@ -128,7 +141,8 @@ def run_rows(
     write_csv(path, ruleset, rows)
     mapping = tmp / "map.yaml"
     reals = [a.name for a in ruleset.attributes if isinstance(a.type, M.RealType)]
-    mapping.write_text("scale: {" + ", ".join(f"{n}: {SCALE}" for n in reals) + "}\n")
+    places = scale_of(ruleset)
+    mapping.write_text("scale: {" + ", ".join(f"{n}: {places}" for n in reals) + "}\n")
     opts = Options(counterfactual=tuple(counterfactuals), mapping=str(mapping), keep=("rid",))
     q, _ = build_query(ruleset, str(path), engine, opts)
     cols = ["bad_"]
@@ -228,3 +242,82 @@ def widen(ruleset: M.Ruleset, factor: int) -> M.Ruleset:
 
 
 __all__ = ["Counterfactual"]
+
+
+def _decimal(draw: st.DrawFn) -> Fraction:
+    return Fraction(draw(st.integers(-400, 400)), draw(st.sampled_from([1, 4, 8, 10, 1000])))
+
+
+def _atom(draw: st.DrawFn, a: M.Attribute) -> E.Expr:
+    """`a OP literal` (or `a`, `not a`): the scorecard form the step functions read."""
+    x = E.Var(a.name)
+    match a.type:
+        case M.BoolType():
+            return x if draw(st.booleans()) else E.Not(x)
+        case M.EnumType(values):
+            op: E.CmpOp = draw(st.sampled_from(["==", "!="]))
+            return E.Compare((op,), (x, E.EnumLit(draw(st.sampled_from(values)))))
+        case M.IntType(lo, hi):
+            k: E.Expr = E.IntLit(draw(st.integers(lo - 1, hi + 1)))
+        case M.RealType(lo, hi):
+            k = E.RealLit(draw(st.sampled_from([lo, hi, (lo + hi) / 2, lo + Fraction(1, 8)])))
+    op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
+    return E.Compare((op,), (k, x) if draw(st.booleans()) else (x, k))
+
+
+def _add(draw: st.DrawFn, scope: dict[str, Type], real: bool) -> E.Expr:
+    if draw(st.booleans()):
+        return E.RealLit(_decimal(draw)) if real else E.IntLit(draw(st.integers(-50, 50)))
+    return draw(expressions(scope, REAL if real else INT, 2))
+
+
+def real_ok(rs: M.Ruleset) -> bool:
+    """Whether the score may become real: nothing reads it with `//` or `%`."""
+    exprs = [t.when for t in rs.tiers] + [s.when for s in rs.sanctions]
+    exprs += [a.expr for a in rs.assumptions] + [d.expr for d in rs.defines]
+    stack = list(exprs)
+    while stack:
+        e = stack.pop()
+        if isinstance(e, E.Arith) and e.op in ("//", "%") and "score" in E.names(e.left):
+            return False
+        stack.extend(E.children(e))
+    return True
+
+
+@st.composite
+def scored_rulesets(draw: st.DrawFn, max_rules: int = 5, max_depth: int = 2) -> M.Ruleset:
+    """Random rulesets (`ruleproof.testing.rulesets`) with a score extended by scorecard rules
+    (`attr OP literal`), `one_of` groups (of scorecard cases and of general ones) and, half the
+    time, real values (a decimal base, clamp ends and adds): the forms the step functions, the
+    first-match CASE and the DECIMAL score types compile."""
+    rs = draw(rulesets(max_rules=max_rules, max_depth=max_depth, actions=False))
+    if rs.score is None:
+        return rs
+    real = draw(st.booleans()) and real_ok(rs)
+    scope: dict[str, Type] = {a.name: of_attr_type(a.type, a.name) for a in rs.attributes}
+    rules = list(rs.score.rules)
+    for i in range(draw(st.integers(0, 4))):
+        a = draw(st.sampled_from(rs.attributes))
+        when = _atom(draw, a)
+        add = E.RealLit(_decimal(draw)) if real else E.IntLit(draw(st.integers(-40, 40)))
+        rules.insert(draw(st.integers(0, len(rules))), M.ScoreRule(f"c{i}", when, add, "", ""))
+    for g in range(draw(st.integers(0, 2))):
+        a = draw(st.sampled_from(rs.attributes))
+        cases = []
+        for j in range(draw(st.integers(1, 4))):
+            when = _atom(draw, a) if draw(st.booleans()) else draw(expressions(scope, BOOL, 2))
+            cases.append(M.Case(f"g{g}c{j}", when, _add(draw, scope, real), "", ""))
+        if draw(st.booleans()):
+            cases.append(M.Case(f"g{g}rest", E.BoolLit(True), _add(draw, scope, real), "", ""))
+        rules.insert(draw(st.integers(0, len(rules))), M.group_rule(f"g{g}", tuple(cases)))
+    score = attrs.evolve(rs.score, rules=tuple(rules))
+    if real:
+        lo = _decimal(draw) - 20
+        hi = lo + abs(_decimal(draw))
+        base = _decimal(draw)
+        score = (
+            attrs.evolve(score, base=base, lo=lo, hi=hi)
+            if draw(st.booleans())
+            else (attrs.evolve(score, base=base))
+        )
+    return with_score_type(attrs.evolve(rs, score=score))

@@ -37,9 +37,10 @@ def german_csv(tmp: Path) -> Path:
     return path
 
 
-def german_report(engine: Engine, data: Path, variant: str) -> dict[str, Any]:
+def german_report(engine: Engine, data: Path, variant: str, examples: int = 1) -> dict[str, Any]:
     rs = load(REPO / "spec" / f"german-credit-{variant}.yaml")
-    return analyse(rs, str(data), engine, Options(by=("sex",), counterfactual=SPECS, examples=1))
+    opts = Options(by=("sex",), counterfactual=SPECS, examples=examples)
+    return analyse(rs, str(data), engine, opts)
 
 
 @pytest.fixture(scope="module")

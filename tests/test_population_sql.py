@@ -1,10 +1,14 @@
 """The compiled SQL on DuckDB agrees with the reference evaluator, row by row.
 
-Random rulesets (`ruleproof.testing.rulesets`) and random populations: possible citizens leaning on
+Random rulesets (`ruleproof.testing.rulesets`, which draws `one_of` groups and real scores),
+realistic scorecards (`realistic_rulesets`: step functions over many rules per attribute, huge
+and negative ranges, real scores and clamps) and random populations: possible citizens leaning on
 every threshold, clamp end and range end (negative values at `//` and `%` included), the same
-rulesets with int ranges stretched to huge and negative values, and impossible rows (out of range,
-malformed, too many decimal places, a false `assume`) that must be refused, never scored.
-Counterfactual flips through representative values agree with brute force over every value.
+rulesets with int ranges stretched to huge and negative values, and impossible rows (out of
+range, malformed, too many decimal places, a false `assume`) that must be refused, never scored.
+Counterfactual flips through representative values (and alternatives folded to constants) agree
+with brute force over every value, on rulesets with extra scorecard rules and groups
+(`population_support.scored_rulesets`).
 """
 
 from __future__ import annotations
@@ -16,11 +20,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from population_support import broken, mismatches, possible, run_rows, text, widen
+from population_support import (
+    SCALE,
+    broken,
+    mismatches,
+    possible,
+    run_rows,
+    scale_of,
+    scored_rulesets,
+    text,
+    widen,
+)
 from ruleproof.errors import RulesetError
 from ruleproof.language import ruleset as M
 from ruleproof.population.engines import DuckDBEngine
-from ruleproof.testing import rulesets
+from ruleproof.testing import realistic_rulesets, rulesets
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +60,21 @@ def test_sql_agrees_with_the_evaluator(engine: DuckDBEngine, data: st.DataObject
     assert mismatches(rs, rows, got) == []
 
 
+@settings(max_examples=40)
+@given(st.data())
+def test_realistic_rulesets_agree_or_are_refused(engine: DuckDBEngine, data: st.DataObject) -> None:
+    """Scorecards of up to 40 rules (step functions, groups, real scores, clamps, huge ranges)."""
+    rs = data.draw(realistic_rulesets(max_attributes=10, max_rules=40, actions=False))
+    rows = _rows(data, rs, 10)
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            got = run_rows(engine, rs, rows, Path(tmp))
+        except RulesetError as exc:
+            assert {d.code for d in exc.diagnostics} == {"RP701"}
+            return
+    assert mismatches(rs, rows, got) == []
+
+
 @settings(max_examples=60)
 @given(st.data(), st.sampled_from([10**6, 10**12, 10**17, 10**30]))
 def test_huge_ranges_agree_or_are_refused(
@@ -62,22 +91,23 @@ def test_huge_ranges_agree_or_are_refused(
     assert mismatches(rs, rows, got) == []
 
 
-def _small(a: M.Attribute) -> bool:
+def _small(rs: M.Ruleset, a: M.Attribute) -> bool:
+    """Whether brute force can try every value (reals: every multiple of 10^-SCALE)."""
     t = a.type
     if isinstance(t, M.IntType):
         return t.hi - t.lo <= 30
     if isinstance(t, M.RealType):
-        return t.hi - t.lo <= 2
+        return t.hi - t.lo <= 2 and scale_of(rs) == SCALE
     return True
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(st.data())
 def test_counterfactual_flips_agree_with_brute_force(
     engine: DuckDBEngine, data: st.DataObject
 ) -> None:
-    rs = data.draw(rulesets(max_rules=5, max_depth=2, actions=False))
-    names = [a.name for a in rs.attributes if _small(a)]
+    rs = data.draw(scored_rulesets(max_rules=5))
+    names = [a.name for a in rs.attributes if _small(rs, a)]
     if not names:
         return
     chosen = data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 
 from ruleproof.errors import Diagnostic, RulesetError, Span
@@ -54,10 +54,17 @@ def _constant(e: E.Expr) -> Fraction | None:
 
 
 def thresholds(ruleset: M.Ruleset, name: str) -> tuple[set[Fraction], E.Expr | None]:
-    """The constants `name` is compared with, and the first place it is read otherwise (or
-    None when it is only ever compared with constants)."""
+    """The constants `name` is compared with in the ruleset (rules, the cases of rule groups,
+    defines, tiers, sanctions, `assume`), and the first place it is read otherwise (or None
+    when it is only ever compared with constants)."""
+    return thresholds_in(_exprs(ruleset), name)
+
+
+def thresholds_in(exprs: Iterable[E.Expr], name: str) -> tuple[set[Fraction], E.Expr | None]:
+    """`thresholds` over the expressions `exprs` (every sub-expression, the branches of a
+    first match included)."""
     found: set[Fraction] = set()
-    stack = list(_exprs(ruleset))
+    stack = list(exprs)
     while stack:
         node = stack.pop()
         if isinstance(node, E.Var):
@@ -114,7 +121,7 @@ def representatives(ruleset: M.Ruleset, name: str, scale: int) -> list[M.Value]:
         case M.IntType(lo, hi):
             cuts, other = thresholds(ruleset, name)
             if other is None:
-                return [int(v) for v in _classes(Fraction(lo), Fraction(hi), cuts, Fraction(1))]
+                return [int(v) for v in classes(Fraction(lo), Fraction(hi), cuts, Fraction(1))]
             if hi - lo + 1 <= MAX_VALUES:
                 return list(range(lo, hi + 1))
             raise _refuse(
@@ -132,10 +139,10 @@ def representatives(ruleset: M.Ruleset, name: str, scale: int) -> list[M.Value]:
                     "constants has infinitely many relevant values",
                     other,
                 )
-            return list(_classes(lo, hi, cuts, Fraction(1, 10**scale)))
+            return list(classes(lo, hi, cuts, Fraction(1, 10**scale)))
 
 
-def _classes(lo: Fraction, hi: Fraction, cuts: set[Fraction], step: Fraction) -> list[Fraction]:
+def classes(lo: Fraction, hi: Fraction, cuts: set[Fraction], step: Fraction) -> list[Fraction]:
     """One value (a multiple of `step`) in `[lo, hi]` per class of the cut points: each cut
     point that is such a value, and the smallest such value of each open interval between them."""
     points = sorted(c for c in cuts if lo <= c <= hi)
@@ -191,3 +198,6 @@ def check_name(ruleset: M.Ruleset, name: str, where: str) -> None:
                 )
             ]
         )
+
+
+_classes = classes  # the name the tests knew first

@@ -228,8 +228,9 @@ class TypedInput:
             return f"(CASE WHEN {inside} THEN CAST({parsed} AS {want}) END)"
         return parsed
 
-    def reason(self, name: str, raw: str, parsed: str, typed: str) -> str:
-        """SQL for this attribute's reason to refuse the row, or NULL."""
+    def reasons(self, name: str) -> list[str]:
+        """The three reasons to refuse a row for attribute `name`, in code order (missing, not
+        parsed, out of range)."""
         t = self.ruleset.attribute(name).type
         what = {
             M.BoolType: "not a bool (true/false/1/0)",
@@ -237,11 +238,19 @@ class TypedInput:
             M.RealType: f"not a decimal with at most {self.scales.get(name, 0)} places",
             M.EnumType: f"not one of {t}",
         }[type(t)]
-        return (
-            f"(CASE WHEN {raw} IS NULL THEN {str_literal(f'`{name}` is missing')} "
-            f"WHEN {parsed} IS NULL THEN {str_literal(f'`{name}` is {what}')} "
-            f"WHEN {typed} IS NULL THEN {str_literal(f'`{name}` is outside {t}')} END)"
-        )
+        return [f"`{name}` is missing", f"`{name}` is {what}", f"`{name}` is outside {t}"]
+
+
+def domain_check(n: int) -> tuple[str, str]:
+    """`bad_domain_`: NULL for a row whose `n` typed columns `a<i>` all hold values, else the
+    reason code `3 i + k` of the first attribute `i` that does not (k: 0 missing, 1 not parsed,
+    2 out of range; `TypedInput.reasons`). Only refused rows evaluate the reason."""
+    whens = " ".join(
+        f"WHEN a{i} IS NULL THEN (CASE WHEN r{i} IS NULL THEN {3 * i} "
+        f"WHEN p{i} IS NULL THEN {3 * i + 1} ELSE {3 * i + 2} END)"
+        for i in range(n)
+    )
+    return ("bad_domain_", f"CAST((CASE {whens} END) AS BIGINT)")
 
 
 def _recode(text: str, table: dict[str, str]) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from fractions import Fraction
+from typing import assert_never
 
 import attrs
 
@@ -173,8 +174,8 @@ class Ranges:
                 return NumType(Fraction(a.lo // k.lo), Fraction(a.hi // k.lo), 0)
             case E.Arith("%", _, right):
                 return NumType(Fraction(0), self.of(right).lo - 1, 0)
-            case E.Arith():
-                raise AssertionError(e)
+            case E.Arith(op):
+                raise AssertionError(f"unknown operator {op}")
             case E.IfElse(_, then, orelse):
                 return hull(self.of(then), self.of(orelse))
             case E.FirstMatch(branches, default):
@@ -192,8 +193,12 @@ class Ranges:
                 if t.hi <= 0:
                     return NumType(-t.hi, -t.lo, t.scale)
                 return NumType(Fraction(0), max(-t.lo, t.hi), t.scale)
-            case _:
+            case E.Call("implies" | "abs" | "min" | "max"):
+                raise AssertionError(f"not a numeric call: {e}")
+            case E.BoolLit() | E.EnumLit() | E.Not() | E.Compare() | E.And() | E.Or() | E.In():
                 raise AssertionError(f"not a numeric expression: {e}")
+            case _:
+                assert_never(e)
 
 
 def sum_type(terms: Iterable[NumType], start: NumType) -> NumType:

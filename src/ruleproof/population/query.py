@@ -20,7 +20,7 @@ import attrs
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.population.plan import Alternative, OutcomePlan
-from ruleproof.population.sqlexpr import Val, str_literal
+from ruleproof.population.sqlexpr import Val
 
 HISTOGRAM_MAX = 100_000
 
@@ -45,6 +45,7 @@ class PopulationQuery:
         self,
         plan: OutcomePlan,
         typed_layers: Sequence[list[tuple[str, str]]],
+        reasons: Sequence[str],
         source: str,
         groups: Sequence[E.Expr] = (),
         favourable: E.Expr | None = None,
@@ -54,6 +55,9 @@ class PopulationQuery:
         self.plan = plan
         self.rs = plan.ruleset
         self.typed_layers = list(typed_layers)
+        self.reasons = list(reasons)  # code → why a row is refused (`bad_`)
+        for a in self.rs.assumptions:
+            self.reasons.append(f"assume #{a.index} `{a.text}` does not hold")
         self.source = source
         self.groups = list(groups)
         self.favourable = favourable
@@ -66,8 +70,7 @@ class PopulationQuery:
         for k, cf in enumerate(counterfactuals):
             start = len(self.alternatives)
             for values in cf.values:
-                lits = tuple((n, plan.attr_literal(n, v)) for n, v in values.items())
-                self.alternatives.append(Alternative(lits, f"k{k}"))
+                self.alternatives.append(Alternative(tuple(values.items()), f"k{k}"))
             self.alt_spans.append((start, len(self.alternatives)))
         base = plan.compiler()
         self.group_vals = [base.compile(g) for g in self.groups]
@@ -106,13 +109,14 @@ class PopulationQuery:
         from ruleproof.population.sqlexpr import SqlExpr
 
         assert isinstance(base, SqlExpr)
+        first = len(self.reasons) - len(self.rs.assumptions)
         cases = " ".join(
-            f"WHEN NOT {base.compile(a.expr).text} THEN "
-            f"{str_literal(f'assume #{a.index} `{a.text}` does not hold')}"
-            for a in self.rs.assumptions
+            f"WHEN NOT {base.compile(a.expr).text} THEN {first + j}"
+            for j, a in enumerate(self.rs.assumptions)
         )
-        assumes = f"(CASE {cases} END)" if cases else "CAST(NULL AS STRING)"
-        return f"COALESCE(bad_domain_, {assumes})"
+        if not cases:
+            return "bad_domain_"
+        return f"COALESCE(bad_domain_, CAST((CASE {cases} END) AS BIGINT))"
 
     def _flips(self, k: int, start: int, end: int) -> list[tuple[str, str]]:
         plan = self.plan
@@ -121,20 +125,19 @@ class PopulationQuery:
         for j in range(start, end):
             alt = self.alternatives[j]
             cols = plan.alt_columns(j, alt)
-            comp = plan.compiler(dict(alt.values), cols)
             affected = plan.affected(alt.names)
             poss = [
-                comp.compile(a.expr).text
+                plan.alt_compile(j, alt, a.expr).text
                 for a in self.rs.assumptions
                 if _reads(plan, a.expr, alt.names, affected)
             ]
-            ok = " AND ".join(poss) if poss else "TRUE"
+            ok = "".join(f"{p} AND " for p in poss)
             parts: list[str] = []
             if "score" in affected:
-                score.append(f"({ok} AND {cols['score'].text} <> {base['score'].text})")
+                score.append(f"({ok}{cols['score'].text} <> {base['score'].text})")
                 later.append(f"WHEN {score[-1]} THEN {j - start}")
             if "tier" in affected:
-                t = f"({ok} AND {cols['tier'].text} IS DISTINCT FROM {base['tier'].text})"
+                t = f"({ok}{cols['tier'].text} IS DISTINCT FROM {base['tier'].text})"
                 tier.append(t)
                 parts.append(t)
             changed = [
@@ -143,7 +146,7 @@ class PopulationQuery:
                 if n.startswith("sanction:") and n in affected
             ]
             if changed:
-                sanc.append(f"({ok} AND ({' OR '.join(changed)}))")
+                sanc.append(f"({ok}({' OR '.join(changed)}))")
                 parts.append(sanc[-1])
             if parts:
                 firsts.append(f"WHEN {' OR '.join(parts)} THEN {j - start}")

@@ -17,8 +17,14 @@ is cast to its interval's type. With those types no step overflows or rounds:
 - enum and tier literals are SQL strings; characters that the two dialects escape differently
   (quote, backslash) are written with `chr()`.
 
-This is one more interpreter of the expression IR; the differential tests tie it to
-`ruleproof.semantics.evaluate` on both engines.
+This is one more interpreter of the expression IR, following the one definition of each rule in
+`ruleproof.semantics.algebra`: `x // k` and `x % k` are `algebra.floordiv`/`floormod` (Python's,
+k a positive constant), comparisons are `algebra.compare` (the typecheck only ever compares a
+number with a number, a bool with a bool, a string with a string), `x if c else y` and a rule
+group's `FirstMatch` are `algebra.first_match` (the first branch that holds), and every value is
+exact. The differential tests `tests/test_population_sql.py` (DuckDB) and
+`tests/test_population_spark.py` (Spark, and DuckDB bit for bit) tie it to
+`ruleproof.semantics.evaluate`, row by row.
 """
 
 from __future__ import annotations

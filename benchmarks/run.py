@@ -160,9 +160,9 @@ def _evaluator(rs: Any) -> tuple[str, Any]:
 def child(spec: dict[str, Any]) -> None:
     from generate import generate
 
+    from ruleproof.language.load_ruleset import load
     from ruleproof.proving.checker import Checker
     from ruleproof.proving.solving import Limits
-    from ruleproof.language.load_ruleset import load
 
     rules, nattrs, planted = spec["rules"], spec["attrs"], spec["planted"]
     timeout = spec["timeout"]

@@ -19,12 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 from ruleproof.language import suite as P
+from ruleproof.language.load_ruleset import load_text
 from ruleproof.proving.checker import Checker
 from ruleproof.proving.diff import diff_rulesets
 from ruleproof.proving.solving import Limits
 from ruleproof.semantics.compiled import compile_ruleset
 from ruleproof.semantics.evaluate import evaluate
-from ruleproof.language.load_ruleset import load_text
 
 
 def main() -> None:

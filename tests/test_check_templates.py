@@ -13,16 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ruleproof.language import suite as P
-from ruleproof.proving.checker import Checker
-from ruleproof.language.load_suite.reader import load_properties_text
-from ruleproof.proving.solving import Limits
-from ruleproof.verdicts.result import Counterexample, Result
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import holds
+from ruleproof.language import suite as P
 from ruleproof.language.load_ruleset import load_text
+from ruleproof.language.load_suite import load_properties_text
 from ruleproof.language.types import BOOL, INT, EnumT, of_attr_type
+from ruleproof.proving.checker import Checker
+from ruleproof.proving.solving import Limits
+from ruleproof.semantics.evaluate import holds
 from ruleproof.testing import citizens, expressions, rulesets
+from ruleproof.verdicts.result import Counterexample, Result
 
 BASE = """
 ruleset: planted

@@ -144,7 +144,7 @@ def test_bad_spec(project: Path) -> None:
 def _cli(*argv: str) -> int:
     """Run the console command in a fresh process (as users and CI do)."""
     return subprocess.run(
-        [sys.executable, "-m", "ruleproof.commands.cli", *argv], capture_output=True, check=False
+        [sys.executable, "-m", "ruleproof", *argv], capture_output=True, check=False
     ).returncode
 
 

@@ -13,8 +13,8 @@ import ruleproof
 from conftest import GOLDEN, assert_golden
 from ruleproof.commands import cli
 from ruleproof.errors import InternalError, RulesetError
-from ruleproof.semantics.citizen import read_citizen
 from ruleproof.language.ruleset import Value
+from ruleproof.semantics.citizen import read_citizen
 
 CLI = GOLDEN / "cli"
 CITIZEN_CASES = sorted((GOLDEN / "citizens").glob("*.json"))

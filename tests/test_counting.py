@@ -5,12 +5,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Mapping
 
-from ruleproof.semantics.counting import count_affected
-from ruleproof.language.load_suite.reader import load_properties_text
-from ruleproof.semantics.templates import queries
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import evaluate, in_domain
 from ruleproof.language.load_ruleset import load_text
+from ruleproof.language.load_suite import load_properties_text
+from ruleproof.semantics.counting import count_affected
+from ruleproof.semantics.evaluate import evaluate, in_domain
+from ruleproof.semantics.templates import queries
 
 SPEC = """
 ruleset: count

@@ -23,14 +23,14 @@ from hypothesis import strategies as st
 from conftest import GOLDEN, assert_golden
 from ruleproof.commands import cli
 from ruleproof.errors import RulesetError
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
+from ruleproof.language.load_ruleset import load, load_text
 from ruleproof.proving.diff import Comparison, Found, NotFound, diff_rulesets
 from ruleproof.proving.diffplan import Output
 from ruleproof.proving.diffslice import match_versions
 from ruleproof.proving.solving import Limits
-from ruleproof.language import expr as E
-from ruleproof.language import ruleset as M
 from ruleproof.semantics.evaluate import evaluate
-from ruleproof.language.load_ruleset import load, load_text
 from ruleproof.testing import citizens, rulesets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ def run_fresh(argv: list[str], cwd: Path = ROOT) -> tuple[int, str, str]:
     """The command line in a new process: which of several equally minimal citizens Z3 returns
     can depend on the terms earlier tests created in this process's Z3 context."""
     proc = subprocess.run(
-        [sys.executable, "-m", "ruleproof.commands.cli", *argv],
+        [sys.executable, "-m", "ruleproof", *argv],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -13,15 +13,15 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
+from ruleproof.language.load_ruleset import load_text
 from ruleproof.proving.diff import Asker, Shown, Undecided, diff_rulesets
 from ruleproof.proving.difffold import REST
 from ruleproof.proving.diffplan import Output
 from ruleproof.proving.solving import Limits
-from ruleproof.language import expr as E
-from ruleproof.language import ruleset as M
 from ruleproof.semantics.evaluate import evaluate
 from ruleproof.semantics.intervals import Bounds
-from ruleproof.language.load_ruleset import load_text
 from ruleproof.semantics.sumbounds import sum_bounds
 from ruleproof.testing import citizens, rulesets
 

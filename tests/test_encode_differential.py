@@ -15,8 +15,8 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ruleproof.proving.encode import NO_TIER, Copy, Encoding, z3_value
 from ruleproof.language import ruleset as M
+from ruleproof.proving.encode import NO_TIER, Copy, Encoding, z3_value
 from ruleproof.semantics.evaluate import evaluate, in_domain
 from ruleproof.testing import citizens, rulesets, values
 

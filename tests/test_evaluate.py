@@ -9,9 +9,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ruleproof.language import expr as E
-from ruleproof.semantics.evaluate import eval_expr, evaluate, fraction_text, holds, in_domain, step
 from ruleproof.language.load_ruleset import load_text
 from ruleproof.language.ruleset import Ruleset, Value
+from ruleproof.language.values import fraction_text
+from ruleproof.semantics.evaluate import eval_expr, evaluate, holds, in_domain, step
 
 
 def ev(text: str, **values: Value) -> Value | None:

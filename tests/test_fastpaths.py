@@ -17,25 +17,26 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ruleproof.proving import fastpaths
-from ruleproof.language import suite as P
-from ruleproof.proving.checker import Checker
-from ruleproof.proving.fastpaths import REST, SUMMED, reduce_for, set_by_actions
-from ruleproof.proving.solving import Limits
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language import suite as P
+from ruleproof.language.load_ruleset import load_text
+from ruleproof.language.support import name_support, support_sets
+from ruleproof.proving import fastpaths
+from ruleproof.proving.checker import Checker
+from ruleproof.proving.solving import Limits
+from ruleproof.semantics import reduce
 from ruleproof.semantics.compiled import compile_ruleset
 from ruleproof.semantics.evaluate import evaluate, step
 from ruleproof.semantics.intervals import Bounds
-from ruleproof.language.load_ruleset import load_text
-from ruleproof.language.support import name_support, support_sets
+from ruleproof.semantics.reduce import REST, SUMMED, reduce_for, set_by_actions
 from ruleproof.testing import citizens, rulesets
 
 SETTINGS = settings(max_examples=60)
 LIMITS = Limits(timeout=10.0, minimise=False)
 # Random rulesets are small: sum every pair of scorecard rules on one attribute into a step
 # rule, so that the differential tests exercise it.
-SUM_PAIRS = mock.patch.object(fastpaths, "GROUP_MIN", 2)
+SUM_PAIRS = mock.patch.object(reduce, "GROUP_MIN", 2)
 SAMPLE_ALL = mock.patch.object(fastpaths, "SAMPLE_MIN_RULES", 0)
 
 
@@ -424,7 +425,8 @@ actions:
     result = checker.check(P.Property("p", P.AppealPath(1)))
     assert result.status == "proved"
     assert "sanction low" in result.because
-    assert checker._fastpaths._reduced[frozenset({"reviewed"})] is not None  # type: ignore[attr-defined]
+    assert checker.fastpaths is not None
+    assert checker.fastpaths.reduced(frozenset({"reviewed"})) is not None
 
 
 def test_sampled_counterexamples_do_not_depend_on_earlier_properties() -> None:

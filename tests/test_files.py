@@ -10,6 +10,10 @@ import pytest
 
 import ruleproof
 from conftest import GOLDEN
+from ruleproof.commands.replay import replay
+from ruleproof.errors import RulesetError
+from ruleproof.language import ruleset as M
+from ruleproof.language.load_suite import parse_query
 from ruleproof.reporting.files import (
     counterexample_file_json,
     dumps,
@@ -17,11 +21,8 @@ from ruleproof.reporting.files import (
     write_atomic,
     write_counterexamples,
 )
-from ruleproof.commands.replay import replay
-from ruleproof.errors import RulesetError
-from ruleproof.language.load_suite.reader import parse_query
-from ruleproof.verdicts.result import Counterexample, Result
-from ruleproof.language import ruleset as M
+from ruleproof.semantics.evaluate import evaluate
+from ruleproof.verdicts.result import Counterexample, Result, Violated
 
 SMALL = ruleproof.load(GOLDEN / "check" / "small.yaml")
 
@@ -74,9 +75,9 @@ def test_write_atomic_replaces(tmp_path: Path) -> None:
 
 def test_reals_are_exact_text() -> None:
     rs = M.Ruleset("r", (M.Attribute("w", M.RealType(Fraction(0), Fraction(1))),))
-    cex = Counterexample({"a": {"w": Fraction(1, 3)}}, {"a": rs.evaluate({"w": Fraction(1, 3)})})
+    cex = Counterexample({"a": {"w": Fraction(1, 3)}}, {"a": evaluate(rs, {"w": Fraction(1, 3)})})
     prop = parse_query("w >= 0", rs)
-    doc = counterexample_file_json(rs, Result(prop, "violated", "m", cex))
+    doc = counterexample_file_json(rs, Violated(prop, "m", cex))
     assert doc["counterexample"]["citizens"]["a"] == {"w": "1/3"}
 
 

@@ -21,6 +21,7 @@ DATA = REPO / "data" / "german"
 SCRIPT = REPO / "scripts" / "german_scorecard.py"
 PROTECTED = {"sex", "age", "foreign_worker"}
 
+
 def _load_script() -> ModuleType:
     spec = importlib.util.spec_from_file_location("german_scorecard", SCRIPT)
     assert spec is not None and spec.loader is not None

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from ruleproof.commands import cli
-from ruleproof.proving.checker import check_all
-from ruleproof.language.load_suite.reader import load_properties
 from ruleproof.commands.scaffold import FILES, WORKFLOW
 from ruleproof.language.load_ruleset import load
+from ruleproof.language.load_suite import load_properties
+from ruleproof.proving.checker import check_all
 
 EXPECTED = [
     "spec/example.yaml",

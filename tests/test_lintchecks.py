@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from ruleproof.proving.lintchecks import semantic_warnings
 from ruleproof.language.load_ruleset import load_text
+from ruleproof.proving.lintchecks import semantic_warnings
 
 SPEC = textwrap.dedent("""
     ruleset: lint

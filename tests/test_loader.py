@@ -16,6 +16,7 @@ from ruleproof.commands.cli import main
 from ruleproof.errors import RulesetError
 from ruleproof.language.load_ruleset import load_text
 from ruleproof.language.ruleset import Ruleset
+from ruleproof.semantics.evaluate import evaluate
 
 CASES = sorted((GOLDEN / "diagnostics").glob("*.yaml"))
 
@@ -201,7 +202,14 @@ def test_hostile_input_exits_2_via_console_script(tmp_path: Path) -> None:
     citizen = tmp_path / "c.json"
     citizen.write_text("{}")
     proc = subprocess.run(
-        [sys.executable, "-m", "ruleproof.commands.cli", "explain", str(HOSTILE["injection"]), str(citizen)],
+        [
+            sys.executable,
+            "-m",
+            "ruleproof.commands.cli",
+            "explain",
+            str(HOSTILE["injection"]),
+            str(citizen),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
@@ -254,7 +262,7 @@ def test_a_short_define_chain_still_loads_and_evaluates() -> None:
         + "\n".join(reversed(lines))
         + '\nscore:\n  rules:\n    - {id: r, add: "d39"}\n'
     )
-    assert load_text(yaml).evaluate({"a": 2}).score == 41
+    assert evaluate(load_text(yaml), {"a": 2}).score == 41
 
 
 def test_limits_collect_all_structural_errors() -> None:

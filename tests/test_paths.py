@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 
 from ruleproof.errors import InternalError
+from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
+from ruleproof.language.load_ruleset import load, load_text
+from ruleproof.language.load_suite import load_properties, load_properties_text
 from ruleproof.proving import transitions
 from ruleproof.proving.checker import Checker
-from ruleproof.language.load_suite.reader import load_properties, load_properties_text
 from ruleproof.proving.recourse import minimal_recourse
 from ruleproof.proving.solving import Limits
+from ruleproof.semantics.evaluate import evaluate, step
 from ruleproof.verdicts.result import Result
-from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import step
-from ruleproof.language.load_ruleset import load, load_text
 
 ROOT = Path(__file__).parent.parent
 LIMITS = Limits(timeout=20)
@@ -303,7 +303,7 @@ def test_2017_paying_leaves_a_term_listing_until_the_term_ends() -> None:
     assert r.counterexample is not None
     citizen = r.counterexample.citizens["a"]
     rs = load(ROOT / "spec" / "dishonest-debtors-2017.yaml")
-    assert "listed" in rs.evaluate(citizen).sanctions
+    assert "listed" in evaluate(rs, citizen).sanctions
     [pay] = r.counterexample.steps
     assert pay.enabled and "days_listed=0" in pay.detail and "term_days=730" in pay.detail
     # The listing does end when the term does (waiting after paying).
@@ -321,7 +321,7 @@ def test_explain_shows_what_this_person_can_do() -> None:
 
     rs = load_text(APPEAL)
     who: dict[str, M.Value] = {"flagged": True, "stage": "none", "revoked": False}
-    doc = recourse_json(rs, who, rs.evaluate(who))
+    doc = recourse_json(rs, who, evaluate(rs, who))
     assert doc is not None
     assert doc["by"] == ["citizen", "authority", "time"]  # their own actions are not enough
     assert [(s["action"], s["params"], s["sanctions"]) for s in doc["path"]] == [
@@ -329,4 +329,4 @@ def test_explain_shows_what_this_person_can_do() -> None:
         ("decide", {"grant": 1}, []),
     ]
     free = {**who, "flagged": False}
-    assert recourse_json(rs, free, rs.evaluate(free)) is None
+    assert recourse_json(rs, free, evaluate(rs, free)) is None

@@ -1,4 +1,4 @@
-"""Property files and query texts → `Property` IR (ruleproof.language.load_suite.reader)."""
+"""Property files and query texts → `Property` IR (ruleproof.language.load_suite)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ruleproof.errors import RulesetError
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
-from ruleproof.language.load_suite.reader import (
+from ruleproof.language.exprparse import Origin, parse_expr
+from ruleproof.language.load_ruleset import load, load_text
+from ruleproof.language.load_suite import (
     load_properties,
     load_properties_text,
     parse_query,
     read_properties_text,
 )
-from ruleproof.language import expr as E
-from ruleproof.language import ruleset as M
-from ruleproof.language.exprparse import Origin, parse_expr
-from ruleproof.language.load_ruleset import load, load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "properties"

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import evaluate, in_domain
 from ruleproof.language.load_ruleset import load, load_text
 from ruleproof.language.types import BOOL, INT, REAL, EnumT, Type
+from ruleproof.semantics.evaluate import evaluate, in_domain
 from ruleproof.testing import citizens, expressions, possible_pool, rulesets
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,13 +20,13 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.proving.checker import Checker
 from ruleproof.proving.encode import NO_TIER, Encoding, z3_value
 from ruleproof.proving.solving import Limits
 from ruleproof.proving.transitions import Hard, move, param_values, pinned
-from ruleproof.language import expr as E
-from ruleproof.language import ruleset as M
 from ruleproof.semantics.evaluate import State, holds, in_domain, step
 from ruleproof.testing import citizens, rulesets, values
 

@@ -30,9 +30,9 @@ from typing import Any
 import pytest
 
 from ruleproof.errors import RuleproofError, RulesetError
+from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.verdicts.result import Result
-from ruleproof.language import ruleset as M
 
 _SPEC_INDEX = pytest.StashKey[dict[Path, dict[str, Path]]]()
 
@@ -133,8 +133,8 @@ class PropertyItem(pytest.Item):
         self.prop = prop
 
     def runtest(self) -> None:
-        from ruleproof.verdicts.display import plain_text
         from ruleproof.commands.run_suite import check_one, with_baseline
+        from ruleproof.verdicts.display import plain_text
 
         assert isinstance(self.parent, PropertyFile)
         result: Result = with_baseline(
@@ -185,10 +185,10 @@ class ReplayItem(pytest.Item):
     sources: dict[str, str]
 
     def runtest(self) -> None:
-        from ruleproof.reporting.files import read_counterexample_text
-        from ruleproof.verdicts.display import counterexample_group, make_console
         from ruleproof.commands.replay import replay
         from ruleproof.commands.run_suite import default_property_file, load_suite
+        from ruleproof.reporting.files import read_counterexample_text
+        from ruleproof.verdicts.display import counterexample_group, make_console
 
         self.sources = {}
         project = self.path.parent.parent.parent

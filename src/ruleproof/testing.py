@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import State, eval_expr, in_domain
 from ruleproof.language.types import BOOL, INT, REAL, EnumT, Type, of_attr_type
+from ruleproof.semantics.evaluate import State, eval_expr, in_domain
 
 Citizen = dict[str, M.Value]
 Scope = Mapping[str, Type]

@@ -18,11 +18,11 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
-from ruleproof.errors import Diagnostic, InternalError, RulesetError, Span
 from ruleproof.commands.explain import explain_json, explain_text
+from ruleproof.errors import Diagnostic, InternalError, RulesetError, Span
+from ruleproof.language.load_ruleset import diagnose_text, load_text, read_text
 from ruleproof.semantics.citizen import read_citizen
 from ruleproof.semantics.evaluate import evaluate
-from ruleproof.language.load_ruleset import diagnose_text, load_text, read_text
 
 EXIT_OK, EXIT_FINDING, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 
@@ -156,11 +156,11 @@ def _add_diff(sub: Any) -> None:
 
 
 def cmd_diff(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
-    from ruleproof.reporting.diffreport import render_text, to_json
     from ruleproof.commands.gitsource import read_input
     from ruleproof.proving.diff import diff_rulesets
     from ruleproof.proving.diffplan import OUTPUTS_FILE
     from ruleproof.proving.solving import Limits
+    from ruleproof.reporting.diffreport import render_text, to_json
 
     versions = []
     for spec in (args.old, args.new):
@@ -314,9 +314,9 @@ def _property_files(spec: str, given: Sequence[str]) -> list[str]:
 
 
 def cmd_check(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
+    from ruleproof.commands.run_suite import load_suite, run_suite
     from ruleproof.reporting.files import write_counterexamples
     from ruleproof.reporting.output import emit, exit_code
-    from ruleproof.commands.run_suite import load_suite, run_suite
 
     suite = load_suite(args.spec, _property_files(args.spec, args.properties), sources)
     results = run_suite(suite, args.timeout, args.rlimit, args.jobs)
@@ -369,9 +369,9 @@ def _add_replay(sub: Any) -> None:
 def cmd_replay(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
     from pathlib import Path
 
-    from ruleproof.reporting.files import read_counterexample_text
     from ruleproof.commands.replay import render_replays, replay, replays_json
     from ruleproof.commands.run_suite import default_property_file, load_suite
+    from ruleproof.reporting.files import read_counterexample_text
 
     prop_files = list(args.properties)
     if not prop_files and (default := default_property_file(args.spec)).is_file():

@@ -14,8 +14,9 @@ from typing import IO, Any
 
 from ruleproof.errors import InternalError
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.citizen import value_json
-from ruleproof.semantics.evaluate import Outcome, evaluate, fmt_value, step
+from ruleproof.language.values import fmt_value, value_json
+from ruleproof.semantics.evaluate import evaluate, step
+from ruleproof.semantics.outcome import Outcome
 
 MAX_PARAM_TRIES = 27
 

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import attrs
 
-from ruleproof.proving.checker import Checker
-from ruleproof.language.load_suite.reader import load_properties
-from ruleproof.proving.solving import Limits
-from ruleproof.verdicts.result import Counterexample, Result
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import fmt_value, outcome_changes
 from ruleproof.language.load_ruleset import load
+from ruleproof.language.load_suite import load_properties
+from ruleproof.language.values import fmt_value
+from ruleproof.proving.checker import Checker
+from ruleproof.proving.solving import Limits
+from ruleproof.semantics.outcome import outcome_changes
+from ruleproof.verdicts.result import Counterexample, Result
 
 
 @attrs.frozen

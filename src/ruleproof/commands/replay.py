@@ -25,15 +25,15 @@ from typing import IO, Any, Literal
 
 import attrs
 
-from ruleproof.reporting.files import Saved
-from ruleproof.semantics.validate import holds_relational
 from ruleproof.errors import RulesetError
-from ruleproof.language import suite as P
-from ruleproof.semantics.templates import queries
-from ruleproof.verdicts.result import Counterexample
 from ruleproof.language import ruleset as M
+from ruleproof.language import suite as P
+from ruleproof.reporting.files import Saved
 from ruleproof.semantics.citizen import read_citizen
 from ruleproof.semantics.evaluate import evaluate, holds, step
+from ruleproof.semantics.templates import queries
+from ruleproof.semantics.validate import holds_relational
+from ruleproof.verdicts.result import Counterexample
 
 Verdict = Literal["still violates", "fixed", "impossible", "skipped"]
 
@@ -78,7 +78,7 @@ def citizens_of(
 
 
 def _json_value(v: M.Value) -> Any:
-    from ruleproof.semantics.citizen import value_json
+    from ruleproof.language.values import value_json
 
     return value_json(v)
 

@@ -26,9 +26,9 @@ from pathlib import Path
 import attrs
 
 from ruleproof.errors import InternalError
-from ruleproof.language import suite as P
-from ruleproof.verdicts.result import Result
 from ruleproof.language import ruleset as M
+from ruleproof.language import suite as P
+from ruleproof.verdicts.result import Error, Result
 
 INTERNAL_PREFIX = "internal error"
 
@@ -58,8 +58,8 @@ def load_suite(
         RulesetError: the spec or a property file is wrong (every diagnostic of the first
             file that has errors).
     """
-    from ruleproof.language.load_suite.reader import load_properties_text
     from ruleproof.language.load_ruleset import load_text, read_text
+    from ruleproof.language.load_suite import load_properties_text
 
     store = sources if sources is not None else {}
     store[spec_file] = read_text(spec_file)
@@ -88,7 +88,7 @@ def check_one(checker: object, prop: P.Property) -> Result:
         )
     except RecursionError:
         message = "the property is nested too deeply for the checker"
-    return Result(prop, "error", message, seconds=round(time.monotonic() - start, 3))
+    return Error(prop, message, seconds=round(time.monotonic() - start, 3))
 
 
 def is_internal(r: Result) -> bool:
@@ -141,8 +141,8 @@ def check_text(ruleset: M.Ruleset, text: str, timeout: float = 30.0, rlimit: int
     Raises:
         RulesetError: the text is malformed or does not fit the ruleset.
     """
+    from ruleproof.language.load_suite import parse_query
     from ruleproof.proving.checker import Checker
-    from ruleproof.language.load_suite.reader import parse_query
     from ruleproof.proving.solving import Limits
 
     prop = parse_query(text, ruleset)

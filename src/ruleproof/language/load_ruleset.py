@@ -160,9 +160,10 @@ def _diagnose_text(text: str, file: str) -> tuple[M.Ruleset | None, list[Diagnos
 class Reader:
     """Turns YAML nodes into IR pieces, collecting diagnostics instead of stopping at the first."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, diagnostics: list[Diagnostic] | None = None) -> None:
+        """`diagnostics`: the list to collect into (a new one by default)."""
         self.file = file
-        self.diagnostics: list[Diagnostic] = []
+        self.diagnostics: list[Diagnostic] = [] if diagnostics is None else diagnostics
         self.exprs = ExprCache()  # generated rulesets repeat expression texts many times
 
     # -- reporting -------------------------------------------------------------------------

@@ -26,7 +26,7 @@ def pretty(e: E.Expr) -> str:
 
 def real_text(v: Fraction) -> str:
     """A real literal: a decimal with a point (`3.0`, `-0.25`), or `p/q` if none exists."""
-    from ruleproof.semantics.evaluate import fraction_text
+    from ruleproof.language.values import fraction_text
 
     text = fraction_text(v)
     return text + ".0" if v.denominator == 1 else text

@@ -8,7 +8,6 @@ the typecheck, so its expressions are well typed.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
@@ -18,8 +17,7 @@ from ruleproof.errors import UNKNOWN_SPAN, Span
 from ruleproof.language.expr import Expr, names_and_height
 
 if TYPE_CHECKING:
-    from ruleproof.verdicts.result import Result
-    from ruleproof.semantics.evaluate import Outcome
+    pass
 
 Protection = Literal["false", "true", "association"]
 ActorKind = Literal["citizen", "authority", "time"]
@@ -235,25 +233,3 @@ class Ruleset:
 
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)
-
-    def evaluate(self, citizen: Mapping[str, Value]) -> Outcome:
-        """Score, tier, sanctions and trace for one possible citizen (`spec.evaluate.evaluate`)."""
-        from ruleproof.semantics.evaluate import evaluate
-
-        return evaluate(self, citizen)
-
-    def check(self, query: str, timeout: float = 30.0, rlimit: int = 0) -> Result:
-        """Prove or refute a query about this ruleset (`ruleproof.commands.run_suite.check_text`).
-
-        `query` is query text (`forall a, b: a.debt == b.debt => a.tier == b.tier`, an
-        expression that must always hold, or `KIND: VALUE` for any property kind, e.g.
-        `independent: {of: protected}`); see `ruleproof.language.load_suite.reader.parse_query`. The
-        `Result` has `.status` (`proved`, `violated`, `unknown`, `error`) and
-        `.counterexample`; both render as tables in a terminal and in Jupyter.
-
-        Raises:
-            RulesetError: the query is malformed or does not fit this ruleset.
-        """
-        from ruleproof.commands.run_suite import check_text
-
-        return check_text(self, query, timeout=timeout, rlimit=rlimit)

@@ -42,6 +42,14 @@ from typing import Any, Literal
 import attrs
 import z3
 
+from ruleproof.errors import InternalError
+from ruleproof.language import ruleset as M
+from ruleproof.language.values import fmt_value
+from ruleproof.proving.difffold import REST, Folded, fold_shared
+from ruleproof.proving.diffplan import Output, UnionAttr, plan_outputs, union_attributes
+from ruleproof.proving.diffslice import Correspondence, match_versions
+from ruleproof.proving.encode import NO_TIER, Encoding, EnumCodes, Term, decode
+from ruleproof.proving.solving import Limits, explain_unknown, minimise, new_solver
 from ruleproof.reporting.diffreport import (
     Difference,
     DiffResult,
@@ -49,15 +57,9 @@ from ruleproof.reporting.diffreport import (
     Transition,
     Version,
 )
-from ruleproof.errors import InternalError
-from ruleproof.proving.difffold import REST, Folded, fold_shared
-from ruleproof.proving.diffplan import Output, UnionAttr, plan_outputs, union_attributes
-from ruleproof.proving.diffslice import Correspondence, match_versions
-from ruleproof.proving.encode import NO_TIER, Encoding, EnumCodes, Term, decode
-from ruleproof.proving.solving import Limits, explain_unknown, minimise, new_solver
-from ruleproof.language import ruleset as M
 from ruleproof.semantics.compiled import Compiled, compile_ruleset
-from ruleproof.semantics.evaluate import Outcome, Trace, fmt_value, in_domain
+from ruleproof.semantics.evaluate import in_domain
+from ruleproof.semantics.outcome import Outcome, Trace
 
 Side = Literal["old", "new"]
 FULL_MAX_RULES = 2_000  # above this, a folded difference no citizen realises stays unknown

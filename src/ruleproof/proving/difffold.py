@@ -34,12 +34,12 @@ from fractions import Fraction
 
 import attrs
 
-from ruleproof.proving.diffslice import Correspondence
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language.support import name_support, support_sets
+from ruleproof.proving.diffslice import Correspondence
 from ruleproof.semantics.compiled import Compiled, Fn, compile_ruleset
 from ruleproof.semantics.sumbounds import Fires, bounded_sum, fires_at, simple_rule
-from ruleproof.language.support import name_support, support_sets
 
 SYNTHETIC = "score~"  # id prefix of the rules folding makes (user rule ids may be any text)
 REST = SYNTHETIC + "rest"

@@ -17,12 +17,12 @@ from typing import Literal
 
 import attrs
 
-from ruleproof.reporting.diffreport import AttributeChange
 from ruleproof.errors import Diagnostic, RulesetError, Span, did_you_mean
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.typecheck import Scope
 from ruleproof.language.types import BOOL, EnumT, StrT
+from ruleproof.reporting.diffreport import AttributeChange
 
 OUTPUTS_FILE = "--outputs"
 

@@ -23,9 +23,9 @@ import z3
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.intervals import Bounds
 from ruleproof.language.support import support_sets
 from ruleproof.language.typecheck import node_of
+from ruleproof.semantics.intervals import Bounds
 
 NO_TIER = -1
 Term = Any  # z3.ExprRef; z3 ships no type stubs

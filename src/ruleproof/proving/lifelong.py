@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping
 
 import z3
 
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
 from ruleproof.proving.encode import Encoding, Term, z3_value
 from ruleproof.proving.solving import Limits, new_solver
 from ruleproof.proving.transitions import Hard, Shape, move, param_consts
-from ruleproof.language import expr as E
-from ruleproof.language import ruleset as M
 
 SPACER_SECONDS = 10.0
 

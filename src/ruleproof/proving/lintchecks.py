@@ -20,9 +20,9 @@ from collections.abc import Callable
 import z3
 
 from ruleproof.errors import Diagnostic, Span
+from ruleproof.language import ruleset as M
 from ruleproof.proving.encode import Copy, Encoding, Term
 from ruleproof.proving.solving import Limits, new_solver
-from ruleproof.language import ruleset as M
 
 
 def _satisfiable(

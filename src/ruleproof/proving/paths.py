@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import z3
 
-from ruleproof.semantics.validate_paths import Act, replay, validate_steps
 from ruleproof.errors import InternalError
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
+from ruleproof.language.values import fmt_value
+from ruleproof.proving import conclude
 from ruleproof.proving.encode import Copy, Encoding, Term, decode
 from ruleproof.proving.lifelong import stuck_forever
 from ruleproof.proving.solving import explain_unknown, new_solver
@@ -42,13 +45,12 @@ from ruleproof.proving.transitions import (
     param_values,
     show_path,
 )
-from ruleproof.verdicts.result import Result, Step
-from ruleproof.language import expr as E
-from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import State, evaluate, fmt_value, holds, in_domain, step
-
-if TYPE_CHECKING:
-    from ruleproof.proving.checker import Checker
+from ruleproof.proving.z3checker import Z3Checker
+from ruleproof.semantics.evaluate import State, evaluate, holds, in_domain, step
+from ruleproof.semantics.outcome import Step
+from ruleproof.semantics.validate_paths import Act, replay, validate_steps
+from ruleproof.verdicts import result as V
+from ruleproof.verdicts.result import Result
 
 MAX_ROUNDS = 400
 BOUNDS_LABEL = "interval bounds of every rule"
@@ -93,17 +95,23 @@ class NoAppeal:
 Outcome = Proved | Stuck | Undecided | NoAppeal
 
 
-def check_path(checker: Checker, prop: P.Property, deadline: float) -> Result:
-    """The verdict of a path property (DESIGN §3), validated by the evaluator."""
+def check_path(
+    checker: Z3Checker, prop: P.Property, deadline: float, bounds: bool = True
+) -> Result:
+    """The verdict of a path property (DESIGN §3), validated by the evaluator.
+
+    With `bounds`, goals whose `when` the interval analysis shows impossible are proved
+    without the solver.
+    """
     kind = prop.kind
     if isinstance(kind, P.Recourse):
         goal = recourse_goal(checker.ruleset, kind)
-        return _result(checker, prop, [(goal, decide(checker, goal, deadline))], kind.within)
+        outcome = decide(checker, goal, deadline, bounds)
+        return _result(checker, prop, [(goal, outcome)], kind.within)
     assert isinstance(kind, P.AppealPath | P.Expires)
     if not checker.ruleset.sanctions:  # the property loader refuses this (RP510)
-        return Result(
+        return V.Error(
             prop,
-            "error",
             f"{prop.kind_name}: ruleset `{checker.ruleset.id}` has no sanctions, so the "
             "property would hold vacuously",
         )
@@ -111,9 +119,9 @@ def check_path(checker: Checker, prop: P.Property, deadline: float) -> Result:
     for s in checker.ruleset.sanctions:
         goal = sanction_goal(checker.ruleset, kind, s)
         if isinstance(kind, P.AppealPath) and not s.appeal:
-            rows.append((goal, NoAppeal(_some_citizen(checker, goal, deadline))))
+            rows.append((goal, NoAppeal(_some_citizen(checker, goal, deadline, bounds))))
         else:
-            rows.append((goal, decide(checker, goal, deadline)))
+            rows.append((goal, decide(checker, goal, deadline, bounds)))
     return _result(checker, prop, rows, kind.within)
 
 
@@ -155,10 +163,10 @@ def sanction_goal(ruleset: M.Ruleset, kind: P.AppealPath | P.Expires, s: M.Sanct
 # -- the loop ------------------------------------------------------------------------------
 
 
-def decide(checker: Checker, goal: Goal, deadline: float) -> Outcome:
+def decide(checker: Z3Checker, goal: Goal, deadline: float, bounds: bool = True) -> Outcome:
     """Run the counterexample-guided loop for one goal (see the module docstring)."""
     enc, limits = checker.enc, checker.limits
-    if checker.fast and _never(checker, goal.when):
+    if bounds and _never(checker, goal.when):
         return Proved(0, (BOUNDS_LABEL,))
     a = enc.copy("a")
     solver = new_solver(limits, max(deadline - time.monotonic(), 0.001))
@@ -229,7 +237,7 @@ def _decode(enc: Encoding, copy: Copy, model: Any) -> dict[str, M.Value]:
     }
 
 
-def _never(checker: Checker, when: E.Expr) -> bool:
+def _never(checker: Z3Checker, when: E.Expr) -> bool:
     """True when the interval analysis shows no citizen in range has `when`.
 
     Sound for every possible citizen: possible citizens are in range (assumes only exclude
@@ -239,9 +247,11 @@ def _never(checker: Checker, when: E.Expr) -> bool:
     return checker.enc.bounds.truth(when) is False
 
 
-def _some_citizen(checker: Checker, goal: Goal, deadline: float) -> Mapping[str, M.Value] | None:
+def _some_citizen(
+    checker: Z3Checker, goal: Goal, deadline: float, bounds: bool
+) -> Mapping[str, M.Value] | None:
     """A minimal possible citizen with the goal's `when`, if there is one in time."""
-    if checker.fast and _never(checker, goal.when):
+    if bounds and _never(checker, goal.when):
         return None
     a = checker.enc.copy("a")
     solver = new_solver(checker.limits, max(deadline - time.monotonic(), 0.001))
@@ -254,7 +264,9 @@ def _some_citizen(checker: Checker, goal: Goal, deadline: float) -> Mapping[str,
 # -- a stuck citizen -----------------------------------------------------------------------
 
 
-def _stuck(checker: Checker, goal: Goal, citizen: Mapping[str, M.Value], deadline: float) -> Stuck:
+def _stuck(
+    checker: Z3Checker, goal: Goal, citizen: Mapping[str, M.Value], deadline: float
+) -> Stuck:
     rs = checker.ruleset
     why = in_domain(rs, citizen)
     if why is not None or not holds(rs, goal.when, citizen):
@@ -271,7 +283,7 @@ def _stuck(checker: Checker, goal: Goal, citizen: Mapping[str, M.Value], deadlin
 
 
 def explain_steps(
-    checker: Checker, goal: Goal, citizen: Mapping[str, M.Value], deadline: float
+    checker: Z3Checker, goal: Goal, citizen: Mapping[str, M.Value], deadline: float
 ) -> tuple[Step, ...]:
     """For each action that may start a path: not enabled and why (the failed guard with its
     values), or the longest path starting with it and what still holds where it ends."""
@@ -347,7 +359,7 @@ def _args(params: Mapping[str, M.Value]) -> str:
 
 
 def _result(
-    checker: Checker, prop: P.Property, rows: list[tuple[Goal, Outcome]], within: int
+    checker: Z3Checker, prop: P.Property, rows: list[tuple[Goal, Outcome]], within: int
 ) -> Result:
     failures = [(g, o) for g, o in rows if isinstance(o, Stuck | NoAppeal)]
     unknown = [(g, o) for g, o in rows if isinstance(o, Undecided)]
@@ -374,20 +386,18 @@ def _result(
                 {}, sanction=goal.sanction, note=f"`{goal.sanction}` declares no appeal action"
             )
         bound = None if forever or isinstance(outcome, NoAppeal) else within
-        return Result(prop, "violated", message, cex, bound=bound)
+        return V.Violated(prop, message, cex, bound=bound)
     if unknown:
         parts = [
             f"`{g.sanction}`: {o.reason}" if per_sanction else o.reason
             for g, o in unknown
             if isinstance(o, Undecided)
         ]
-        return Result(prop, "unknown", "; ".join(parts))
+        return V.Unknown(prop, "; ".join(parts))
     core: set[str] = set()
     for _, o in rows:
         if isinstance(o, Proved):
             core.update(o.core)
-    from ruleproof.proving.checker import order_labels
-
     if per_sanction:
         what = "for every sanction, every citizen who has it"
         goal_text = "ends it"
@@ -395,8 +405,8 @@ def _result(
         what = f"every citizen with `{rows[0][0].when_text}`"
         goal_text = f"reaches `{rows[0][0].target_text}`"
     message = f"holds: {what} has a path of {_actions(within)}, {rows[0][0].via}, that {goal_text}"
-    return Result(
-        prop, "proved", message, bound=within, because=order_labels(checker.ruleset, core)
+    return V.Proved(
+        prop, message, bound=within, because=conclude.order_labels(checker.ruleset, core)
     )
 
 

@@ -13,11 +13,11 @@ import time
 from collections.abc import Mapping, Sequence
 
 from ruleproof.errors import InternalError, RuleproofError
+from ruleproof.language import expr as E
+from ruleproof.language import ruleset as M
 from ruleproof.proving.encode import Encoding
 from ruleproof.proving.solving import Limits
 from ruleproof.proving.transitions import SearchUnknown, Shape, find_path
-from ruleproof.language import expr as E
-from ruleproof.language import ruleset as M
 from ruleproof.semantics.evaluate import in_domain
 
 NOT_SANCTIONED = E.Not(E.Var("sanctioned"))

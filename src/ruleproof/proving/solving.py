@@ -17,8 +17,8 @@ from typing import Any
 import attrs
 import z3
 
-from ruleproof.proving.encode import Encoding, Term, z3_value
 from ruleproof.language import ruleset as M
+from ruleproof.proving.encode import Encoding, Term, z3_value
 
 
 @attrs.frozen

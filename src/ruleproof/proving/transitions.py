@@ -23,13 +23,13 @@ from typing import Any, Literal
 import attrs
 import z3
 
-from ruleproof.semantics.validate_paths import Act, replay
 from ruleproof.errors import InternalError
-from ruleproof.proving.encode import Copy, Encoding, Term, decode, range_constraints, z3_value
-from ruleproof.proving.solving import Limits, explain_unknown, new_solver
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.proving.encode import Copy, Encoding, Term, decode, range_constraints, z3_value
+from ruleproof.proving.solving import Limits, explain_unknown, new_solver
 from ruleproof.semantics.evaluate import holds
+from ruleproof.semantics.validate_paths import Act, replay
 
 Prefer = Literal["extreme", "least"]
 

@@ -16,9 +16,9 @@ from typing import IO, Any, Literal
 
 import attrs
 
-from ruleproof.semantics.citizen import value_json
-from ruleproof.semantics.evaluate import Outcome, fmt_value
 from ruleproof.language.ruleset import Value
+from ruleproof.language.values import fmt_value, value_json
+from ruleproof.semantics.outcome import Outcome
 
 FORMAT_VERSION = 1
 NO_TIER_LABEL = "(none)"

@@ -25,10 +25,11 @@ from typing import Any
 import attrs
 
 from ruleproof.errors import Diagnostic, RulesetError, Span
-from ruleproof.verdicts.result import Counterexample, Result, Step
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.citizen import parse_json_object, value_json
-from ruleproof.semantics.evaluate import Outcome
+from ruleproof.language.values import value_json
+from ruleproof.semantics.citizen import parse_json_object
+from ruleproof.semantics.outcome import Outcome, Step
+from ruleproof.verdicts.result import Counterexample, Result
 
 FORMAT = 1
 PATH_KIND_NAMES = ("appeal_path", "expires", "recourse")

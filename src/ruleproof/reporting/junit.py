@@ -12,9 +12,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from ruleproof.language import ruleset as M
 from ruleproof.verdicts.display import plain_text
 from ruleproof.verdicts.result import Result
-from ruleproof.language import ruleset as M
 
 
 def _testcase(suite: ET.Element, ruleset: M.Ruleset, r: Result, timing: bool) -> str:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO
 
-from ruleproof.reporting.files import dumps, report_json
-from ruleproof.verdicts.display import make_console, render_check
-from ruleproof.verdicts.result import Result
 from ruleproof.commands.run_suite import Suite, is_internal
+from ruleproof.reporting.check_text import render_check
+from ruleproof.reporting.files import dumps, report_json
+from ruleproof.verdicts.display import make_console
+from ruleproof.verdicts.result import Result
 
 EXIT_OK, EXIT_FINDING, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 70
 FORMATS = ("text", "json", "sarif", "junit")

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ruleproof.errors import Span
+from ruleproof.language import ruleset as M
 from ruleproof.reporting.files import PATH_KIND_NAMES, counterexample_json
 from ruleproof.verdicts.display import because_text
-from ruleproof.errors import Span
 from ruleproof.verdicts.result import Result
-from ruleproof.language import ruleset as M
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

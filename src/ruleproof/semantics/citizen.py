@@ -20,7 +20,8 @@ from typing import Any
 
 from ruleproof.errors import Diagnostic, RulesetError, Span, did_you_mean
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import State, eval_expr, fraction_text
+from ruleproof.language.values import fraction_text, value_json
+from ruleproof.semantics.evaluate import State, eval_expr
 
 MAX_CITIZEN_BYTES = 1024 * 1024
 
@@ -238,10 +239,3 @@ def read_citizen(text: str, file: str, ruleset: M.Ruleset) -> dict[str, M.Value]
 
 def _example(attr: M.Attribute) -> str:
     return json.dumps(value_json(attr.baseline()))
-
-
-def value_json(v: M.Value | None) -> bool | int | str | None:
-    """A value for JSON output: reals as exact strings ("0.25", "1/3"), the rest unchanged."""
-    if isinstance(v, Fraction):
-        return fraction_text(v)
-    return v

@@ -24,13 +24,8 @@ import attrs
 from ruleproof.errors import InternalError
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import (
-    Outcome,
-    RuleFiring,
-    SanctionWhy,
-    Trace,
-    _compare,
-)
+from ruleproof.semantics.evaluate import _compare
+from ruleproof.semantics.outcome import Outcome, RuleFiring, SanctionWhy, Trace
 
 Env = dict[str, Any]
 Fn = Callable[[Env], Any]

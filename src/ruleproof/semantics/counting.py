@@ -20,12 +20,12 @@ from collections.abc import Iterator
 
 import attrs
 
-from ruleproof.semantics.validate import holds_relational
-from ruleproof.semantics.templates import Query
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import in_domain
 from ruleproof.language.support import name_support, support_sets
+from ruleproof.semantics.evaluate import in_domain
+from ruleproof.semantics.templates import Query
+from ruleproof.semantics.validate import holds_relational
 
 DEFAULT_LIMIT = 50_000
 

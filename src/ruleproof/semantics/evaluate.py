@@ -1,4 +1,4 @@
-"""The evaluator: one citizen → outcome with a trace, with the exact semantics of DESIGN §2.
+"""The reference evaluator: one citizen → outcome with a trace, the exact semantics of DESIGN §2.
 
 Pure Python over the IR (never `eval`, never `z3`). Ints are unbounded, `//` and `%` follow
 Python, reals are `Fraction`s. The score is `clamp(base + Σ add of firing rules)`, the tier is the
@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 
-import attrs
-
 from ruleproof.errors import InternalError
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.ruleset import Value
+from ruleproof.language.values import fmt_value
+from ruleproof.semantics.outcome import Outcome, RuleFiring, SanctionWhy, Trace
 
 Lookup = Callable[[E.Var], Value | None]
 
@@ -91,125 +91,6 @@ def _compare(op: str, a: Value | None, b: Value | None) -> bool:
     if op == ">":
         return x > y
     return x >= y
-
-
-@attrs.frozen
-class RuleFiring:
-    id: str
-    delta: int
-    running: int
-
-
-@attrs.frozen
-class SanctionWhy:
-    name: str
-    imposed: bool
-    when: str
-    values: tuple[tuple[str, Value | None], ...]
-
-
-@attrs.frozen
-class ActionStatus:
-    name: str
-    by: str
-    enabled: bool
-    reason: str
-
-
-@attrs.frozen
-class Trace:
-    base: int | None
-    rules: tuple[RuleFiring, ...]
-    raw_score: int | None
-    clamped: bool
-    tier: str | None
-    sanctions: tuple[SanctionWhy, ...]
-
-    def lines(self) -> list[str]:
-        """The trace as short lines, as shown in counterexamples and `explain`."""
-        out: list[str] = []
-        if self.base is not None:
-            out.append(f"base {self.base}")
-            out += [f"rule {r.id}: {r.delta:+d} → {r.running}" for r in self.rules]
-            if self.clamped:
-                out.append(f"clamped {self.raw_score} to the score range")
-        out.append(f"tier {self.tier}" if self.tier is not None else "no tier matches")
-        for s in self.sanctions:
-            if s.imposed:
-                vals = ", ".join(f"{k}={fmt_value(v)}" for k, v in s.values)
-                out.append(f"sanction {s.name}: {s.when}" + (f" ({vals})" if vals else ""))
-        return out
-
-
-@attrs.frozen
-class Outcome:
-    score: int | None
-    tier: str | None
-    sanctions: tuple[str, ...]
-    defines: Mapping[str, Value | None]
-    trace: Trace
-
-    def output(self, name: str) -> Value | tuple[str, ...] | None:
-        """The value of an output: `score`, `tier`, `sanctions`, a sanction, a define."""
-        if name == "score":
-            return self.score
-        if name == "tier":
-            return self.tier
-        if name == "sanctions":
-            return self.sanctions
-        if name in self.defines:
-            return self.defines[name]
-        return name in self.sanctions
-
-
-def outcome_changes(a: Outcome, b: Outcome, defines: bool = False) -> list[str]:
-    """What differs between two outcomes, as short phrases ("score 410 vs 411")."""
-    out = []
-    if a.score != b.score:
-        out.append(f"score {a.score} vs {b.score}")
-    if a.tier != b.tier:
-        out.append(f"tier {a.tier} vs {b.tier}")
-    if a.sanctions != b.sanctions:
-        out.append(f"sanctions {list(a.sanctions)} vs {list(b.sanctions)}")
-    if defines:
-        out += [
-            f"{k} {fmt_value(v)} vs {fmt_value(b.defines.get(k))}"
-            for k, v in a.defines.items()
-            if v != b.defines.get(k)
-        ]
-    return out
-
-
-def fmt_value(v: object) -> str:
-    """A value as the rule language would write it."""
-    if isinstance(v, bool):
-        return "True" if v else "False"
-    if isinstance(v, Fraction):
-        return fraction_text(v)
-    if isinstance(v, str):
-        return f"'{v}'"
-    return str(v)
-
-
-def fraction_text(v: Fraction) -> str:
-    """Exact text for a rational: a finite decimal where one exists, else `p/q`."""
-    if v.denominator == 1:
-        return str(v.numerator)
-    d = v.denominator
-    twos = fives = 0
-    while d % 2 == 0:
-        d //= 2
-        twos += 1
-    while d % 5 == 0:
-        d //= 5
-        fives += 1
-    if d != 1:
-        return f"{v.numerator}/{v.denominator}"
-    places = max(twos, fives)
-    scaled = abs(v.numerator) * 10**places // v.denominator
-    sign = "-" if v < 0 else ""
-    digits = str(scaled).rjust(places + 1, "0")
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
 
 class State:

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.intervals import Bounds
 from ruleproof.language.memo import per_ruleset
+from ruleproof.semantics.intervals import Bounds
 
 Fires = tuple[int, int] | frozenset[bool] | frozenset[str]  # int interval, bool or enum values
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import attrs
 
-from ruleproof.language import suite as P
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language import suite as P
 
 TRUE = E.BoolLit(True)
 

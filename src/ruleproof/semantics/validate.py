@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ruleproof.errors import InternalError
-from ruleproof.semantics.templates import Query
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import State, eval_expr, fmt_value, in_domain
+from ruleproof.language.values import fmt_value
+from ruleproof.semantics.evaluate import State, eval_expr, in_domain
+from ruleproof.semantics.templates import Query
 
 
 def holds_relational(

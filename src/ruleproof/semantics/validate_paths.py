@@ -14,9 +14,10 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from ruleproof.errors import InternalError
-from ruleproof.verdicts.result import Step
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import fmt_value, in_domain, step
+from ruleproof.language.values import fmt_value
+from ruleproof.semantics.evaluate import in_domain, step
+from ruleproof.semantics.outcome import Step
 
 
 @attrs.frozen

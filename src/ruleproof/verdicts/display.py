@@ -1,6 +1,5 @@
 """Rendering results for people: rich tables for the terminal, plain text, and HTML.
 
-- `results_table`: one row per property: kind, status (coloured), what was expected, seconds.
 - `counterexample_group`: the citizens as a compact table (attributes as rows, citizens as
   columns, differing values marked `≠` and highlighted). By default only rows that differ
   between citizens or leave the baseline citizen are shown, with a note of how many baseline
@@ -10,7 +9,6 @@
   the steps that were tried.
 - `result_group`: a property's verdict with its message, the expectation, "holds because of …"
   for a proof (from `Result.because`), and the counterexample.
-- `render_check`: the whole `ruleproof check` text report.
 
 Output without a terminal uses no colour and a fixed width of 100 columns, so it is the same
 bytes on every machine. No `z3` here.
@@ -21,14 +19,16 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ruleproof.verdicts.result import Counterexample, Result
-from ruleproof.semantics.evaluate import fraction_text
+from ruleproof.language.values import fraction_text
+
+if TYPE_CHECKING:  # type-only: the verdict classes call this module to display themselves
+    from ruleproof.verdicts.result import Counterexample, Result
 
 STATUS_STYLE = {
     "proved": "bold green",
@@ -87,29 +87,11 @@ def expectation(r: Result) -> str:
     return f"EXPECTED {r.property.expect.upper()}"
 
 
-def results_table(results: Sequence[Result], timing: bool = True) -> Table:
-    table = _table("properties")
-    table.add_column("property")
-    table.add_column("kind")
-    table.add_column("status")
-    table.add_column("expectation")
-    if timing:
-        table.add_column("seconds", justify="right")
-    for r in results:
-        status = status_text(r)
-        if r.bound is not None:
-            status.append(f" (≤ {r.bound} step{'s' * (r.bound != 1)})")
-        row: list[RenderableType] = [r.property.id, r.property.kind_name, status, expectation(r)]
-        if timing:
-            row.append(f"{r.seconds:.2f}")
-        table.add_row(*row)
-    return table
-
-
 # -- counterexamples -----------------------------------------------------------------------
 
 
-def _table(title: str) -> Table:
+def titled_table(title: str) -> Table:
+    """An empty table with its title on the left."""
     return Table(title=title, title_justify="left", min_width=len(title))
 
 
@@ -124,7 +106,7 @@ def _value_cells(values: Sequence[object], differ: bool) -> list[RenderableType]
 def citizens_table(cex: Counterexample, show_all: bool = False) -> tuple[Table, int]:
     """The citizens as a table and how many baseline rows it hides."""
     tags = list(cex.citizens)
-    table = _table("citizens")
+    table = titled_table("citizens")
     table.add_column("attribute")
     for t in tags:
         table.add_column(t)
@@ -152,7 +134,7 @@ def citizens_table(cex: Counterexample, show_all: bool = False) -> tuple[Table, 
 def outcomes_table(cex: Counterexample) -> Table:
     tags = [t for t in cex.citizens if t in cex.outcomes]
     outs = [cex.outcomes[t] for t in tags]
-    table = _table("outcomes")
+    table = titled_table("outcomes")
     table.add_column("output")
     for t in tags:
         table.add_column(t)
@@ -209,7 +191,7 @@ def rules_table(cex: Counterexample) -> Table | None:
         title = "rules that fired"
     if not ids:
         return None
-    table = _table(title)
+    table = titled_table(title)
     table.add_column("rule")
     for t in tags:
         table.add_column(t, justify="right")
@@ -223,7 +205,7 @@ def sanctions_table(cex: Counterexample) -> Table | None:
     tags = [t for t in cex.citizens if t in cex.outcomes]
     if not tags:
         return None
-    table = _table("sanctions and why")
+    table = titled_table("sanctions and why")
     table.add_column("citizen")
     table.add_column("sanction")
     table.add_column("imposed")
@@ -246,7 +228,7 @@ def sanctions_table(cex: Counterexample) -> Table | None:
 def steps_table(cex: Counterexample) -> Table | None:
     if not cex.steps:
         return None
-    table = _table("steps tried")
+    table = titled_table("steps tried")
     for col in ("from", "action", "enabled", "what happened"):
         table.add_column(col)
     for s in cex.steps:
@@ -315,64 +297,17 @@ def result_group(r: Result, show_all: bool = False, heading: bool = True) -> Gro
     return Group(*parts)
 
 
-def summary_line(results: Sequence[Result]) -> str:
-    counts: dict[str, int] = {}
-    for r in results:
-        counts[r.status] = counts.get(r.status, 0) + 1
-    parts = [f"{counts[s]} {s}" for s in ("proved", "violated", "unknown", "error") if s in counts]
-    expected = sum(r.status == "violated" and r.matches_expectation for r in results)
-    mismatched = sum(not r.matches_expectation for r in results)
-    text = ", ".join(parts) or "no properties"
-    if expected:
-        text += f"; {expected} violation{'s' * (expected != 1)} expected"
-    text += f"; {mismatched} not as expected" if mismatched else "; all as expected"
-    return text
-
-
-def render_check(
-    console: Console,
-    ruleset_id: str,
-    spec_file: str,
-    property_files: Sequence[str],
-    results: Sequence[Result],
-    timing: bool = True,
-    show_all: bool = False,
-    written: Sequence[str] = (),
-) -> None:
-    """The `ruleproof check` text report."""
-    files = ", ".join(property_files)
-    console.print(f"ruleset {ruleset_id} ({spec_file}), properties from {files}")
-    console.print(results_table(results, timing))
-    for r in results:
-        if r.status == "proved" and not r.because and r.message in ("", "holds"):
-            continue
-        console.print()
-        console.print(result_group(r, show_all))
-    console.print()
-    console.print(summary_line(results))
-    if written:
-        folders = sorted({str(_parent(w)) for w in written})
-        n = len(written)
-        console.print(f"{n} counterexample file{'s' * (n != 1)} in {', '.join(folders)}")
-
-
-def _parent(path: str) -> str:
-    from pathlib import Path
-
-    return str(Path(path).parent)
-
-
 def plain_text(obj: Result | Counterexample, width: int = WIDTH) -> str:
     """A result or counterexample as plain text (no colour), as `str()` gives it."""
     buf = io.StringIO()
-    make_console(buf, width=width, colour=False).print(_renderable(obj))
+    make_console(buf, width=width, colour=False).print(renderable(obj))
     return buf.getvalue()
 
 
 def html(obj: Result | Counterexample) -> str:
     """A result or counterexample as an HTML fragment (Jupyter's `_repr_html_`)."""
     console = make_console(io.StringIO(), width=WIDTH, record=True, colour=True)
-    console.print(_renderable(obj))
+    console.print(renderable(obj))
     return console.export_html(
         inline_styles=True,
         code_format='<pre style="font-family: '
@@ -380,9 +315,10 @@ def html(obj: Result | Counterexample) -> str:
     )
 
 
-def _renderable(obj: Result | Counterexample) -> Group:
-    if isinstance(obj, Result):
-        return result_group(obj)
+def renderable(obj: Result | Counterexample) -> Group:
+    """A result or counterexample as one rich renderable (`__rich__`)."""
+    if hasattr(obj, "status"):
+        return result_group(obj)  # type: ignore[arg-type]
     return counterexample_group(obj)
 
 

@@ -1,41 +1,52 @@
 """Verdicts and counterexamples as frozen values (no Z3 here).
 
-A `Result` is one property's verdict: `proved` (with `because`, the rules and assumptions the
-proof needed, and `bound` for bounded path properties), `violated` (with a validated
-`Counterexample`), `unknown` (with the reason) or `error` (the property is ill-formed).
-A `Counterexample` names its citizens (`a`, `b`, …) with every attribute value, their outcomes
-and traces, and for path properties the `steps` that were tried.
+A `Result` is one property's verdict, one of four classes:
 
-Both render as tables: `rich` uses `__rich__` in a terminal, Jupyter uses `_repr_html_`, and
-`str()` gives the same table as plain text (`ruleproof.verdicts.display`).
+- `Proved`: with `because` (the rules and assumptions the proof needed) and `bound` for a
+  bounded path property;
+- `Violated`: with the validated `Counterexample`, which it cannot be built without;
+- `Unknown`: with the reason (time, resources, non-linear arithmetic), never a guess;
+- `Error`: the property is ill-formed, or ruleproof failed on it.
+
+Each has `status` (the DESIGN's status string), `counterexample` (None but for `Violated`) and
+the fields its status needs. A `Counterexample` names its citizens (`a`, `b`, …) with every
+attribute value, their outcomes and traces, and for path properties the `steps` that were tried.
+
+All of them display as tables: `rich` uses `__rich__` in a terminal, Jupyter uses
+`_repr_html_`, and `str()` gives the same table as plain text (`ruleproof.verdicts.display`).
 """
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import attrs
 
-from ruleproof.language.suite import Property, Status
-from ruleproof.semantics.evaluate import Outcome
 from ruleproof.language.ruleset import Value
+from ruleproof.language.suite import Property, Status
+from ruleproof.semantics.outcome import Outcome, Step
+from ruleproof.verdicts import display
+
+Witnesses = Mapping[str, Mapping[str, Value]]
 
 
-@attrs.frozen
-class Step:
-    """One line of a path explanation: an action tried from a citizen and what came of it."""
+class _Displayed:
+    """Terminal, plain-text and notebook display (`ruleproof.verdicts.display`)."""
 
-    citizen: str
-    action: str
-    enabled: bool
-    detail: str
-    params: Mapping[str, Value] = attrs.field(factory=dict)
+    def __rich__(self) -> Any:
+        return display.renderable(self)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return display.plain_text(self)  # type: ignore[arg-type]
+
+    def _repr_html_(self) -> str:
+        return display.html(self)  # type: ignore[arg-type]
 
 
-@attrs.frozen
-class Counterexample:
+@attrs.frozen(str=False)
+class Counterexample(_Displayed):
     citizens: Mapping[str, Mapping[str, Value]]
     outcomes: Mapping[str, Outcome]
     steps: tuple[Step, ...] = ()
@@ -51,33 +62,12 @@ class Counterexample:
         rows = list(self.citizens.values())
         return [k for k in rows[0] if any(r.get(k) != rows[0][k] for r in rows[1:])]
 
-    def __rich__(self) -> Any:
-        from ruleproof.verdicts.display import counterexample_group
 
-        return counterexample_group(self)
+class _Verdict(_Displayed):
+    """What every verdict answers: its status and whether it is what the suite expects."""
 
-    def __str__(self) -> str:
-        from ruleproof.verdicts.display import plain_text
-
-        return plain_text(self)
-
-    def _repr_html_(self) -> str:
-        from ruleproof.verdicts.display import html
-
-        return html(self)
-
-
-@attrs.frozen
-class Result:
+    status: ClassVar[Status]
     property: Property
-    status: Status
-    message: str = ""
-    counterexample: Counterexample | None = None
-    seconds: float = 0.0
-    bound: int | None = None
-    because: tuple[str, ...] = ()
-    witnesses: Mapping[str, Mapping[str, Value]] = attrs.field(factory=dict)
-    affected: str = ""  # exact share of possible citizens affected, e.g. "1 in 40 (…)"
 
     @builtins.property
     def matches_expectation(self) -> bool:
@@ -86,17 +76,57 @@ class Result:
             return self.status == self.property.expect
         return self.status == "proved"
 
-    def __rich__(self) -> Any:
-        from ruleproof.verdicts.display import result_group
 
-        return result_group(self)
+@attrs.frozen(str=False)
+class Proved(_Verdict):
+    status: ClassVar[Literal["proved"]] = "proved"
+    counterexample: ClassVar[None] = None
+    affected: ClassVar[str] = ""
+    property: Property
+    message: str = "holds"
+    because: tuple[str, ...] = ()
+    bound: int | None = None
+    witnesses: Witnesses = attrs.field(factory=dict)
+    seconds: float = 0.0
 
-    def __str__(self) -> str:
-        from ruleproof.verdicts.display import plain_text
 
-        return plain_text(self)
+@attrs.frozen(str=False)
+class Violated(_Verdict):
+    status: ClassVar[Literal["violated"]] = "violated"
+    because: ClassVar[tuple[str, ...]] = ()
+    property: Property
+    message: str
+    counterexample: Counterexample
+    bound: int | None = None
+    affected: str = ""  # exact share of possible citizens affected, e.g. "1 in 40 (…)"
+    witnesses: Witnesses = attrs.field(factory=dict)
+    seconds: float = 0.0
 
-    def _repr_html_(self) -> str:
-        from ruleproof.verdicts.display import html
 
-        return html(self)
+@attrs.frozen(str=False)
+class Unknown(_Verdict):
+    status: ClassVar[Literal["unknown"]] = "unknown"
+    counterexample: ClassVar[None] = None
+    because: ClassVar[tuple[str, ...]] = ()
+    affected: ClassVar[str] = ""
+    property: Property
+    message: str
+    bound: int | None = None
+    witnesses: Witnesses = attrs.field(factory=dict)
+    seconds: float = 0.0
+
+
+@attrs.frozen(str=False)
+class Error(_Verdict):
+    status: ClassVar[Literal["error"]] = "error"
+    counterexample: ClassVar[None] = None
+    because: ClassVar[tuple[str, ...]] = ()
+    affected: ClassVar[str] = ""
+    bound: ClassVar[None] = None
+    witnesses: ClassVar[Witnesses] = {}
+    property: Property
+    message: str
+    seconds: float = 0.0
+
+
+Result = Proved | Violated | Unknown | Error

@@ -2,25 +2,23 @@
 
 `independent`, `monotone`, `recourse`, `reachable` and `forall` entries have their own keys and
 their own checks against the ruleset (selectors, outputs, ordered types, actions, citizens).
-Each function takes the `PropertyReader` of `ruleproof.language.load_suite.reader`, returns the kind's IR
+Each function takes the `PropertyReader` of `ruleproof.language.load_suite`, returns the kind's IR
 or `None`, and reports every problem to the reader's diagnostics; none of them raises.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal, cast
+from typing import Literal, cast
 
 from ruleproof.errors import did_you_mean
-from ruleproof.language import suite as P
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language import suite as P
 from ruleproof.language.load_ruleset import NAME_RE, RESERVED
+from ruleproof.language.load_suite.fields import PropertyReader, expr_text, key_of, shown
 from ruleproof.language.types import INT, REAL
 from ruleproof.language.yamlsource import YMap, YNode, YScalar, YSeq
-
-if TYPE_CHECKING:
-    from ruleproof.language.load_suite.reader import PropertyReader
 
 SELECTORS = ["protected", "characteristics", "associations", "domain:X", "not domain:X"]
 MAX_CITIZENS = 4
@@ -428,24 +426,3 @@ def _describe(a: M.Attribute) -> str:
     bits = [f"protected: {a.protected}"] if a.protected != "false" else []
     bits += [f"domain: {a.domain}"] if a.domain else []
     return f"{a.name} ({', '.join(bits) or 'unprotected, no domain'})"
-
-
-def key_of(node: YMap, name: str) -> YScalar | None:
-    """The key scalar `name` of a mapping (for its position), or None."""
-    return next((k for k, _ in node.items if k.value == name), None)
-
-
-def shown(node: YNode | None) -> str:
-    """How a node is shown in a message: a scalar's text, or `a list` / `a mapping`."""
-    if isinstance(node, YScalar):
-        return node.raw if node.value is not None else "null"
-    return "a list" if isinstance(node, YSeq) else "a mapping"
-
-
-def expr_text(node: YNode | None, default: str = "") -> str:
-    """The source text of an expression scalar, `default` when absent."""
-    if not isinstance(node, YScalar) or node.value is None:
-        return default
-    if isinstance(node.value, bool):
-        return "True" if node.value else "False"
-    return node.value if isinstance(node.value, str) else node.raw

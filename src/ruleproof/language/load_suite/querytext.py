@@ -14,18 +14,16 @@ diagnostics (RP516 for a malformed query), never raised, except YAML errors in `
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from ruleproof.errors import RulesetError, Span
-from ruleproof.language import suite as P
-from ruleproof.language.load_suite.kinds import MAX_CITIZENS
 from ruleproof.language import expr as E
+from ruleproof.language import suite as P
 from ruleproof.language.exprparse import MAX_EXPR_CHARS, MAX_NESTING, Origin, parse_expr
 from ruleproof.language.load_ruleset import NAME_RE, RESERVED
+from ruleproof.language.load_suite.entries import read_entry
+from ruleproof.language.load_suite.fields import PropertyReader
+from ruleproof.language.load_suite.kinds import MAX_CITIZENS
 from ruleproof.language.yamlsource import YNode, YScalar, read_yaml
-
-if TYPE_CHECKING:
-    from ruleproof.language.load_suite.reader import PropertyReader
 
 KINDS = list(P.KIND_KEYS.values())
 _QUERY_RE = re.compile(r"^(\s*)forall(?=[\s\[])\s*\[?([^:\]]*)\]?\s*:", re.S)
@@ -56,7 +54,7 @@ def query(r: PropertyReader, text: str) -> P.Property | None:
                 fix="write `forall a, b: ASSUME => ASSERT` or `forall a, b: ASSERT`",
             )
             return None
-        return r.entry(_as_map(read_yaml(text, r.file), whole), "query")
+        return read_entry(r, _as_map(read_yaml(text, r.file), whole), "query")
     start = m.end() if m is not None and m[1] == "always" else 0
     e = query_expr(r, text, start, None)
     return P.Property("query", P.Always(e, text[start:].strip()), file=r.file, span=whole)

@@ -1,0 +1,114 @@
+"""What evaluating a citizen gives: the outcome, its trace, and the steps of a path.
+
+Plain frozen records (no evaluation here): `Outcome` (score, tier, sanctions, defines and the
+`Trace` of rules fired, clamp, tier and sanctions with their reasons), `Step` (an action tried
+from a citizen on a path and what came of it), and `outcome_changes`, what differs between two
+outcomes in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from ruleproof.language.ruleset import Value
+from ruleproof.language.values import fmt_value
+
+
+@attrs.frozen
+class RuleFiring:
+    id: str
+    delta: int
+    running: int
+
+
+@attrs.frozen
+class SanctionWhy:
+    name: str
+    imposed: bool
+    when: str
+    values: tuple[tuple[str, Value | None], ...]
+
+
+@attrs.frozen
+class ActionStatus:
+    name: str
+    by: str
+    enabled: bool
+    reason: str
+
+
+@attrs.frozen
+class Trace:
+    base: int | None
+    rules: tuple[RuleFiring, ...]
+    raw_score: int | None
+    clamped: bool
+    tier: str | None
+    sanctions: tuple[SanctionWhy, ...]
+
+    def lines(self) -> list[str]:
+        """The trace as short lines, as shown in counterexamples and `explain`."""
+        out: list[str] = []
+        if self.base is not None:
+            out.append(f"base {self.base}")
+            out += [f"rule {r.id}: {r.delta:+d} → {r.running}" for r in self.rules]
+            if self.clamped:
+                out.append(f"clamped {self.raw_score} to the score range")
+        out.append(f"tier {self.tier}" if self.tier is not None else "no tier matches")
+        for s in self.sanctions:
+            if s.imposed:
+                vals = ", ".join(f"{k}={fmt_value(v)}" for k, v in s.values)
+                out.append(f"sanction {s.name}: {s.when}" + (f" ({vals})" if vals else ""))
+        return out
+
+
+@attrs.frozen
+class Outcome:
+    score: int | None
+    tier: str | None
+    sanctions: tuple[str, ...]
+    defines: Mapping[str, Value | None]
+    trace: Trace
+
+    def output(self, name: str) -> Value | tuple[str, ...] | None:
+        """The value of an output: `score`, `tier`, `sanctions`, a sanction, a define."""
+        if name == "score":
+            return self.score
+        if name == "tier":
+            return self.tier
+        if name == "sanctions":
+            return self.sanctions
+        if name in self.defines:
+            return self.defines[name]
+        return name in self.sanctions
+
+
+def outcome_changes(a: Outcome, b: Outcome, defines: bool = False) -> list[str]:
+    """What differs between two outcomes, as short phrases ("score 410 vs 411")."""
+    out = []
+    if a.score != b.score:
+        out.append(f"score {a.score} vs {b.score}")
+    if a.tier != b.tier:
+        out.append(f"tier {a.tier} vs {b.tier}")
+    if a.sanctions != b.sanctions:
+        out.append(f"sanctions {list(a.sanctions)} vs {list(b.sanctions)}")
+    if defines:
+        out += [
+            f"{k} {fmt_value(v)} vs {fmt_value(b.defines.get(k))}"
+            for k, v in a.defines.items()
+            if v != b.defines.get(k)
+        ]
+    return out
+
+
+@attrs.frozen
+class Step:
+    """One line of a path explanation: an action tried from a citizen and what came of it."""
+
+    citizen: str
+    action: str
+    enabled: bool
+    detail: str
+    params: Mapping[str, Value] = attrs.field(factory=dict)

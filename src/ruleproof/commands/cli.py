@@ -394,6 +394,21 @@ def cmd_replay(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int
     return EXIT_FINDING if any(o.fails for o in outcomes) else EXIT_OK
 
 
+# -- import --------------------------------------------------------------------------------
+
+
+def _add_import(sub: Any) -> None:
+    from ruleproof.commands.import_model import add_import
+
+    add_import(sub)
+
+
+def cmd_import(args: argparse.Namespace, out: IO[str], sources: _Sources) -> int:
+    from ruleproof.commands.import_model import cmd_import as run
+
+    return run(args, out, sources.read)
+
+
 # -- dispatch ------------------------------------------------------------------------------
 
 Command = Callable[[argparse.Namespace, IO[str], _Sources], int]
@@ -404,6 +419,7 @@ COMMANDS: dict[str, tuple[Callable[[Any], None], Command]] = {
     "replay": (_add_replay, cmd_replay),
     "diff": (_add_diff, cmd_diff),
     "init": (_add_init, cmd_init),
+    "import": (_add_import, cmd_import),
 }
 
 

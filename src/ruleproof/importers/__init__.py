@@ -17,6 +17,7 @@ decision rule), `trees` (the IR and its exact evaluator), `links` (exact thresho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -43,9 +44,14 @@ def _read(path: str) -> str:
     return read_text(path)
 
 
-def read_feature_file(path: str, keep: set[str] | None = None) -> FeatureMap:
+Reader = Callable[[str], str]
+
+
+def read_feature_file(
+    path: str, keep: set[str] | None = None, read: Reader | None = None
+) -> FeatureMap:
     """FEATURES.yaml, or a CSV data file to infer the features from (see `infer`)."""
-    text = _read(path)
+    text = (read or _read)(path)
     if Path(path).suffix.lower() in (".csv", ".tsv", ".txt"):
         from ruleproof.importers.infer import infer_features
 
@@ -53,16 +59,19 @@ def read_feature_file(path: str, keep: set[str] | None = None) -> FeatureMap:
     return read_features(text, path)
 
 
-def read_ensemble(fmt: str, path: str, trust_pickle: bool = False) -> Ensemble:
+def read_ensemble(
+    fmt: str, path: str, trust_pickle: bool = False, read: Reader | None = None
+) -> Ensemble:
     """The ensemble of a model file (`fmt` one of xgboost, lightgbm, sklearn)."""
+    read = read or _read
     if fmt == "xgboost":
         from ruleproof.importers.xgboost_json import read_xgboost
 
-        return read_xgboost(_read(path), path)
+        return read_xgboost(read(path), path)
     if fmt == "lightgbm":
         from ruleproof.importers.lightgbm_json import read_lightgbm
 
-        return read_lightgbm(_read(path), path)
+        return read_lightgbm(read(path), path)
     if fmt == "sklearn":
         from ruleproof.importers.sklearn_trees import load_pickle, read_sklearn
 
@@ -78,19 +87,30 @@ def import_file(
     out: str | None = None,
     trust_pickle: bool = False,
     command: str = "",
+    read: Reader | None = None,
 ) -> str:
-    """The imported ruleset's YAML text for a model file and a FEATURES.yaml or data file."""
-    from ruleproof.importers.build import ensemble_ruleset, points_ruleset
+    """The imported ruleset's YAML text for a model file and a FEATURES.yaml or data file.
 
+    The text is checked before it is returned (`selfcheck`): it loads, and its score equals the
+    model's exact margin on a sample of citizens.
+    """
+    from ruleproof.importers.build import ensemble_ruleset, points_ruleset
+    from ruleproof.importers.selfcheck import check_import
+
+    read = read or _read
     if fmt == "points":
         from ruleproof.importers.points import read_points
 
-        table = read_points(_read(model), model)
-        fmap = read_feature_file(features, {r.variable for r in table.rows})
-        return points_ruleset(table, fmap, model, threshold, out, command)
-    ens = read_ensemble(fmt, model, trust_pickle)
-    fmap = read_feature_file(features, set(ens.feature_names))
-    return ensemble_ruleset(ens, fmap, model, threshold, out, command)
+        table = read_points(read(model), model)
+        fmap = read_feature_file(features, {r.variable for r in table.rows}, read)
+        text = points_ruleset(table, fmap, model, threshold, out, command)
+        check_import(text, out or "<import>", None, fmap)
+        return text
+    ens = read_ensemble(fmt, model, trust_pickle, read)
+    fmap = read_feature_file(features, set(ens.feature_names), read)
+    text = ensemble_ruleset(ens, fmap, model, threshold, out, command)
+    check_import(text, out or "<import>", ens, fmap)
+    return text
 
 
 def from_sklearn(
@@ -98,12 +118,16 @@ def from_sklearn(
     features: str | FeatureMap,
     threshold: Fraction | None = None,
     name: str = "model",
+    feature_names: list[str] | None = None,
 ) -> str:
-    """The imported ruleset's YAML text for a fitted scikit-learn model (no pickle involved)."""
+    """The imported ruleset's YAML text for a fitted scikit-learn model (no pickle involved).
+
+    `feature_names` names the model's features when it was fitted without names (a numpy array).
+    """
     from ruleproof.importers.build import ensemble_ruleset
     from ruleproof.importers.sklearn_trees import read_sklearn
 
-    ens = read_sklearn(model, name)
+    ens = read_sklearn(model, name, feature_names)
     fmap = (
         features
         if isinstance(features, FeatureMap)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ruleproof.importers.floats import round_to
 from ruleproof.importers.jsonsource import Doc, load_json, model_error
 from ruleproof.importers.links import Link
 from ruleproof.importers.splits import CategoricalSplit, NumericSplit, Split
@@ -110,7 +111,7 @@ def _walk(d: Doc, nodes: list[Node | Leaf], n_features: int, depth: int) -> int:
                 d.file, "linear trees are not supported", "train without linear_tree", "RP705"
             )
         label = str(d["leaf_index"].integer()) if d.has("leaf_index") else "0"
-        nodes.append(Leaf(d["leaf_value"].number(), label))
+        nodes.append(Leaf(Fraction(round_to(64, d["leaf_value"].number())), label))
         return index
     feature = d["split_feature"].integer()
     if not 0 <= feature < n_features:

@@ -19,6 +19,7 @@ runs code from the file.
 from __future__ import annotations
 
 import pickle
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -75,8 +76,12 @@ def load_pickle(path: str, trust: bool) -> Any:
         ) from None
 
 
-def read_sklearn(model: Any, label: str) -> Ensemble:
-    """The ensemble of a fitted scikit-learn model. Raises `RulesetError` (RP705)."""
+def read_sklearn(model: Any, label: str, feature_names: Sequence[str] | None = None) -> Ensemble:
+    """The ensemble of a fitted scikit-learn model. Raises `RulesetError` (RP705).
+
+    Features are named by `feature_names`, else the model's `feature_names_in_` (a model fitted
+    on a DataFrame), else `x0`, `x1`, … as scikit-learn names them.
+    """
     kind = type(model).__name__
     if kind not in FORESTS | SINGLE | BOOSTED | HIST:
         raise model_error(
@@ -97,7 +102,11 @@ def read_sklearn(model: Any, label: str) -> Ensemble:
     if getattr(model, "n_outputs_", 1) != 1:
         raise model_error(label, "the model has several outputs", code="RP705")
     n = int(model.n_features_in_)
-    names = tuple(str(x) for x in getattr(model, "feature_names_in_", [f"x{i}" for i in range(n)]))
+    if feature_names is not None and len(feature_names) != n:
+        raise model_error(label, f"{len(feature_names)} feature names for a model of {n} features",
+                          code="RP702")
+    default = getattr(model, "feature_names_in_", [f"x{i}" for i in range(n)])
+    names = tuple(str(x) for x in (feature_names if feature_names is not None else default))
     version = _version()
     if kind in HIST:
         return _hist(model, names, label, version, classifier)

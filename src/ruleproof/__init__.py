@@ -4,11 +4,32 @@ The public API: `load(path)` reads and typechecks a ruleset file into a `Ruleset
 `ruleset.evaluate(citizen)` (or `evaluate(ruleset, citizen)`) gives the outcome with its trace;
 `ruleset.check(query)` proves or refutes a query. Bad input raises `RulesetError` (carrying every
 diagnostic); a bug in ruleproof raises `InternalError`; both derive from `RuleproofError`.
-Importing ruleproof does not load Z3; the first check does.
+
+The names are loaded on first use (PEP 562), so importing one stage of the pipeline
+(`ruleproof.language`, say) loads only that stage and those before it; nothing loads Z3 before
+the first check.
 """
 
-from ruleproof.api import Ruleset, load
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ruleproof.errors import InternalError, RuleproofError, RulesetError
-from ruleproof.semantics.evaluate import evaluate
+
+if TYPE_CHECKING:
+    from ruleproof.api import Ruleset, load
+    from ruleproof.semantics.evaluate import evaluate
 
 __all__ = ["InternalError", "RuleproofError", "Ruleset", "RulesetError", "evaluate", "load"]
+_LAZY = {
+    "Ruleset": "ruleproof.api",
+    "load": "ruleproof.api",
+    "evaluate": "ruleproof.semantics.evaluate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'ruleproof' has no attribute {name!r}")

@@ -30,16 +30,6 @@ from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.verdicts.result import Error, Result
 
-INTERNAL_PREFIX = "internal error"
-
-
-@attrs.frozen
-class Suite:
-    spec_file: str
-    ruleset: M.Ruleset
-    property_files: tuple[str, ...]
-    properties: tuple[P.Property, ...]
-
 
 def default_property_file(spec: str | Path) -> Path:
     """`properties/<name>.yaml` in the folder next to the spec's folder (it may not exist)."""
@@ -49,7 +39,7 @@ def default_property_file(spec: str | Path) -> Path:
 
 def load_suite(
     spec_file: str, property_files: Sequence[str], sources: dict[str, str] | None = None
-) -> Suite:
+) -> P.Suite:
     """Read and typecheck the spec and every property file.
 
     `sources`, when given, receives file name → text of everything read (for diagnostics).
@@ -68,7 +58,7 @@ def load_suite(
     for f in property_files:
         store[f] = read_text(f)
         props += load_properties_text(store[f], f, ruleset)
-    return Suite(spec_file, ruleset, tuple(property_files), tuple(props))
+    return P.Suite(spec_file, ruleset, tuple(property_files), tuple(props))
 
 
 def check_one(checker: object, prop: P.Property) -> Result:
@@ -80,7 +70,7 @@ def check_one(checker: object, prop: P.Property) -> Result:
     try:
         return checker.check(prop)
     except InternalError as exc:
-        message = str(exc)
+        return Error(prop, str(exc), seconds=round(time.monotonic() - start, 3), internal=True)
     except (NotImplementedError, ImportError) as exc:
         message = (
             f"the checker cannot handle `{prop.kind_name}` properties in this version "
@@ -89,10 +79,6 @@ def check_one(checker: object, prop: P.Property) -> Result:
     except RecursionError:
         message = "the property is nested too deeply for the checker"
     return Error(prop, message, seconds=round(time.monotonic() - start, 3))
-
-
-def is_internal(r: Result) -> bool:
-    return r.status == "error" and r.message.startswith(INTERNAL_PREFIX)
 
 
 def check_block(
@@ -112,7 +98,9 @@ def check_block(
     return [check_one(checker, p) for p in suite.properties[start:stop]]
 
 
-def run_suite(suite: Suite, timeout: float = 30.0, rlimit: int = 0, jobs: int = 1) -> list[Result]:
+def run_suite(
+    suite: P.Suite, timeout: float = 30.0, rlimit: int = 0, jobs: int = 1
+) -> list[Result]:
     """Every property's result, in file order (see the module docstring for `jobs`)."""
     from ruleproof.proving.checker import Checker
     from ruleproof.proving.solving import Limits

@@ -13,7 +13,7 @@ import attrs
 
 from ruleproof.errors import UNKNOWN_SPAN, Span
 from ruleproof.language.expr import Expr
-from ruleproof.language.ruleset import ActorKind
+from ruleproof.language.ruleset import ActorKind, Ruleset
 
 Status = Literal["proved", "violated", "unknown", "error"]
 Direction = Literal["nondecreasing", "nonincreasing"]
@@ -144,3 +144,13 @@ class Property:
     @property
     def kind_name(self) -> str:
         return KIND_KEYS[type(self.kind)]
+
+
+@attrs.frozen
+class Suite:
+    """A ruleset file and its property files, read and checked against each other."""
+
+    spec_file: str
+    ruleset: Ruleset
+    property_files: tuple[str, ...]
+    properties: tuple[Property, ...]

@@ -50,16 +50,16 @@ from ruleproof.proving.diffplan import Output, UnionAttr, plan_outputs, union_at
 from ruleproof.proving.diffslice import Correspondence, match_versions
 from ruleproof.proving.encode import NO_TIER, Encoding, EnumCodes, Term, decode
 from ruleproof.proving.solving import Limits, explain_unknown, minimise, new_solver
-from ruleproof.reporting.diffreport import (
+from ruleproof.semantics.compiled import Compiled, compile_ruleset
+from ruleproof.semantics.evaluate import in_domain
+from ruleproof.semantics.outcome import Outcome, Trace
+from ruleproof.verdicts.diffresult import (
     Difference,
     DiffResult,
     SanctionChange,
     Transition,
     Version,
 )
-from ruleproof.semantics.compiled import Compiled, compile_ruleset
-from ruleproof.semantics.evaluate import in_domain
-from ruleproof.semantics.outcome import Outcome, Trace
 
 Side = Literal["old", "new"]
 FULL_MAX_RULES = 2_000  # above this, a folded difference no citizen realises stays unknown

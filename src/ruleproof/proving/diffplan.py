@@ -22,7 +22,7 @@ from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.typecheck import Scope
 from ruleproof.language.types import BOOL, EnumT, StrT
-from ruleproof.reporting.diffreport import AttributeChange
+from ruleproof.verdicts.diffresult import AttributeChange
 
 OUTPUTS_FILE = "--outputs"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO
 
-from ruleproof.commands.run_suite import Suite, is_internal
+from ruleproof.language.suite import Suite
 from ruleproof.reporting.check_text import render_check
 from ruleproof.reporting.files import dumps, report_json
 from ruleproof.verdicts.display import make_console
@@ -23,7 +23,7 @@ FORMATS = ("text", "json", "sarif", "junit")
 
 def exit_code(results: Sequence[Result]) -> int:
     """The exit code for a set of results (see the module docstring)."""
-    if any(is_internal(r) for r in results):
+    if any(r.status == "error" and r.internal for r in results):
         return EXIT_INTERNAL
     if any(not r.matches_expectation and r.status in ("violated", "proved") for r in results):
         return EXIT_FINDING

@@ -6,7 +6,7 @@ A `Result` is one property's verdict, one of four classes:
   bounded path property;
 - `Violated`: with the validated `Counterexample`, which it cannot be built without;
 - `Unknown`: with the reason (time, resources, non-linear arithmetic), never a guess;
-- `Error`: the property is ill-formed, or ruleproof failed on it.
+- `Error`: the property is ill-formed, or ruleproof failed on it (`internal`).
 
 Each has `status` (the DESIGN's status string), `counterexample` (None but for `Violated`) and
 the fields its status needs. A `Counterexample` names its citizens (`a`, `b`, …) with every
@@ -127,6 +127,7 @@ class Error(_Verdict):
     property: Property
     message: str
     seconds: float = 0.0
+    internal: bool = False  # a bug in ruleproof, not a problem with the property
 
 
 Result = Proved | Violated | Unknown | Error

@@ -142,6 +142,15 @@ def matrix(sc: ModuleType, citizens: Sequence[dict[str, Any]], onehot: bool) -> 
 
 
 # -- training ----------------------------------------------------------------------------------
+def train_gbm(sc: ModuleType, data: Any) -> Any:
+    """The scikit-learn model alone (it has no JSON format: tests fit it again)."""
+    import numpy as np
+
+    train_idx, _ = split(len(data.rows))
+    x = np.array(matrix(sc, [data.citizen(i) for i in train_idx], False))
+    return _gbm(x, np.array([1 if data.good[i] else 0 for i in train_idx]))
+
+
 def train(sc: ModuleType) -> dict[str, Any]:
     """Fit the models on the 700 training applicants; returns name → fitted model."""
     import numpy as np

@@ -28,11 +28,12 @@ STAGES: list[tuple[str, ...]] = [
     ("verdicts",),  # results and counterexamples, and how one displays
     ("proving",),  # Z3 encoding, back end, fast paths, paths, diff, orchestrator
     ("reporting",),  # files, check output, SARIF, JUnit, diff report
+    ("importers",),  # tree ensembles and points tables → rulesets
     ("commands",),  # the command line and what its commands run
     ("api", "testing"),  # the Python API; Hypothesis strategies
     ("__init__", "__main__", "pytest_plugin"),  # entry points
 ]
-Z3_FREE = ("language", "semantics", "verdicts", "reporting")
+Z3_FREE = ("language", "semantics", "verdicts", "reporting", "importers")
 
 
 def _rank(module: str) -> int:

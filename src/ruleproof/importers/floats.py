@@ -62,9 +62,10 @@ def round_to(width: Width, q: Fraction | int | float) -> float:
     quantum = Fraction(2) ** max(e - precision + 1, least)
     n = round(a / quantum)  # Fraction.__round__ rounds half to even
     v = n * quantum
+    sign = -1.0 if q < 0 else 1.0
     if v >= Fraction(2) ** overflow:
-        return math.copysign(INF, q)
-    return math.copysign(float(v), q)
+        return sign * INF
+    return sign * float(v)
 
 
 def _bits32(x: float) -> int:

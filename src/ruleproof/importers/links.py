@@ -22,7 +22,7 @@ from typing import Literal
 
 import attrs
 
-from ruleproof.importers.floats import Width, shortest_decimal_in
+from ruleproof.importers.floats import Width, has_decimal, shortest_decimal_in
 
 LinkKind = Literal["identity", "logistic", "exp"]
 
@@ -70,12 +70,14 @@ def margin_threshold(link: Link, t: Fraction, denominator: int) -> Fraction:
     """
     _check(link, t)
     if link.kind == "identity":
-        return t / link.scale
-    if link.kind == "logistic" and t == Fraction(1, 2):
+        exact = t / link.scale
+        if has_decimal(exact):
+            return exact
+        below = math.floor(exact * denominator)
+    elif (link.kind == "logistic" and t == Fraction(1, 2)) or (link.kind == "exp" and t == 1):
         return Fraction(0)
-    if link.kind == "exp" and t == 1:
-        return Fraction(0)
-    below = _floor_scaled(link, t, denominator)  # the greatest multiple of 1/D below link⁻¹(t)
+    else:
+        below = _floor_scaled(link, t, denominator)  # the greatest multiple of 1/D below link⁻¹(t)
     return shortest_decimal_in(Fraction(below, denominator), Fraction(below + 1, denominator))
 
 

@@ -68,7 +68,7 @@ def cmd_import(args: argparse.Namespace, out: IO[str], read: Callable[[str], str
     from ruleproof.importers import import_file
     from ruleproof.reporting.files import write_atomic
 
-    command = f"{args.format} {Path(args.model).name}"
+    command = f"{args.format} {args.model}"
     text = import_file(
         args.format,
         args.model,

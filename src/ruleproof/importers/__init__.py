@@ -98,6 +98,7 @@ def import_file(
     from ruleproof.importers.selfcheck import check_import
 
     read = read or _read
+    command = f"`ruleproof import {command or fmt + ' ' + Path(model).name}`"
     if fmt == "points":
         from ruleproof.importers.points import read_points
 
@@ -125,6 +126,7 @@ def from_sklearn(
     `feature_names` names the model's features when it was fitted without names (a numpy array).
     """
     from ruleproof.importers.build import ensemble_ruleset
+    from ruleproof.importers.selfcheck import check_import
     from ruleproof.importers.sklearn_trees import read_sklearn
 
     ens = read_sklearn(model, name, feature_names)
@@ -133,4 +135,8 @@ def from_sklearn(
         if isinstance(features, FeatureMap)
         else read_feature_file(features, set(ens.feature_names))
     )
-    return ensemble_ruleset(ens, fmap, name, threshold)
+    text = ensemble_ruleset(
+        ens, fmap, name, threshold, command="ruleproof.importers.from_sklearn"
+    )
+    check_import(text, "<import>", ens, fmap)
+    return text

@@ -83,8 +83,8 @@ def ensemble_ruleset(
         f"decide otherwise only where the exact margin is within {_sci(band)} of the threshold"
     )
     header = (
-        f"Imported from {label} ({ens.library}: {ens.source}) by `ruleproof import"
-        f"{' ' + command if command else ''}`; do not edit by hand.",
+        f"Imported from {label} ({ens.library}: {ens.source}) by {command or 'ruleproof'}; "
+        "do not edit by hand.",
         "score = the model's raw margin, exactly: base + the value of the leaf each tree reaches.",
         *ens.notes,
     )
@@ -116,8 +116,7 @@ def points_ruleset(
     groups = table_groups(table, fmap, label)
     t = DEFAULT_THRESHOLD if threshold is None else threshold
     header = (
-        f"Imported from {label} (points table) by `ruleproof import"
-        f"{' ' + command if command else ''}`; do not edit by hand.",
+        f"Imported from {label} (points table) by {command or 'ruleproof'}; do not edit by hand.",
         "score = base points + the points of the bin each variable falls in (first bin that "
         "matches; none: 0).",
     )

@@ -172,8 +172,9 @@ def train(sc: ModuleType) -> dict[str, Any]:
 def _gbm(x: Any, y: Any) -> Any:
     from sklearn.ensemble import GradientBoostingClassifier
 
-    return GradientBoostingClassifier(n_estimators=30, max_depth=3, learning_rate=0.1,
-                                      random_state=0).fit(x, y)
+    return GradientBoostingClassifier(
+        n_estimators=30, max_depth=3, learning_rate=0.1, random_state=0
+    ).fit(x, y)
 
 
 def _xgb(sc: ModuleType, x: Any, y: Any, seed: int) -> Any:
@@ -182,8 +183,14 @@ def _xgb(sc: ModuleType, x: Any, y: Any, seed: int) -> Any:
     names = feature_names(sc, True)
     dm = xgb.DMatrix(x, label=y, feature_names=names)
     params = {
-        "objective": "binary:logistic", "max_depth": 3, "eta": 0.1, "subsample": 0.8,
-        "colsample_bytree": 0.8, "seed": seed, "nthread": 1, "tree_method": "hist",
+        "objective": "binary:logistic",
+        "max_depth": 3,
+        "eta": 0.1,
+        "subsample": 0.8,
+        "colsample_bytree": 0.8,
+        "seed": seed,
+        "nthread": 1,
+        "tree_method": "hist",
         "monotone_constraints": "(" + ",".join(str(MONOTONE.get(n, 0)) for n in names) + ")",
     }
     return xgb.train(params, dm, num_boost_round=40)
@@ -196,9 +203,17 @@ def _lgb(sc: ModuleType, x: Any, y: Any) -> Any:
     cats = [i for i, f in enumerate(sc.FEATURES) if f.is_enum]
     ds = lgb.Dataset(x, label=y, feature_name=names, categorical_feature=cats, free_raw_data=False)
     params = {
-        "objective": "binary", "num_leaves": 8, "max_depth": 3, "learning_rate": 0.1,
-        "min_child_samples": 10, "cat_smooth": 10, "seed": 0, "deterministic": True,
-        "num_threads": 1, "verbose": -1, "force_row_wise": True,
+        "objective": "binary",
+        "num_leaves": 8,
+        "max_depth": 3,
+        "learning_rate": 0.1,
+        "min_child_samples": 10,
+        "cat_smooth": 10,
+        "seed": 0,
+        "deterministic": True,
+        "num_threads": 1,
+        "verbose": -1,
+        "force_row_wise": True,
     }
     return lgb.train(params, ds, num_boost_round=40)
 
@@ -227,11 +242,20 @@ def import_all(sc: ModuleType, names: Sequence[str], fitted: dict[str, Any]) -> 
         fmt, model, features = RULESETS[name]
         out = REPO / "spec" / f"german-credit-{name}.yaml"
         if fmt == "sklearn":
-            text = from_sklearn(fitted[name], str(MODELS / features), name=f"german-credit-{name}",
-                                feature_names=feature_names(sc, False))
+            text = from_sklearn(
+                fitted[name],
+                str(MODELS / features),
+                name=f"german-credit-{name}",
+                feature_names=feature_names(sc, False),
+            )
         else:
-            text = import_file(fmt, str(MODELS / model), str(MODELS / features), out=str(out),
-                               command=f"{fmt} models/german/{model}")
+            text = import_file(
+                fmt,
+                str(MODELS / model),
+                str(MODELS / features),
+                out=str(out),
+                command=f"{fmt} models/german/{model}",
+            )
         out.write_text(text)
         print(f"wrote {out.relative_to(REPO)}")
 

@@ -57,7 +57,9 @@ def random_citizen(rng: random.Random, fmap: FeatureMap) -> dict[str, M.Value]:
             case M.EnumType(values):
                 c[a.name] = rng.choice(values)
             case M.IntType(lo, hi):
-                c[a.name] = rng.choice([rng.randint(lo, hi), rng.randint(max(lo, -50), min(hi, 50))])
+                c[a.name] = rng.choice(
+                    [rng.randint(lo, hi), rng.randint(max(lo, -50), min(hi, 50))]
+                )
             case M.RealType(lo, hi):
                 c[a.name] = Fraction(round(rng.uniform(float(lo), float(hi)), rng.randint(0, 6)))
             case _:
@@ -157,8 +159,9 @@ def agreement(
     magnitude = abs(ens.base) + sum(
         max(abs(n.value) for n in t.nodes if isinstance(n, Leaf)) for t in ens.trees
     )
-    band = float_band(ens.link, threshold, ens.width, len(ens.trees) + 1, magnitude,
-                      ens.base_error) + Fraction(slack)
+    band = float_band(
+        ens.link, threshold, ens.width, len(ens.trees) + 1, magnitude, ens.base_error
+    ) + Fraction(slack)
     rows = [fmap.vector(ens.feature_names, c) for c in citizens]
     margins, classes = library_margin(rows), library_class(rows)
     mismatches = near = 0

@@ -116,7 +116,9 @@ def _last_left_by_search(split: NumericSplit, lo: float, hi: float) -> float:
 
 
 @given(small, st.sampled_from([("<", 32), ("<=", 32), ("<=", 64)]), st.booleans())
-def test_numeric_pieces_match_the_decision_rule(t: float, kind: tuple[str, int], zero: bool) -> None:
+def test_numeric_pieces_match_the_decision_rule(
+    t: float, kind: tuple[str, int], zero: bool
+) -> None:
     op, cast = kind
     t = round_to(32, t) if op == "<" else t
     split = NumericSplit(0, t, op, cast, True, zero, zero and cast == 64)  # type: ignore[arg-type]
@@ -139,7 +141,11 @@ def test_lightgbm_missing_rules() -> None:
     assert none.goes_left(math.nan) is False  # NaN read as 0, and 0 > -1
     zero = NumericSplit(0, 5.0, "<=", 64, False, nan_as_zero=True, zero_is_missing=True)
     assert [zero.goes_left(x) for x in (math.nan, 0.0, ZERO_THRESHOLD, 1e-30, 4.0)] == [
-        False, False, False, True, True,
+        False,
+        False,
+        False,
+        True,
+        True,
     ]
     nan = NumericSplit(0, 5.0, "<=", 64, False)
     assert nan.goes_left(math.nan) is False and nan.goes_left(0.0) is True
@@ -148,15 +154,30 @@ def test_lightgbm_missing_rules() -> None:
 def test_categorical_rules() -> None:
     lgb = CategoricalSplit(0, frozenset({0, 3}), frozenset(), "lightgbm", True)
     assert [lgb.goes_left(x) for x in (0.0, -0.5, 3.7, -1.0, math.nan, 4.0)] == [
-        True, True, True, False, False, False,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
     ]
     xgb = CategoricalSplit(0, frozenset(), frozenset({2}), "xgboost", False)
     assert [xgb.goes_left(x) for x in (2.0, 2.5, 1.0, -3.0, math.nan, 2.0**30)] == [
-        False, False, True, True, False, True,
+        False,
+        False,
+        True,
+        True,
+        False,
+        True,
     ]
     hgb = CategoricalSplit(0, frozenset({1}), frozenset({2}), "sklearn", True)
     assert [hgb.goes_left(x) for x in (1.0, 2.0, 7.0, 1.5, -1.0, math.nan)] == [
-        True, False, True, True, True, True,
+        True,
+        False,
+        True,
+        True,
+        True,
+        True,
     ]
 
 

@@ -36,9 +36,17 @@ def test_imported_ruleset_agrees_with_lightgbm(
     train, held_out = data(1500, 5, fmap), data(400, 6, fmap)
     x = np.array([fmap.vector(NAMES, c) for c in train])
     y = np.array([label(c) + (c["count"] if objective == "poisson" else 0) for c in train])  # type: ignore[operator]
-    params = {"objective": objective, "num_leaves": 12, "min_child_samples": 5, "verbose": -1,
-              "num_threads": 1, "seed": 0, "deterministic": True,
-              "zero_as_missing": zero_as_missing, "sigmoid": 1.5 if objective == "binary" else 1}
+    params = {
+        "objective": objective,
+        "num_leaves": 12,
+        "min_child_samples": 5,
+        "verbose": -1,
+        "num_threads": 1,
+        "seed": 0,
+        "deterministic": True,
+        "zero_as_missing": zero_as_missing,
+        "sigmoid": 1.5 if objective == "binary" else 1,
+    }
     ds = lgb.Dataset(x, label=y, feature_name=NAMES, categorical_feature=[2])
     booster = lgb.train(params, ds, num_boost_round=15)
     ens = read_lightgbm(json.dumps(booster.dump_model()), "model.json")
@@ -84,9 +92,11 @@ def test_german_model_agrees_with_lightgbm() -> None:
 def test_committed_ruleset_is_the_import_of_the_committed_model() -> None:
     out = ROOT / "spec" / "german-credit-lightgbm.yaml"
     model = "models/german/lightgbm.json"
-    text = import_file("lightgbm", str(ROOT / model),
-                       str(ROOT / "models/german/features-ordinal.yaml"), out=str(out),
-                       command=f"lightgbm {model}")
+    text = import_file(
+        "lightgbm",
+        str(ROOT / model),
+        str(ROOT / "models/german/features-ordinal.yaml"),
+        out=str(out),
+        command=f"lightgbm {model}",
+    )
     assert text == out.read_text(encoding="utf-8")
-
-

@@ -39,18 +39,30 @@ ROOT = Path(__file__).resolve().parents[1]
 def _case(name: str) -> tuple[Any, bool, bool]:
     """(estimator, accepts NaN, classifier)"""
     return {
-        "gbc": (GradientBoostingClassifier(n_estimators=12, max_depth=3, random_state=0), False,
-                True),
-        "gbc-exponential": (GradientBoostingClassifier(n_estimators=12, max_depth=3,
-                                                       loss="exponential", random_state=0),
-                            False, True),
-        "gbr": (GradientBoostingRegressor(n_estimators=12, max_depth=3, random_state=0), False,
-                False),
-        "forest": (RandomForestClassifier(n_estimators=7, max_depth=6, random_state=0), True,
-                   True),
+        "gbc": (
+            GradientBoostingClassifier(n_estimators=12, max_depth=3, random_state=0),
+            False,
+            True,
+        ),
+        "gbc-exponential": (
+            GradientBoostingClassifier(
+                n_estimators=12, max_depth=3, loss="exponential", random_state=0
+            ),
+            False,
+            True,
+        ),
+        "gbr": (
+            GradientBoostingRegressor(n_estimators=12, max_depth=3, random_state=0),
+            False,
+            False,
+        ),
+        "forest": (RandomForestClassifier(n_estimators=7, max_depth=6, random_state=0), True, True),
         "tree": (DecisionTreeRegressor(max_depth=6, random_state=0), True, False),
-        "hist": (HistGradientBoostingClassifier(max_iter=12, categorical_features=[2],
-                                                random_state=0), True, True),
+        "hist": (
+            HistGradientBoostingClassifier(max_iter=12, categorical_features=[2], random_state=0),
+            True,
+            True,
+        ),
     }[name]
 
 

@@ -44,8 +44,15 @@ def test_imported_ruleset_agrees_with_xgboost(
     fmap = feature_map()
     train, held_out = data(1500, 1, fmap), data(400, 2, fmap)
     y = [label(c) + (c["count"] if objective == "count:poisson" else 0) for c in train]  # type: ignore[operator]
-    params = {"objective": objective, "max_depth": 4, "eta": 0.3, "nthread": 1, "seed": 0,
-              "max_cat_to_onehot": 1, "base_score": 0.3 if objective != "count:poisson" else 2.5}
+    params = {
+        "objective": objective,
+        "max_depth": 4,
+        "eta": 0.3,
+        "nthread": 1,
+        "seed": 0,
+        "max_cat_to_onehot": 1,
+        "base_score": 0.3 if objective != "count:poisson" else 2.5,
+    }
     dtrain = _matrix(fmap, train, categorical)
     dtrain.set_label(np.array(y, dtype=float))
     booster = xgb.train(params, dtrain, num_boost_round=12)
@@ -102,7 +109,11 @@ def test_german_model_agrees_with_xgboost() -> None:
 def test_committed_ruleset_is_the_import_of_the_committed_model(name: str) -> None:
     model = f"models/german/{name}.json"
     out = ROOT / "spec" / f"german-credit-{name}.yaml"
-    text = import_file("xgboost", str(ROOT / model), str(ROOT / "models/german/features-onehot.yaml"),
-                       out=str(out), command=f"xgboost {model}")
+    text = import_file(
+        "xgboost",
+        str(ROOT / model),
+        str(ROOT / "models/german/features-onehot.yaml"),
+        out=str(out),
+        command=f"xgboost {model}",
+    )
     assert text == out.read_text(encoding="utf-8")
-

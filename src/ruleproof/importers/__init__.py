@@ -135,8 +135,6 @@ def from_sklearn(
         if isinstance(features, FeatureMap)
         else read_feature_file(features, set(ens.feature_names))
     )
-    text = ensemble_ruleset(
-        ens, fmap, name, threshold, command="ruleproof.importers.from_sklearn"
-    )
+    text = ensemble_ruleset(ens, fmap, name, threshold, command="ruleproof.importers.from_sklearn")
     check_import(text, "<import>", ens, fmap)
     return text

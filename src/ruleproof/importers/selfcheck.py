@@ -42,18 +42,25 @@ def _near(t: M.AttrType, x: float) -> list[M.Value]:
         return []
     match t:
         case M.IntType(lo, hi):
-            return [v for v in (math.floor(x) - 1, math.floor(x), math.ceil(x), math.ceil(x) + 1)
-                    if lo <= v <= hi]
+            return [
+                v
+                for v in (math.floor(x) - 1, math.floor(x), math.ceil(x), math.ceil(x) + 1)
+                if lo <= v <= hi
+            ]
         case M.RealType(lo, hi):
-            vals = [Fraction(x), Fraction(math.nextafter(x, -math.inf)),
-                    Fraction(math.nextafter(x, math.inf))]
+            vals = [
+                Fraction(x),
+                Fraction(math.nextafter(x, -math.inf)),
+                Fraction(math.nextafter(x, math.inf)),
+            ]
             return [v for v in vals if lo <= v <= hi]
         case _:
             return []
 
 
-def sample_citizens(ens: Ensemble | None, fmap: FeatureMap, n: int, seed: int = 0
-                    ) -> Iterator[dict[str, M.Value]]:
+def sample_citizens(
+    ens: Ensemble | None, fmap: FeatureMap, n: int, seed: int = 0
+) -> Iterator[dict[str, M.Value]]:
     """The baseline, then citizens at the model's split thresholds, then random ones."""
     rng = random.Random(seed)
     attributes = fmap.attributes()

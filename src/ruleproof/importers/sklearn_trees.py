@@ -103,8 +103,9 @@ def read_sklearn(model: Any, label: str, feature_names: Sequence[str] | None = N
         raise model_error(label, "the model has several outputs", code="RP705")
     n = int(model.n_features_in_)
     if feature_names is not None and len(feature_names) != n:
-        raise model_error(label, f"{len(feature_names)} feature names for a model of {n} features",
-                          code="RP702")
+        raise model_error(
+            label, f"{len(feature_names)} feature names for a model of {n} features", code="RP702"
+        )
     default = getattr(model, "feature_names_in_", [f"x{i}" for i in range(n)])
     names = tuple(str(x) for x in (feature_names if feature_names is not None else default))
     version = _version()

@@ -73,7 +73,8 @@ def read_xgboost(text: str, file: str) -> Ensemble:
         names = [f"f{i}" for i in range(n_features)]
     base, base_error = _base_margin(params["base_score"], link)
     trees = tuple(_tree(t, k, len(names), file) for k, t in enumerate(model["trees"].items()))
-    version = ".".join(str(v) for v in doc.get("version", []).value or [])
+    raw_version = doc.get("version", []).value
+    version = ".".join(str(v) for v in raw_version) if isinstance(raw_version, list) else ""
     notes = []
     attributes = learner.get("attributes", {}).value
     if isinstance(attributes, dict) and "best_iteration" in attributes:

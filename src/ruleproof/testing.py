@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language.typecheck import Scope as TypeScope
 from ruleproof.language.types import BOOL, INT, REAL, EnumT, Type, of_attr_type
 from ruleproof.semantics.evaluate import State, eval_expr, in_domain
 
@@ -457,7 +458,6 @@ def _setter(scope: Scope, attr: M.Attribute, depth: int) -> st.SearchStrategy[E.
 
 
 def _define_types(attributes: tuple[M.Attribute, ...], defines: list[M.Define]) -> dict[str, Type]:
-    from ruleproof.language.typecheck import Scope as TypeScope
 
     probe = M.Ruleset("probe", attributes, defines=tuple(defines))
     scope = TypeScope(probe, [])

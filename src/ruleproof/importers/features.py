@@ -35,7 +35,8 @@ import attrs
 
 from ruleproof.errors import Diagnostic, RulesetError, Span, did_you_mean
 from ruleproof.language import ruleset as M
-from ruleproof.language.load_ruleset import ID_RE, NAME_RE, RESERVED, Reader
+from ruleproof.language.load_ruleset.fields import Reader
+from ruleproof.language.load_ruleset.names import ID_RE, NAME_RE, RESERVED
 from ruleproof.language.yamlsource import YMap, YNode, YScalar, read_yaml
 
 Actionable = Literal["no", "any", "increase", "decrease"]

@@ -21,7 +21,7 @@ from ruleproof.errors import Diagnostic, RulesetError, Span
 from ruleproof.importers.features import Declared, Feature, FeatureMap
 from ruleproof.importers.floats import parse_float_text
 from ruleproof.language import ruleset as M
-from ruleproof.language.load_ruleset import RESERVED
+from ruleproof.language.load_ruleset.names import RESERVED
 
 NA = {"", "na", "nan", "null", "none", "n/a"}
 

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import assert_never
 
 from ruleproof.language import expr as E
+from ruleproof.language.values import fraction_text
 
 # Python's precedence, lowest first; an operand is parenthesized when it binds more loosely.
 _IFELSE, _OR, _AND, _NOT, _CMP, _ADD, _MUL, _UNARY, _ATOM = range(9)
@@ -26,7 +27,6 @@ def pretty(e: E.Expr) -> str:
 
 def real_text(v: Fraction) -> str:
     """A real literal: a decimal with a point (`3.0`, `-0.25`), or `p/q` if none exists."""
-    from ruleproof.language.values import fraction_text
 
     text = fraction_text(v)
     return text + ".0" if v.denominator == 1 else text

@@ -1,8 +1,8 @@
 """The typed ruleset IR (frozen attrs): attributes, defines, score rules, tiers, sanctions, actions.
 
-Built by `ruleproof.language.load_ruleset` from YAML or directly from Python; it knows nothing about its
-serialization. Spans never take part in equality. A `Ruleset` that came out of `load` has passed
-the typecheck, so its expressions are well typed.
+Built by `ruleproof.language.load_ruleset` from YAML or directly from Python; it knows nothing
+about its serialization. Spans never take part in equality. A `Ruleset` that came out of `load`
+has passed the typecheck, so its expressions are well typed.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Property IR (frozen attrs): one class per property kind of DESIGN §3, and the `Property` record.
 
-Built by `ruleproof.language.load_suite` from a property file (or from query text in the Python API).
-Expressions inside properties use the ruleset's expression IR; in `Forall` they name citizens
-(`a.debt`), elsewhere they read one citizen's names directly (`debt > 0`).
+Built by `ruleproof.language.load_suite` from a property file (or from query text in the Python
+API); `Suite` is a ruleset with its properties. Expressions inside properties use the ruleset's
+expression IR; in `Forall` they name citizens (`a.debt`), elsewhere they read one citizen's
+names directly (`debt > 0`).
 """
 
 from __future__ import annotations

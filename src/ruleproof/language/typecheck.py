@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from ruleproof.errors import Diagnostic, Span, did_you_mean
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language.exprparse import MAX_TREE_DEPTH
 from ruleproof.language.types import BOOL, INT, REAL, EnumT, ExprChecker, StrT, Type, of_attr_type
 
 Node = str  # "define:x", "score", "tier", "sanction:s", "sanctioned"
@@ -225,8 +226,6 @@ def expr_depth(e: E.Expr) -> int:
 
 def _too_deep(ruleset: M.Ruleset, graph: dict[Node, set[Node]]) -> Diagnostic | None:
     """RP103 when reading a value through its definitions nests deeper than the parser allows."""
-    from ruleproof.language.exprparse import MAX_TREE_DEPTH
-
     depth: dict[Node, int] = {}
     for node in topological_order(graph):
         if node == "score" and ruleset.score:

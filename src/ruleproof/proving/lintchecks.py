@@ -23,6 +23,7 @@ from ruleproof.errors import Diagnostic, Span
 from ruleproof.language import ruleset as M
 from ruleproof.proving.encode import Copy, Encoding, Term
 from ruleproof.proving.solving import Limits, new_solver
+from ruleproof.proving.transitions import move, param_consts
 
 
 def _satisfiable(
@@ -105,7 +106,6 @@ def semantic_warnings(ruleset: M.Ruleset, timeout: float = 10.0) -> list[Diagnos
 def _action_warnings(
     ruleset: M.Ruleset, enc: Encoding, a: Copy, budget: Callable[[], float]
 ) -> list[Diagnostic]:
-    from ruleproof.proving.transitions import move, param_consts
 
     out: list[Diagnostic] = []
     for act in ruleset.actions:

@@ -13,6 +13,7 @@ from ruleproof.language.ruleset import Value
 from ruleproof.language.values import fmt_value, value_json
 from ruleproof.semantics.outcome import Outcome
 from ruleproof.verdicts.diffresult import Difference, DiffResult
+from ruleproof.verdicts.display import make_console
 
 FORMAT_VERSION = 1
 NO_TIER_LABEL = "(none)"
@@ -81,7 +82,6 @@ def to_json(r: DiffResult) -> dict[str, Any]:
 
 
 def _console(out: IO[str]) -> Any:
-    from ruleproof.verdicts.display import make_console
 
     return make_console(out)
 

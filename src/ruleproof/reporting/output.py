@@ -14,6 +14,8 @@ from typing import IO
 from ruleproof.language.suite import Suite
 from ruleproof.reporting.check_text import render_check
 from ruleproof.reporting.files import dumps, report_json
+from ruleproof.reporting.junit import junit_xml
+from ruleproof.reporting.sarif import sarif_log
 from ruleproof.verdicts.display import make_console
 from ruleproof.verdicts.result import Result
 
@@ -47,12 +49,8 @@ def emit(
     if fmt == "json":
         out.write(dumps(report_json(suite.ruleset, suite.spec_file, results)))
     elif fmt == "sarif":
-        from ruleproof.reporting.sarif import sarif_log
-
         out.write(dumps(sarif_log(suite.ruleset, results)))
     elif fmt == "junit":
-        from ruleproof.reporting.junit import junit_xml
-
         out.write(junit_xml(suite.ruleset, suite.spec_file, results))
     else:
         console = make_console(out)

@@ -6,9 +6,9 @@ and the sorted sanctions of one citizen, `holds(expr, citizen)` a bool expressio
 record per firing rule). The score rules are evaluated in bulk (`_RuleTable`): `attr OP literal`
 conditions are grouped per attribute and settled by one bisection each.
 
-The semantics are exactly `ruleproof.semantics.evaluate`'s, which stays the reference; a differential
-test keeps the two in agreement. No `eval`, no generated source: each node
-becomes a closure, with the common shapes (`attr OP literal`, `not attr`) specialised.
+The semantics are exactly `ruleproof.semantics.evaluate`'s, which stays the reference; a
+differential test keeps the two in agreement. No `eval`, no generated source: each node becomes a
+closure, with the common shapes (`attr OP literal`, `not attr`) specialised.
 """
 
 from __future__ import annotations

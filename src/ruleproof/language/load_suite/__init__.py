@@ -1,4 +1,5 @@
-"""Reading properties (one entry point): a property file or a query text → `Property` IR, checked against a ruleset.
+"""Reading properties, the one entry point: a property file or a query text → `Property` IR,
+checked against a ruleset.
 
 `load_properties(path, ruleset)` / `load_properties_text(text, file, ruleset)` read the file with
 the safe YAML reader. The file is a mapping `properties: [...]` (a bare top-level list is also

@@ -15,7 +15,7 @@ from ruleproof.errors import Diagnostic, Span, did_you_mean
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.exprparse import Origin, parse_expr
-from ruleproof.language.load_ruleset import Reader
+from ruleproof.language.load_ruleset.fields import Reader
 from ruleproof.language.typecheck import Scope
 from ruleproof.language.types import BOOL, ExprChecker, Type
 from ruleproof.language.yamlsource import YMap, YNode, YScalar, YSeq

@@ -15,7 +15,7 @@ from ruleproof.errors import did_you_mean
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
-from ruleproof.language.load_ruleset import NAME_RE, RESERVED
+from ruleproof.language.load_ruleset.names import NAME_RE, RESERVED
 from ruleproof.language.load_suite.fields import PropertyReader, expr_text, key_of, shown
 from ruleproof.language.types import INT, REAL
 from ruleproof.language.yamlsource import YMap, YNode, YScalar, YSeq

@@ -19,7 +19,7 @@ from ruleproof.errors import RulesetError, Span
 from ruleproof.language import expr as E
 from ruleproof.language import suite as P
 from ruleproof.language.exprparse import MAX_EXPR_CHARS, MAX_NESTING, Origin, parse_expr
-from ruleproof.language.load_ruleset import NAME_RE, RESERVED
+from ruleproof.language.load_ruleset.names import NAME_RE, RESERVED
 from ruleproof.language.load_suite.entries import read_entry
 from ruleproof.language.load_suite.fields import PropertyReader
 from ruleproof.language.load_suite.kinds import MAX_CITIZENS

@@ -9,14 +9,12 @@ Exit 0 on success, 2 for bad input (RulesetError with file:line:column where the
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any
 
+from ruleproof.commands.cli_common import EXIT_OK, Sources
 from ruleproof.importers import FORMATS
-
-EXIT_OK = 0
 
 
 def _threshold(text: str) -> Fraction:
@@ -28,7 +26,7 @@ def _threshold(text: str) -> Fraction:
         raise argparse.ArgumentTypeError(f"expected a number such as 0.5, got {text!r}") from None
 
 
-def add_import(sub: Any) -> None:
+def add_parser(sub: Any) -> None:
     """Declare the `import` subcommand's arguments."""
     p = sub.add_parser(
         "import",
@@ -63,8 +61,8 @@ def add_import(sub: Any) -> None:
     )
 
 
-def cmd_import(args: argparse.Namespace, out: IO[str], read: Callable[[str], str]) -> int:
-    """Run `ruleproof import`; `read` reads (and remembers for diagnostics) a text file."""
+def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
+    """Run `ruleproof import`; files read are recorded in `sources` for diagnostics."""
     from ruleproof.importers import import_file
     from ruleproof.reporting.files import write_atomic
 
@@ -77,7 +75,7 @@ def cmd_import(args: argparse.Namespace, out: IO[str], read: Callable[[str], str
         args.out,
         trust_pickle=args.trust_pickle,
         command=command,
-        read=read,
+        read=sources.read,
     )
     if args.out is None:
         out.write(text)

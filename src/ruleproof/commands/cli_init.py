@@ -1,0 +1,41 @@
+"""`ruleproof init [DIR]`: a starter project with its CI recipes."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import IO, Any
+
+from ruleproof.commands.cli_common import (
+    EXIT_OK,
+    Sources,
+)
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "init",
+        help="start a rules project: spec/, properties/, counterexamples/, hook, CI",
+        description="Write a starter ruleset and property suite (which `ruleproof check` "
+        "passes), a pre-commit hook and a CI workflow that runs `check` and `diff` against the "
+        "base branch. Existing files are never overwritten unless --force is given.",
+    )
+    p.add_argument(
+        "dir",
+        metavar="DIR",
+        nargs="?",
+        default=".",
+        help="project directory (default: the current one)",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+
+
+def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
+
+    from ruleproof.commands.scaffold import scaffold
+
+    root = Path(args.dir)
+    for path in scaffold(root, force=args.force):
+        out.write(f"wrote {path}\n")
+    out.write(f"next: cd {root} && ruleproof check spec/example.yaml properties/example.yaml\n")
+    return EXIT_OK

@@ -1,0 +1,46 @@
+"""The names a ruleset file may use: id and identifier patterns, reserved words, allowed keys."""
+
+from __future__ import annotations
+
+import re
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+RESERVED = {
+    "score",
+    "tier",
+    "sanctioned",
+    "True",
+    "False",
+    "true",
+    "false",
+    "implies",
+    "min",
+    "max",
+    "abs",
+    "and",
+    "or",
+    "not",
+    "in",
+    "if",
+    "else",
+}
+
+TOP_KEYS = [
+    "ruleset",
+    "title",
+    "source",
+    "attributes",
+    "assume",
+    "define",
+    "score",
+    "tiers",
+    "sanctions",
+    "actions",
+]
+ATTR_KEYS = ["type", "range", "values", "protected", "domain", "changes", "doc"]
+RULE_KEYS = ["id", "when", "add", "cites", "doc"]
+TIER_KEYS = ["id", "when", "doc"]
+SANCTION_KEYS = ["when", "domain", "appeal", "cites", "doc"]
+ACTION_KEYS = ["by", "when", "params", "set", "cites", "doc"]
+PARAM_KEYS = ["type", "range", "values", "doc"]

@@ -50,8 +50,20 @@ features:
   utilisation: {type: int, range: [0, 100]}
   inquiries: {type: int, range: [0, 40]}
 """
-NAMES = ["income", "debt", "amount", "months", "age", "female", "accounts", "late", "tenure",
-         "region", "utilisation", "inquiries"]
+NAMES = [
+    "income",
+    "debt",
+    "amount",
+    "months",
+    "age",
+    "female",
+    "accounts",
+    "late",
+    "tenure",
+    "region",
+    "utilisation",
+    "inquiries",
+]
 PROPERTIES = """
 properties:
   - id: independent
@@ -67,14 +79,34 @@ def synthetic(n: int, seed: int) -> tuple[Any, Any]:
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    x = np.column_stack([
-        rng.integers(0, 500001, n), rng.integers(0, 200001, n), rng.integers(100, 100001, n),
-        rng.integers(1, 121, n), rng.integers(18, 101, n), rng.integers(0, 2, n),
-        rng.integers(0, 31, n), rng.integers(0, 51, n), rng.integers(0, 601, n),
-        rng.integers(0, 10, n), rng.integers(0, 101, n), rng.integers(0, 41, n),
-    ]).astype(float)
-    z = (x[:, 0] / 1e5 - x[:, 1] / 5e4 - x[:, 2] / 4e4 - x[:, 3] / 60 + (x[:, 4] - 40) / 40
-         + 0.2 * x[:, 5] - x[:, 7] / 10 + x[:, 8] / 300 - x[:, 10] / 50 - x[:, 11] / 20)
+    x = np.column_stack(
+        [
+            rng.integers(0, 500001, n),
+            rng.integers(0, 200001, n),
+            rng.integers(100, 100001, n),
+            rng.integers(1, 121, n),
+            rng.integers(18, 101, n),
+            rng.integers(0, 2, n),
+            rng.integers(0, 31, n),
+            rng.integers(0, 51, n),
+            rng.integers(0, 601, n),
+            rng.integers(0, 10, n),
+            rng.integers(0, 101, n),
+            rng.integers(0, 41, n),
+        ]
+    ).astype(float)
+    z = (
+        x[:, 0] / 1e5
+        - x[:, 1] / 5e4
+        - x[:, 2] / 4e4
+        - x[:, 3] / 60
+        + (x[:, 4] - 40) / 40
+        + 0.2 * x[:, 5]
+        - x[:, 7] / 10
+        + x[:, 8] / 300
+        - x[:, 10] / 50
+        - x[:, 11] / 20
+    )
     y = (z + rng.normal(size=n) > -1).astype(int)
     return x, y
 
@@ -85,8 +117,15 @@ def train_xgboost(trees: int, depth: int, seed: int) -> str:
     x, y = synthetic(5000, seed)
     cons = "(" + ",".join("-1" if n == "late" else "0" for n in NAMES) + ")"
     dm = xgb.DMatrix(x, label=y, feature_names=NAMES)
-    params = {"objective": "binary:logistic", "max_depth": depth, "eta": 0.1, "nthread": 2,
-              "seed": seed, "monotone_constraints": cons, "subsample": 0.8}
+    params = {
+        "objective": "binary:logistic",
+        "max_depth": depth,
+        "eta": 0.1,
+        "nthread": 2,
+        "seed": seed,
+        "monotone_constraints": cons,
+        "subsample": 0.8,
+    }
     return str(xgb.train(params, dm, num_boost_round=trees).save_raw("json").decode())
 
 
@@ -96,8 +135,12 @@ def time_import(model_json: str, tmp: Path) -> tuple[float, str]:
     (tmp / "model.json").write_text(model_json)
     (tmp / "features.yaml").write_text(FEATURES)
     t = time.perf_counter()
-    text = import_file("xgboost", str(tmp / "model.json"), str(tmp / "features.yaml"),
-                       out=str(tmp / "imported.yaml"))
+    text = import_file(
+        "xgboost",
+        str(tmp / "model.json"),
+        str(tmp / "features.yaml"),
+        out=str(tmp / "imported.yaml"),
+    )
     (tmp / "imported.yaml").write_text(text)
     return time.perf_counter() - t, text
 
@@ -161,8 +204,11 @@ def _fit(library: str, x: Any, y: Any) -> tuple[Any, Callable[[Any], Any]]:
 
         from ruleproof.importers.xgboost_json import read_xgboost
 
-        b = xgb.train({"objective": "binary:logistic", "max_depth": 4, "nthread": 2, "seed": 0},
-                      xgb.DMatrix(x, label=y, feature_names=NAMES), num_boost_round=100)
+        b = xgb.train(
+            {"objective": "binary:logistic", "max_depth": 4, "nthread": 2, "seed": 0},
+            xgb.DMatrix(x, label=y, feature_names=NAMES),
+            num_boost_round=100,
+        )
         ens = read_xgboost(b.save_raw("json").decode(), "model.json")
         return ens, lambda rows: b.predict(xgb.DMatrix(rows, feature_names=NAMES)) > 0.5
     if library == "lightgbm":
@@ -170,8 +216,11 @@ def _fit(library: str, x: Any, y: Any) -> tuple[Any, Callable[[Any], Any]]:
 
         from ruleproof.importers.lightgbm_json import read_lightgbm
 
-        m = lgb.train({"objective": "binary", "num_leaves": 15, "verbose": -1, "seed": 0,
-                       "num_threads": 2}, lgb.Dataset(x, label=y, feature_name=NAMES), 100)
+        m = lgb.train(
+            {"objective": "binary", "num_leaves": 15, "verbose": -1, "seed": 0, "num_threads": 2},
+            lgb.Dataset(x, label=y, feature_name=NAMES),
+            100,
+        )
         ens = read_lightgbm(_json.dumps(m.dump_model()), "model.json")
         return ens, lambda rows: m.predict(rows) > 0.5
     from sklearn.ensemble import GradientBoostingClassifier
@@ -203,8 +252,9 @@ def main(argv: list[str] | None = None) -> int:
             for trees, depth, timeout in ((100, 4, 60.0), (500, 6, 120.0)):
                 model = train_xgboost(trees, depth, seed)
                 secs, text = time_import(model, tmp)
-                record(f"import {trees} trees depth {depth}", secs,
-                       f"{text.count('-leaf-')} leaves")
+                record(
+                    f"import {trees} trees depth {depth}", secs, f"{text.count('-leaf-')} leaves"
+                )
                 for pid, (s, status) in time_properties(text, timeout).items():
                     record(f"{pid} {trees} trees depth {depth}", s, status)
     agree: dict[str, tuple[int, int, int, float]] = {}
@@ -227,8 +277,12 @@ TARGETS = {
 }
 
 
-def write(rows: dict[str, list[float]], verdicts: dict[str, set[str]],
-          agree: dict[str, tuple[int, int, int, float]], seeds: int) -> None:
+def write(
+    rows: dict[str, list[float]],
+    verdicts: dict[str, set[str]],
+    agree: dict[str, tuple[int, int, int, float]],
+    seeds: int,
+) -> None:
     lines = [
         "# Imported tree ensembles: benchmark",
         "",
@@ -249,8 +303,11 @@ def write(rows: dict[str, list[float]], verdicts: dict[str, set[str]],
             f"{'' if target is None else f'≤ {target:g}'} | {met} | "
             f"{', '.join(sorted(verdicts[name]))} |"
         )
-    lines += ["", "| evaluator agreement | inputs | mismatches | near the threshold | seconds |",
-              "|---|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "| evaluator agreement | inputs | mismatches | near the threshold | seconds |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for lib, (n, bad, near, secs) in agree.items():
         lines.append(f"| {lib} | {n:,} | {bad} | {near} | {secs:.1f} |")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -260,4 +317,3 @@ def write(rows: dict[str, list[float]], verdicts: dict[str, set[str]],
 
 if __name__ == "__main__":
     sys.exit(main())
-

@@ -219,7 +219,7 @@ def _hist_columns(model: Any, label: str) -> tuple[list[int], dict[int, list[int
     With categorical features, the model ordinal-encodes them (the sorted categories seen in
     training → 0, 1, …; anything else → missing) and moves them before the numeric columns.
     """
-    pre = model._preprocessor
+    pre = getattr(model, "_preprocessor", None)
     n = int(model.n_features_in_)
     if pre is None:
         return list(range(n)), {}

@@ -21,7 +21,6 @@ the seeds next to the median. Needs `ruleproof[models]`.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import random
 import statistics
@@ -29,7 +28,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +151,7 @@ def time_properties(text: str, timeout: float) -> dict[str, tuple[float, str]]:
 
     rs = load_text(text, "imported.yaml")
     checker = Checker(rs, Limits(timeout=timeout))
-    out = {}
+    out: dict[str, tuple[float, str]] = {}
     for prop in load_properties_text(PROPERTIES, "properties.yaml", rs):
         t = time.perf_counter()
         status = checker.check(prop).status
@@ -167,6 +165,7 @@ def agreement(library: str, inputs: int, seed: int) -> tuple[int, int, int, floa
 
     from ruleproof.importers.build import ensemble_ruleset
     from ruleproof.importers.features import read_features
+    from ruleproof.language import ruleset as M
     from ruleproof.language.load_ruleset import load_text
     from ruleproof.semantics.compiled import compile_ruleset
 
@@ -179,9 +178,10 @@ def agreement(library: str, inputs: int, seed: int) -> tuple[int, int, int, floa
     for _ in range(inputs):
         c: dict[str, Any] = {}
         for a in fmap.attributes():
-            lo, hi = (0, 1) if a.name == "female" else (a.type.lo, a.type.hi)  # type: ignore[attr-defined]
-            v = rng.randint(lo, hi)
-            c[a.name] = bool(v) if a.name == "female" else v
+            if isinstance(a.type, M.IntType):
+                c[a.name] = rng.randint(a.type.lo, a.type.hi)
+            else:
+                c[a.name] = rng.random() < 0.5
         citizens.append(c)
         rows.append(fmap.vector(ens.feature_names, c))
     t = time.perf_counter()
@@ -189,7 +189,9 @@ def agreement(library: str, inputs: int, seed: int) -> tuple[int, int, int, floa
     mismatches = near = 0
     for c, cls in zip(citizens, classes, strict=True):
         score, tier, _ = compiled.outputs(c)
-        if abs(float(score)) < 1e-5:  # within any float band: the library may round either way
+        if (
+            score is None or abs(float(score)) < 1e-5
+        ):  # within any float band: the library may round either way
             near += 1
         elif (tier == "positive") != bool(cls):
             mismatches += 1
@@ -198,6 +200,8 @@ def agreement(library: str, inputs: int, seed: int) -> tuple[int, int, int, floa
 
 def _fit(library: str, x: Any, y: Any) -> tuple[Any, Callable[[Any], Any]]:
     import json as _json
+
+    import numpy as np
 
     if library == "xgboost":
         import xgboost as xgb
@@ -222,7 +226,7 @@ def _fit(library: str, x: Any, y: Any) -> tuple[Any, Callable[[Any], Any]]:
             100,
         )
         ens = read_lightgbm(_json.dumps(m.dump_model()), "model.json")
-        return ens, lambda rows: m.predict(rows) > 0.5
+        return ens, lambda rows: np.asarray(m.predict(rows)) > 0.5
     from sklearn.ensemble import GradientBoostingClassifier
 
     from ruleproof.importers.sklearn_trees import read_sklearn
@@ -308,8 +312,8 @@ def write(
         "| evaluator agreement | inputs | mismatches | near the threshold | seconds |",
         "|---|---:|---:|---:|---:|",
     ]
-    for lib, (n, bad, near, secs) in agree.items():
-        lines.append(f"| {lib} | {n:,} | {bad} | {near} | {secs:.1f} |")
+    for lib, (n, bad, near, took) in agree.items():
+        lines.append(f"| {lib} | {n:,} | {bad} | {near} | {took:.1f} |")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS}")

@@ -276,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         import_all(sc, [n for n in RULESETS if RULESETS[n][0] != "sklearn"], {})
     else:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from german_models_report import write_report  # type: ignore[import-not-found]
+        from german_models_report import write_report
 
         write_report(sc, split)
     return 0

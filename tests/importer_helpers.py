@@ -12,6 +12,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -139,8 +140,8 @@ def agreement(
     ens: Ensemble,
     fmap: FeatureMap,
     citizens: Sequence[dict[str, M.Value]],
-    library_margin: Callable[[list[list[float]]], Sequence[float]],
-    library_class: Callable[[list[list[float]]], Sequence[int]],
+    library_margin: Callable[[list[list[float]]], Any],
+    library_class: Callable[[list[list[float]]], Any],
     threshold: Fraction = Fraction(1, 2),
     slack: float = 0.0,
 ) -> Report:

@@ -179,7 +179,8 @@ def _paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 def _mutants(doc: Any) -> list[Any]:
     out = []
     for path in _paths(doc):
-        for new in (None, "x", -1, [], {}, 1.5):
+        news: tuple[Any, ...] = (None, "x", -1, [], {}, 1.5)
+        for new in news:
             m = copy.deepcopy(doc)
             node = m
             for k in path[:-1]:

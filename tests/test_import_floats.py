@@ -100,7 +100,7 @@ def _last_left_by_search(split: NumericSplit, lo: float, hi: float) -> float:
     """The greatest float64 in [lo, hi] that goes left, by bisection on the float64 order."""
 
     def key(v: float) -> int:
-        b = struct.unpack("<q", struct.pack("<d", v))[0]
+        b = int(struct.unpack("<q", struct.pack("<d", v))[0])
         return b if b >= 0 else -(b & 0x7FFFFFFFFFFFFFFF)
 
     def value(k: int) -> float:

@@ -12,6 +12,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from sklearn.ensemble import (
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
+from sklearn.tree import DecisionTreeRegressor
+
 from importer_helpers import (
     NAMES,
     adversarial,
@@ -21,14 +29,6 @@ from importer_helpers import (
     label,
     no_missing,
 )
-from sklearn.ensemble import (
-    GradientBoostingClassifier,
-    GradientBoostingRegressor,
-    HistGradientBoostingClassifier,
-    RandomForestClassifier,
-)
-from sklearn.tree import DecisionTreeRegressor
-
 from ruleproof.errors import RulesetError
 from ruleproof.importers import from_sklearn, import_file
 from ruleproof.importers.sklearn_trees import read_sklearn
@@ -100,9 +100,10 @@ def test_german_gbm_scores_like_the_committed_ruleset() -> None:
     import sys
 
     from ruleproof.language.load_ruleset import load
+    from ruleproof.semantics.evaluate import evaluate
 
     sys.path.insert(0, str(ROOT / "scripts"))
-    import german_models  # type: ignore[import-not-found]
+    import german_models
 
     sc = german_models.scorecard()
     dataset = sc.load_data(sc.DEFAULT_DATA)
@@ -126,7 +127,7 @@ def test_german_gbm_scores_like_the_committed_ruleset() -> None:
     text = from_sklearn(fitted, features, name="german-credit-gbm", feature_names=names)
     assert "german-credit-gbm" in text
     for c in held_out:
-        assert committed.evaluate(c).score == ens.margin(fmap.vector(names, c))
+        assert evaluate(committed, c).score == ens.margin(fmap.vector(names, c))
 
 
 def test_pickles_are_refused_unless_trusted(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pytest
 import xgboost as xgb
-from importer_helpers import NAMES, adversarial, agreement, data, feature_map, label
 
+from importer_helpers import NAMES, adversarial, agreement, data, feature_map, label
 from ruleproof.importers import import_file
 from ruleproof.importers.features import FeatureMap
 from ruleproof.importers.xgboost_json import read_xgboost
@@ -43,7 +43,7 @@ def test_imported_ruleset_agrees_with_xgboost(
 ) -> None:
     fmap = feature_map()
     train, held_out = data(1500, 1, fmap), data(400, 2, fmap)
-    y = [label(c) + (c["count"] if objective == "count:poisson" else 0) for c in train]  # type: ignore[operator]
+    y = [label(c) + (int(str(c["count"])) if objective == "count:poisson" else 0) for c in train]
     params = {
         "objective": objective,
         "max_depth": 4,
@@ -74,7 +74,7 @@ def _german() -> tuple[Any, list[dict[str, Any]], FeatureMap]:
     import sys
 
     sys.path.insert(0, str(ROOT / "scripts"))
-    import german_models  # type: ignore[import-not-found]
+    import german_models
 
     sc = german_models.scorecard()
     dataset = sc.load_data(sc.DEFAULT_DATA)

@@ -21,9 +21,9 @@ Models, small and deterministic (one thread, fixed seeds):
 
 Commands::
 
-    python scripts/german_models.py train    # needs ruleproof[models]: models/german/*, then import
-    python scripts/german_models.py import   # committed models → spec/german-credit-*.yaml
-    python scripts/german_models.py report   # flips among the 1,000 applicants → docs/models-results.md
+    python scripts/german_models.py train   # needs ruleproof[models]: models/german/*, import
+    python scripts/german_models.py import  # committed models → spec/german-credit-*.yaml
+    python scripts/german_models.py report  # the 1,000 applicants → docs/models-results.md
 
 `import` and `report` need no machine-learning library: the JSON models are read directly, and
 the scikit-learn model's ruleset is the one `train` wrote.

@@ -84,7 +84,7 @@ def _german() -> tuple[Any, list[dict[str, Any]], FeatureMap]:
 
 
 def test_german_model_agrees_with_xgboost() -> None:
-    gm, held_out, fmap = _german()
+    _, held_out, fmap = _german()
     path = ROOT / "models/german/xgboost.json"
     booster = xgb.Booster(model_file=str(path))
     ens = read_xgboost(path.read_text(), str(path))

@@ -54,6 +54,10 @@ def round_to(width: Width, q: Fraction | int | float) -> float:
     q = Fraction(q)
     if q == 0:
         return 0.0
+    if width == 32:
+        fast = _round32_via_double(q)
+        if fast is not None:
+            return fast
     precision, least, overflow = _GRID[width]
     a = abs(q)
     e = a.numerator.bit_length() - a.denominator.bit_length()
@@ -66,6 +70,24 @@ def round_to(width: Width, q: Fraction | int | float) -> float:
     if v >= Fraction(2) ** overflow:
         return sign * INF
     return sign * float(v)
+
+
+def _round32_via_double(q: Fraction) -> float | None:
+    """float32 rounding of `q` through its float64 rounding, when that is provably the same.
+
+    Rounding twice differs from rounding once only when the first result lies exactly halfway
+    between two float32s; that (and the subnormal and overflow ranges) is left to the slow path.
+    """
+    try:
+        d = q.numerator / q.denominator  # correctly rounded
+    except OverflowError:
+        return None
+    if not 2.0**-126 <= abs(d) < 2.0**127:
+        return None
+    bits = int(struct.unpack("<Q", struct.pack("<d", d))[0])
+    if bits & 0x1FFFFFFF == 0x10000000:  # the 29 bits float32 drops: exactly one half
+        return None
+    return float(struct.unpack("<f", struct.pack("<f", d))[0])
 
 
 def _bits32(x: float) -> int:

@@ -154,10 +154,46 @@ def split_sets(fmap: FeatureMap, feature_names: tuple[str, ...], model: str) -> 
     return sets
 
 
-def tree_group(tree: Tree, gid: str, cites: str, fmap: FeatureMap, sets: SplitSets) -> Group:
+class Conditions:
+    """Path sets and their texts, memoised: the trees of an ensemble repeat them many times."""
+
+    def __init__(self, fmap: FeatureMap) -> None:
+        self.declared = fmap.by_name
+        self.order = {d.attribute.name: i for i, d in enumerate(fmap.declared)}
+        self._and: dict[tuple[Allowed, Allowed], tuple[Allowed, bool]] = {}
+        self._text: dict[tuple[str, Allowed], str | None] = {}
+
+    def narrow(self, name: str, now: Allowed | None, more: Allowed) -> tuple[Allowed, bool]:
+        """`now ∧ more` for the attribute `name`, and whether it is empty in its domain."""
+        t = self.declared[name].attribute.type
+        if now is None:
+            key = (more, more)
+            hit = self._and.get(key)
+            if hit is None:
+                hit = self._and[key] = (more, allowed_empty(more, t))
+            return hit
+        key = (now, more)
+        hit = self._and.get(key)
+        if hit is None:
+            both = allowed_and(now, more, t)
+            hit = self._and[key] = (both, allowed_empty(both, t))
+        return hit
+
+    def text(self, path: dict[str, Allowed]) -> str:
+        parts = []
+        for name in sorted(path, key=self.order.__getitem__):
+            key = (name, path[name])
+            if key not in self._text:
+                d = self.declared[name]
+                self._text[key] = condition(name, d.attribute.type, path[name], d.missing)
+            text = self._text[key]
+            if text is not None:
+                parts.append(text)
+        return " and ".join(parts) or "True"
+
+
+def tree_group(tree: Tree, gid: str, cites: str, sets: SplitSets, conditions: Conditions) -> Group:
     """The `one_of` group of one tree: a case per reachable leaf."""
-    declared = fmap.by_name
-    order = {d.attribute.name: i for i, d in enumerate(fmap.declared)}
     cases: list[Case] = []
     dropped = 0
     stack: list[tuple[int, dict[str, Allowed]]] = [(0, {})]
@@ -165,21 +201,12 @@ def tree_group(tree: Tree, gid: str, cites: str, fmap: FeatureMap, sets: SplitSe
         index, path = stack.pop()
         node = tree.nodes[index]
         if isinstance(node, Leaf):
-            parts = []
-            for name in sorted(path, key=order.__getitem__):
-                d = declared[name]
-                text = condition(name, d.attribute.type, path[name], d.missing)
-                if text is not None:
-                    parts.append(text)
-            cases.append(
-                Case(f"{gid}-leaf-{node.label}", " and ".join(parts) or "True", node.value)
-            )
+            cases.append(Case(f"{gid}-leaf-{node.label}", conditions.text(path), node.value))
             continue
         name, left, right = sets(node.split)
-        t = declared[name].attribute.type
         for child, allowed in ((node.right, right), (node.left, left)):
-            now = allowed_and(path[name], allowed, t) if name in path else allowed
-            if allowed_empty(now, t):
+            now, empty = conditions.narrow(name, path.get(name), allowed)
+            if empty:
                 dropped += sum(1 for _ in _leaves_below(tree, child))
                 continue
             stack.append((child, {**path, name: now}))
@@ -205,7 +232,8 @@ def _leaves_below(tree: Tree, index: int) -> list[int]:
 def ensemble_groups(ens: Ensemble, fmap: FeatureMap, model: str) -> list[Group]:
     """One group per tree, in the model's order."""
     sets = split_sets(fmap, ens.feature_names, model)
+    conditions = Conditions(fmap)
     return [
-        tree_group(tree, f"tree-{k}", f"{model}, {tree.label}", fmap, sets)
+        tree_group(tree, f"tree-{k}", f"{model}, {tree.label}", sets, conditions)
         for k, tree in enumerate(ens.trees)
     ]

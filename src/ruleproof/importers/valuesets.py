@@ -230,11 +230,11 @@ def _literal(v: bool | str | Fraction) -> str:
 
 def _present_text(name: str, t: M.AttrType, a: ValueSet) -> str | None:
     """The condition "the attribute's value is in `a`", or None when `a` covers the domain."""
-    if is_full(a, t):
-        return None
-    if is_empty(a, t):
-        return "False"
     if isinstance(a, Finite):
+        if a.values == universe(t).values:  # type: ignore[union-attr]
+            return None
+        if not a.values:
+            return "False"
         if isinstance(t, M.BoolType):
             (v,) = a.values
             return name if v else f"not {name}"
@@ -250,8 +250,12 @@ def _present_text(name: str, t: M.AttrType, a: ValueSet) -> str | None:
         return f"{name} in [{', '.join(_literal(v) for v in inside)}]"
     w = within(a, t)
     assert isinstance(w, Intervals) and isinstance(t, M.IntType | M.RealType)
+    if not w.parts:
+        return "False"
     hole = within(complement(a, t), t)
     assert isinstance(hole, Intervals)
+    if not hole.parts:
+        return None
     if len(hole.parts) == 1 and len(w.parts) == 2:
         h = hole.parts[0]
         if h.lo == h.hi and h.lo is not None:

@@ -68,7 +68,7 @@ def _error(code: int, stderr: str, want: str) -> None:
 def test_malformed_json_is_reported_at_its_line_and_column(tmp_path: Path) -> None:
     model = _write(tmp_path, "m.json", '{"learner": {\n  "objective": [1, 2,,]\n}}\n')
     code, _, err = run("import", "xgboost", model, "--features", FEATURES)
-    _error(code, err, "RP701")
+    _error(code, err, "RP801")
     assert f"{model}:2:" in err
 
 
@@ -77,7 +77,7 @@ def test_an_unknown_feature_points_at_the_features_file(tmp_path: Path) -> None:
         tmp_path, "f.yaml", (DATA / "features.yaml").read_text().replace("years:", "yeras:")
     )
     code, _, err = run("import", "xgboost", str(DATA / "tiny-xgboost.json"), "--features", features)
-    _error(code, err, "RP702")
+    _error(code, err, "RP802")
     assert f"{features}:5:3" in err and "did you mean `years`" in err
 
 
@@ -95,14 +95,14 @@ def test_a_categorical_split_on_a_real_attribute_is_a_type_mismatch(tmp_path: Pa
     code, _, err = run(
         "import", "lightgbm", str(DATA / "tiny-lightgbm.json"), "--features", features
     )
-    _error(code, err, "RP703")
+    _error(code, err, "RP803")
     assert f"{features}:4:3" in err
 
 
 @pytest.mark.parametrize(
     ("replace", "code"),
     [
-        (("a, b, c, d]", "a, b, c, d], codes: {a: 0, b: 1, e: 2}"), "RP703"),
+        (("a, b, c, d]", "a, b, c, d], codes: {a: 0, b: 1, e: 2}"), "RP803"),
         (("years: {type: int", "years: {type: text"), "RP212"),
         (("range: [0, 40]", "range: [40, 0]"), "RP204"),
         (("income:", "income: 3\n  extra:"), "RP212"),
@@ -126,7 +126,7 @@ def test_one_hot_value_not_in_the_enum(tmp_path: Path) -> None:
         "features:\n  income: {attribute: g, equals: c}\n",
     )
     code, _, err = run("import", "xgboost", str(DATA / "tiny-xgboost.json"), "--features", features)
-    _error(code, err, "RP703")
+    _error(code, err, "RP803")
     assert f"{features}:4:" in err
 
 
@@ -134,9 +134,9 @@ def test_pickles_need_trust(tmp_path: Path) -> None:
     model = tmp_path / "m.pkl"
     model.write_bytes(b"\x80\x04not really a pickle")
     code, _, err = run("import", "sklearn", str(model), "--features", FEATURES)
-    _error(code, err, "RP706")
+    _error(code, err, "RP806")
     code, _, err = run("import", "sklearn", str(model), "--features", FEATURES, "--trust-pickle")
-    _error(code, err, "RP701")
+    _error(code, err, "RP801")
 
 
 @pytest.mark.parametrize("threshold", ["1.5", "0", "-2"])
@@ -150,7 +150,7 @@ def test_a_probability_threshold_outside_0_1_is_refused(threshold: str) -> None:
         "--threshold",
         threshold,
     )
-    _error(code, err, "RP707")
+    _error(code, err, "RP807")
 
 
 def test_a_threshold_that_is_not_a_number_is_a_usage_error() -> None:

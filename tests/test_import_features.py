@@ -105,19 +105,19 @@ def test_splits_become_exact_conditions(
 def test_a_categorical_split_on_a_real_attribute_is_refused() -> None:
     with pytest.raises(RulesetError) as exc:
         _conditions(CategoricalSplit(1, frozenset({1}), frozenset(), "lightgbm"))
-    assert exc.value.diagnostics[0].code == "RP703"
+    assert exc.value.diagnostics[0].code == "RP803"
 
 
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("features:\n  a: {attribute: b}\n", "RP702"),
-        ("features:\n  a: {type: int, range: [0, 1], codes: {x: 1}}\n", "RP703"),
-        ("features:\n  a: {type: enum, values: [x, y], codes: {x: 1}}\n", "RP703"),
+        ("features:\n  a: {attribute: b}\n", "RP802"),
+        ("features:\n  a: {type: int, range: [0, 1], codes: {x: 1}}\n", "RP803"),
+        ("features:\n  a: {type: enum, values: [x, y], codes: {x: 1}}\n", "RP803"),
         ("features:\n  a: {type: enum, values: [x], actionable: maybe}\n", "RP212"),
         ("features:\n  a: {type: int, range: [0, 1], missing: a}\n", "RP207"),
         ("features:\n  a: {type: int, range: [0, 1e400]}\n", "RP212"),
-        ("attributes:\n  b: {type: bool}\nfeatures:\n  a: {attribute: b, equals: 2}\n", "RP703"),
+        ("attributes:\n  b: {type: bool}\nfeatures:\n  a: {attribute: b, equals: 2}\n", "RP803"),
         ("ruleset: Bad_Id\nfeatures:\n  a: {type: bool}\n", "RP213"),
     ],
 )

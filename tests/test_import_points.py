@@ -96,14 +96,14 @@ def test_bins_become_conditions_on_the_attribute() -> None:
 @pytest.mark.parametrize(
     ("table", "code", "where"),
     [
-        ('Variable,Bin,Points\nduration,"[1, 2)",x\n', "RP708", ":2:"),
-        ('Variable,Bin,Points\nduraton,"[1, 2)",3\n', "RP702", ":2:"),
-        ('Variable,Bin,Points\nstatus,"[1, 2)",3\n', "RP703", ":2:"),
-        ("Variable,Bin,Points\nstatus,A15,3\n", "RP703", ":2:"),
-        ("Variable,Range\nstatus,A11\n", "RP708", ":1:"),
-        ("Variable,Bin,Points\nowner,maybe,3\n", "RP708", ":2:"),
-        ('{"duration": {"[1 ~ 2)": "many"}}', "RP701", ":1:"),
-        ('{"duration": [1, 2', "RP701", ":1:"),
+        ('Variable,Bin,Points\nduration,"[1, 2)",x\n', "RP808", ":2:"),
+        ('Variable,Bin,Points\nduraton,"[1, 2)",3\n', "RP802", ":2:"),
+        ('Variable,Bin,Points\nstatus,"[1, 2)",3\n', "RP803", ":2:"),
+        ("Variable,Bin,Points\nstatus,A15,3\n", "RP803", ":2:"),
+        ("Variable,Range\nstatus,A11\n", "RP808", ":1:"),
+        ("Variable,Bin,Points\nowner,maybe,3\n", "RP808", ":2:"),
+        ('{"duration": {"[1 ~ 2)": "many"}}', "RP801", ":1:"),
+        ('{"duration": [1, 2', "RP801", ":1:"),
     ],
 )
 def test_malformed_tables_are_refused_with_a_position(

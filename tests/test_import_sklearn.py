@@ -138,6 +138,6 @@ def test_pickles_are_refused_unless_trusted(tmp_path: Path) -> None:
     features.write_text("features:\n  x0: {type: int, range: [0, 9]}\n")
     with pytest.raises(RulesetError) as refused:
         import_file("sklearn", str(path), str(features))
-    assert refused.value.diagnostics[0].code == "RP706"
+    assert refused.value.diagnostics[0].code == "RP806"
     text = import_file("sklearn", str(path), str(features), trust_pickle=True)
     assert "x0 <= 0" in text and "x0 >= 1" in text

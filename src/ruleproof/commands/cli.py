@@ -21,6 +21,7 @@ from ruleproof.commands import (
     cli_check,
     cli_diff,
     cli_explain,
+    cli_impact,
     cli_import,
     cli_init,
     cli_lint,
@@ -43,6 +44,7 @@ COMMANDS: dict[str, tuple[Callable[[Any], None], Command]] = {
     "replay": (cli_replay.add_parser, cli_replay.run),
     "diff": (cli_diff.add_parser, cli_diff.run),
     "init": (cli_init.add_parser, cli_init.run),
+    "impact": (cli_impact.add_parser, cli_impact.run),
     "import": (cli_import.add_parser, cli_import.run),
 }
 

@@ -41,7 +41,7 @@ def ruleset_id(fmap: FeatureMap, out: str | None, model: str) -> str:
 
 def _threshold_error(exc: ThresholdError) -> RulesetError:
     return RulesetError(
-        [Diagnostic("RP707", str(exc), Span.point("--threshold", 1, 1), fix="give --threshold T")]
+        [Diagnostic("RP807", str(exc), Span.point("--threshold", 1, 1), fix="give --threshold T")]
     )
 
 
@@ -58,7 +58,7 @@ def ensemble_ruleset(
     command: str = "",
 ) -> str:
     """The imported ruleset's YAML text. Raises `RulesetError` for a features file that does
-    not fit the model (RP702, RP703) or a bad threshold (RP707)."""
+    not fit the model (RP802, RP803) or a bad threshold (RP807)."""
     _check_features(ens, fmap, model)
     label = Path(model).name
     groups = ensemble_groups(ens, fmap, label)
@@ -135,8 +135,8 @@ def points_ruleset(
 
 
 def _check_features(ens: Ensemble, fmap: FeatureMap, model: str) -> None:
-    """Every feature FEATURES.yaml names is one of the model's (RP702); companions only for
-    models that accept missing values (RP703)."""
+    """Every feature FEATURES.yaml names is one of the model's (RP802); companions only for
+    models that accept missing values (RP803)."""
     known = set(ens.feature_names)
     problems = []
     from ruleproof.errors import did_you_mean
@@ -145,7 +145,7 @@ def _check_features(ens: Ensemble, fmap: FeatureMap, model: str) -> None:
         if f.name not in known:
             problems.append(
                 Diagnostic(
-                    "RP702",
+                    "RP802",
                     f"`{f.name}` is not a feature of the model {Path(model).name}",
                     f.span,
                     fix=did_you_mean(f.name, known)
@@ -156,7 +156,7 @@ def _check_features(ens: Ensemble, fmap: FeatureMap, model: str) -> None:
         elif not ens.accepts_missing and fmap.by_name[f.attribute].missing is not None:
             problems.append(
                 Diagnostic(
-                    "RP703",
+                    "RP803",
                     f"`{f.attribute}` has a `missing:` companion, but {ens.library} "
                     f"{ens.source.split(',')[0]} does not accept missing inputs",
                     f.span,

@@ -130,7 +130,7 @@ class _FeatureReader(Reader):
             isinstance(typ, M.IntType | M.RealType)
             and max(abs(Fraction(typ.lo)), abs(Fraction(typ.hi))) > MAX_INPUT
         ):
-            self.error("RP703", f"the range of {what} is too large for a model input", span)
+            self.error("RP803", f"the range of {what} is too large for a model input", span)
             return None
         protected = self._protected(node, what)
         text = self.string(node.get("changes"), "`changes`", "fixed")
@@ -183,7 +183,7 @@ class _FeatureReader(Reader):
         c = node.get("codes")
         if not isinstance(typ, M.EnumType):
             if c is not None:
-                self.error("RP703", f"`codes` is for enum attributes; {what} is {typ}", c.span)
+                self.error("RP803", f"`codes` is for enum attributes; {what} is {typ}", c.span)
             return None
         if c is None:
             return {v: float(i) for i, v in enumerate(typ.values)}
@@ -195,14 +195,14 @@ class _FeatureReader(Reader):
             k = str(key.value)
             if k not in typ.values:
                 hint = did_you_mean(k, typ.values)
-                self.error("RP703", f"`{k}` is not a value of {what}", key.span, fix=hint)
+                self.error("RP803", f"`{k}` is not a value of {what}", key.span, fix=hint)
                 continue
             q = self.rational(value, f"the code of `{k}`")
             if q is not None:
                 codes[k] = float(q)
         for v in typ.values:
             if v not in codes:
-                self.error("RP703", f"`codes` of {what} has no code for `{v}`", mp.span)
+                self.error("RP803", f"`codes` of {what} has no code for `{v}`", mp.span)
         return codes
 
     def _missing(self, node: YMap) -> str | None:
@@ -296,7 +296,7 @@ def _reference(
     if d is None:
         where = spec.get("attribute") or key
         r.error(
-            "RP702",
+            "RP802",
             f"feature `{fname}` reads `{aname}`, which is not declared",
             where.span,
             fix=did_you_mean(aname, declared) or "declare it under `attributes:`",
@@ -317,7 +317,7 @@ def _equals_value(r: Reader, a: M.Attribute, node: YNode) -> bool | str | Fracti
             if text in values:
                 return text
             r.error(
-                "RP703",
+                "RP803",
                 f"`{text}` is not a value of attribute `{a.name}`",
                 node.span,
                 fix=did_you_mean(text, values) or f"values: {', '.join(values)}",
@@ -326,14 +326,14 @@ def _equals_value(r: Reader, a: M.Attribute, node: YNode) -> bool | str | Fracti
             if isinstance(raw, bool):
                 return raw
             r.error(
-                "RP703", f"`equals` of bool attribute `{a.name}` must be true or false", node.span
+                "RP803", f"`equals` of bool attribute `{a.name}` must be true or false", node.span
             )
         case M.IntType() | M.RealType():
             q = r.rational(node, "`equals`")
             if q is not None and (isinstance(a.type, M.RealType) or q.denominator == 1):
                 return q
             if q is not None:
-                r.error("RP703", f"`equals` of int attribute `{a.name}` must be whole", node.span)
+                r.error("RP803", f"`equals` of int attribute `{a.name}` must be whole", node.span)
         case _:
             raise AssertionError(a.type)
     return None

@@ -47,7 +47,7 @@ def _type(values: list[str], name: str, span: Span) -> M.AttrType:
             raise RulesetError(
                 [
                     Diagnostic(
-                        "RP703",
+                        "RP803",
                         f"column `{name}` has a value with a quote or backslash: {bad[0]!r}",
                         span,
                     )
@@ -69,7 +69,7 @@ def infer_features(text: str, file: str, keep: Collection[str] | None = None) ->
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or not rows[0]:
         raise RulesetError(
-            [Diagnostic("RP703", "the data file has no header row", Span.point(file, 1, 1))]
+            [Diagnostic("RP803", "the data file has no header row", Span.point(file, 1, 1))]
         )
     header = rows[0]
     taken: set[str] = set()

@@ -1,9 +1,9 @@
 """Reading model files: JSON with exact numbers, and errors that say where.
 
 `load_json(text, file)` parses with every number kept exactly (`Decimal`, never a rounded
-float) and turns a syntax error into an RP701 diagnostic at its line and column. `Doc` wraps a
+float) and turns a syntax error into an RP801 diagnostic at its line and column. `Doc` wraps a
 parsed value with its path (`learner.gradient_booster.trees[3]`) so that a missing key or a
-value of the wrong kind is reported as "at <path>: expected ..." (RP701), never as a traceback.
+value of the wrong kind is reported as "at <path>: expected ..." (RP801), never as a traceback.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from ruleproof.errors import Diagnostic, RulesetError, Span
 
 
-def model_error(file: str, message: str, fix: str = "", code: str = "RP701") -> RulesetError:
+def model_error(file: str, message: str, fix: str = "", code: str = "RP801") -> RulesetError:
     return RulesetError([Diagnostic(code, message, Span.point(file, 1, 1), fix=fix)])
 
 
@@ -28,7 +28,7 @@ def load_json(text: str, file: str) -> Any:
         raise RulesetError(
             [
                 Diagnostic(
-                    "RP701",
+                    "RP801",
                     f"malformed JSON: {exc.msg}",
                     Span.point(file, exc.lineno, exc.colno),
                     fix="is this the model file the format names? (e.g. Booster.save_model "
@@ -45,7 +45,7 @@ def _constant(name: str) -> Decimal:
 
 
 class Doc:
-    """A parsed JSON value and where it is, with typed accessors that fail with RP701."""
+    """A parsed JSON value and where it is, with typed accessors that fail with RP801."""
 
     def __init__(self, value: Any, file: str, path: str = "") -> None:
         self.value = value

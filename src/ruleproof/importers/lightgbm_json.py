@@ -41,14 +41,14 @@ def _link(objective: str, file: str) -> Link:
     opts = dict(w.split(":", 1) for w in words[1:] if ":" in w)
     if "sqrt" in words[1:]:
         raise model_error(
-            file, "objective option `sqrt` is not supported", "train without sqrt", "RP705"
+            file, "objective option `sqrt` is not supported", "train without sqrt", "RP805"
         )
     if kind in LOGISTIC:
         scale = Fraction(1)
         if kind == "binary":
             scale = Doc(opts.get("sigmoid", "1"), file, "objective sigmoid").number()
         if scale <= 0:
-            raise model_error(file, f"sigmoid {scale} must be positive", code="RP705")
+            raise model_error(file, f"sigmoid {scale} must be positive", code="RP805")
         return Link("logistic", scale)
     if kind in EXP:
         return Link("exp")
@@ -58,12 +58,12 @@ def _link(objective: str, file: str) -> Link:
         file,
         f"objective `{objective}` is not supported",
         "supported: " + ", ".join(sorted(LOGISTIC | EXP | IDENTITY)) + " (one output)",
-        "RP705",
+        "RP805",
     )
 
 
 def read_lightgbm(text: str, file: str) -> Ensemble:
-    """The ensemble of a LightGBM JSON dump. Raises `RulesetError` (RP701, RP705)."""
+    """The ensemble of a LightGBM JSON dump. Raises `RulesetError` (RP801, RP805)."""
     doc = Doc(load_json(text, file), file)
     if (
         doc.get("num_class", 1).integer() != 1
@@ -73,7 +73,7 @@ def read_lightgbm(text: str, file: str) -> Ensemble:
             file,
             "the model has more than one output (multiclass)",
             "only binary classifiers and regressors can be imported",
-            "RP705",
+            "RP805",
         )
     link = _link(doc.get("objective", "regression").text(), file)
     names = tuple(d.text() for d in doc["feature_names"].items())
@@ -108,7 +108,7 @@ def _walk(d: Doc, nodes: list[Node | Leaf], n_features: int, depth: int) -> int:
     if not d.has("split_feature"):
         if d.has("leaf_coeff") or d.has("leaf_const"):
             raise model_error(
-                d.file, "linear trees are not supported", "train without linear_tree", "RP705"
+                d.file, "linear trees are not supported", "train without linear_tree", "RP805"
             )
         label = str(d["leaf_index"].integer()) if d.has("leaf_index") else "0"
         nodes.append(Leaf(Fraction(round_to(64, d["leaf_value"].number())), label))

@@ -92,7 +92,7 @@ def _column(header: list[str], what: str, file: str) -> int:
     raise RulesetError(
         [
             Diagnostic(
-                "RP708",
+                "RP808",
                 f"no `{what}` column in the points table",
                 Span.point(file, 1, 1),
                 fix=f"columns read: {', '.join(header)}; name one of {', '.join(COLUMNS[what])}",
@@ -106,7 +106,7 @@ def _points(text: str, span: Span) -> Fraction:
         return parse_float_text(text)
     except ValueError:
         raise RulesetError(
-            [Diagnostic("RP708", f"points `{text}` is not a number", span)]
+            [Diagnostic("RP808", f"points `{text}` is not a number", span)]
         ) from None
 
 
@@ -121,7 +121,7 @@ def _csv_rows(text: str, file: str) -> Iterator[Row]:
             continue
         span = Span.point(file, line, 1)
         if len(row) <= max(v, b, p):
-            raise RulesetError([Diagnostic("RP708", f"row has {len(row)} cells", span)])
+            raise RulesetError([Diagnostic("RP808", f"row has {len(row)} cells", span)])
         yield Row(row[v].strip(), row[b], _points(row[p], span), span)
 
 
@@ -196,7 +196,7 @@ def bin_set(text: str, t: M.AttrType, span: Span) -> tuple[ValueSet, bool] | Non
             raise RulesetError(
                 [
                     Diagnostic(
-                        "RP703", f"bin `{text}` is an interval, but the attribute is {t}", span
+                        "RP803", f"bin `{text}` is an interval, but the attribute is {t}", span
                     )
                 ]
             )
@@ -230,7 +230,7 @@ def _category(cat: str, t: M.AttrType, span: Span) -> ValueSet:
             raise RulesetError(
                 [
                     Diagnostic(
-                        "RP703",
+                        "RP803",
                         f"category `{cat}` is not a value of the attribute",
                         span,
                         fix=did_you_mean(cat, values) or f"values: {', '.join(values)}",
@@ -250,7 +250,7 @@ def _category(cat: str, t: M.AttrType, span: Span) -> ValueSet:
                 return Intervals.make([Interval(q, True, q, True)], isinstance(t, M.IntType))
         case _:
             raise AssertionError(t)
-    raise RulesetError([Diagnostic("RP708", f"cannot read bin `{cat}` for a {t} attribute", span)])
+    raise RulesetError([Diagnostic("RP808", f"cannot read bin `{cat}` for a {t} attribute", span)])
 
 
 def table_groups(table: Table, fmap: FeatureMap, file: str) -> list[Group]:
@@ -267,7 +267,7 @@ def table_groups(table: Table, fmap: FeatureMap, file: str) -> list[Group]:
             raise RulesetError(
                 [
                     Diagnostic(
-                        "RP702",
+                        "RP802",
                         f"variable `{variable}` of the points table is not a feature in "
                         f"{fmap.file}",
                         rows[0].span,

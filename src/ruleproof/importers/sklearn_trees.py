@@ -46,14 +46,14 @@ HIST = {"HistGradientBoostingClassifier", "HistGradientBoostingRegressor"}
 
 
 def load_pickle(path: str, trust: bool) -> Any:
-    """The object in a pickle or joblib file. Raises `RulesetError` (RP706) unless `trust`."""
+    """The object in a pickle or joblib file. Raises `RulesetError` (RP806) unless `trust`."""
     if not trust:
         raise model_error(
             path,
             "refusing to unpickle: loading a pickle or joblib file runs code from it",
             "pass --trust-pickle if you trust where the file came from, or import the fitted "
             "model in Python with ruleproof.importers.from_sklearn",
-            "RP706",
+            "RP806",
         )
     try:
         data = Path(path).read_bytes()
@@ -72,12 +72,12 @@ def load_pickle(path: str, trust: bool) -> Any:
             path,
             f"cannot unpickle the model: {type(exc).__name__}: {exc}",
             "is it a scikit-learn model saved with pickle or joblib?",
-            "RP701",
+            "RP801",
         ) from None
 
 
 def read_sklearn(model: Any, label: str, feature_names: Sequence[str] | None = None) -> Ensemble:
-    """The ensemble of a fitted scikit-learn model. Raises `RulesetError` (RP705).
+    """The ensemble of a fitted scikit-learn model. Raises `RulesetError` (RP805).
 
     Features are named by `feature_names`, else the model's `feature_names_in_` (a model fitted
     on a DataFrame), else `x0`, `x1`, … as scikit-learn names them.
@@ -89,7 +89,7 @@ def read_sklearn(model: Any, label: str, feature_names: Sequence[str] | None = N
             f"`{kind}` is not a supported scikit-learn model",
             "supported: decision trees, random forests, extra trees, gradient boosting and "
             "histogram gradient boosting (pass the final estimator of a pipeline)",
-            "RP705",
+            "RP805",
         )
     classifier = hasattr(model, "classes_")
     if classifier and len(model.classes_) != 2:
@@ -97,14 +97,14 @@ def read_sklearn(model: Any, label: str, feature_names: Sequence[str] | None = N
             label,
             f"the classifier has {len(model.classes_)} classes",
             "only binary classifiers and regressors can be imported",
-            "RP705",
+            "RP805",
         )
     if getattr(model, "n_outputs_", 1) != 1:
-        raise model_error(label, "the model has several outputs", code="RP705")
+        raise model_error(label, "the model has several outputs", code="RP805")
     n = int(model.n_features_in_)
     if feature_names is not None and len(feature_names) != n:
         raise model_error(
-            label, f"{len(feature_names)} feature names for a model of {n} features", code="RP702"
+            label, f"{len(feature_names)} feature names for a model of {n} features", code="RP802"
         )
     default = getattr(model, "feature_names_in_", [f"x{i}" for i in range(n)])
     names = tuple(str(x) for x in (feature_names if feature_names is not None else default))
@@ -184,7 +184,7 @@ def _boosted(
             label,
             f"the init estimator `{type(init).__name__}` is not constant",
             "only the default (prior) or init='zero' can be imported",
-            "RP705",
+            "RP805",
         )
     base = float(model._raw_predict_init(np.zeros((1, len(names))))[0, 0])
     lr = float(model.learning_rate)
@@ -237,7 +237,7 @@ def _hist_columns(model: Any, label: str) -> tuple[list[int], dict[int, list[int
                     label,
                     f"categorical feature {order[j]} has the category {v!r}",
                     "categories must be whole numbers (codes)",
-                    "RP705",
+                    "RP805",
                 )
             ints.append(int(f))
         cats[j] = ints

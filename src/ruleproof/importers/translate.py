@@ -77,7 +77,7 @@ def _points(values: frozenset[int]) -> Intervals:
 
 
 def _mismatch(f: Feature, message: str, fix: str) -> RulesetError:
-    return RulesetError([Diagnostic("RP703", message, f.span, fix=fix)])
+    return RulesetError([Diagnostic("RP803", message, f.span, fix=fix)])
 
 
 def _left_present(split: Split, f: Feature, d: Declared) -> ValueSet:
@@ -132,7 +132,7 @@ def split_sets(fmap: FeatureMap, feature_names: tuple[str, ...], model: str) -> 
             raise RulesetError(
                 [
                     Diagnostic(
-                        "RP702",
+                        "RP802",
                         f"the model splits on feature `{name}`, which {fmap.file} does not map",
                         Span.point(model, 1, 1),
                         fix=f"add `{name}` under `features:` in {fmap.file}",

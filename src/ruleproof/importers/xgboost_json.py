@@ -33,7 +33,7 @@ IDENTITY = {
 
 
 def read_xgboost(text: str, file: str) -> Ensemble:
-    """The ensemble of an XGBoost JSON model. Raises `RulesetError` (RP701, RP705)."""
+    """The ensemble of an XGBoost JSON model. Raises `RulesetError` (RP801, RP805)."""
     doc = Doc(load_json(text, file), file)
     learner = doc["learner"]
     objective = learner["objective"]["name"].text()
@@ -49,7 +49,7 @@ def read_xgboost(text: str, file: str) -> Ensemble:
             f"objective `{objective}` is not supported",
             "supported: binary and regression objectives with one output: "
             + ", ".join(sorted(LOGISTIC | EXP | IDENTITY)),
-            "RP705",
+            "RP805",
         )
     params = learner["learner_model_param"]
     for key in ("num_class", "num_target"):
@@ -58,13 +58,13 @@ def read_xgboost(text: str, file: str) -> Ensemble:
                 file,
                 f"the model has {key} = {params[key].integer()}",
                 "only models with one output can be imported",
-                "RP705",
+                "RP805",
             )
     booster = learner["gradient_booster"]
     name = booster["name"].text()
     if name != "gbtree":
         raise model_error(
-            file, f"booster `{name}` is not supported", "train with booster=gbtree", "RP705"
+            file, f"booster `{name}` is not supported", "train with booster=gbtree", "RP805"
         )
     model = booster["model"]
     n_features = params["num_feature"].integer() if params.has("num_feature") else 0
@@ -129,7 +129,7 @@ def _tree(t: Doc, k: int, n_features: int, file: str) -> Tree:
     if not n or any(len(a) != n for a in (right, feats, conds, dflt, types)):
         t.fail("node arrays of one length")
     if t.has("tree_param") and t["tree_param"].get("size_leaf_vector", "1").integer() > 1:
-        raise model_error(file, f"tree {k} has vector leaves", "only one output per model", "RP705")
+        raise model_error(file, f"tree {k} has vector leaves", "only one output per model", "RP805")
     cats = _categories(t)
     nodes: list[Node | Leaf] = []
     for i in range(n):

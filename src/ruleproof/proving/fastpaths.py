@@ -43,7 +43,6 @@ from ruleproof.verdicts import result as V
 from ruleproof.verdicts.result import Counterexample, Result
 
 REST_LABEL = "rules that read no varied attribute (interval bound)"
-BOUNDS_LABEL = "interval bounds of every rule"
 SAMPLE_SHARE = 0.1  # share of the time limit spent sampling before Z3 (at most SAMPLE_MAX s)
 SAMPLE_MAX = 1.0
 # Below this many score rules Z3 answers in milliseconds and its counterexamples are the
@@ -215,7 +214,7 @@ class FastPaths:
         if isinstance(prop.kind, P.TiersTotal):
             proved = any(b.truth(t.when) is True for t in self.ruleset.tiers)
         if proved:
-            because = [BOUNDS_LABEL]
+            because = [conclude.BOUNDS_LABEL]
             sc = self.ruleset.score
             if sc is not None and (sc.lo is not None or sc.hi is not None):
                 because.append("score range (clamp)")

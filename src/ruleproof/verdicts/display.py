@@ -25,7 +25,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ruleproof.language.values import fraction_text
+from ruleproof.language.values import fraction_text, signed
 
 if TYPE_CHECKING:  # type-only: the verdict classes call this module to display themselves
     from ruleproof.verdicts.result import Counterexample, Result
@@ -196,7 +196,7 @@ def rules_table(cex: Counterexample) -> Table | None:
     for t in tags:
         table.add_column(t, justify="right")
     for i in ids:
-        table.add_row(f"rule {i}", *[f"{f[i]:+d}" if i in f else "—" for f in fired])
+        table.add_row(f"rule {i}", *[signed(f[i]) if i in f else "—" for f in fired])
     return table
 
 

@@ -12,11 +12,11 @@ Models, small and deterministic (one thread, fixed seeds):
   (position in `values`); features `models/german/features-ordinal.yaml`. scikit-learn has no
   JSON format: `train` imports the fitted object (`ruleproof.importers.from_sklearn`) and
   commits only the ruleset; `import` leaves it as it is.
-- `xgboost`: XGBoost, 40 trees of depth 3, enums one-hot (`status_a11`, …), monotone
+- `xgboost`: XGBoost, 20 trees of depth 3, enums one-hot (`status_a11`, …), monotone
   constraints declared: the probability of good credit never rises with credit amount or
   duration; rows and columns subsampled (0.8) with seed 1. `xgboost-run2`: the same with seed 2
   (a second training run, for `ruleproof diff`). Features `features-onehot.yaml`.
-- `lightgbm`: LightGBM, 40 trees of at most 8 leaves (depth 3), enums as native categorical
+- `lightgbm`: LightGBM, 20 trees of at most 8 leaves (depth 3), enums as native categorical
   features; features `features-ordinal.yaml`.
 
 Commands::
@@ -46,6 +46,7 @@ MODELS = REPO / "models" / "german"
 SEED = 1994
 ACTIONABLE = {"duration_months": "true", "credit_amount": "true"}
 MONOTONE = {"credit_amount": -1, "duration_months": -1}
+ROUNDS = 20  # trees of the XGBoost and LightGBM models (the proofs take longer with more)
 SOURCE = (
     "Hofmann, H. (1994). Statlog (German Credit Data). UCI Machine Learning Repository, "
     "https://doi.org/10.24432/C5NC77, CC BY 4.0. Trained on 700 of the 1,000 applicants by "
@@ -193,7 +194,7 @@ def _xgb(sc: ModuleType, x: Any, y: Any, seed: int) -> Any:
         "tree_method": "hist",
         "monotone_constraints": "(" + ",".join(str(MONOTONE.get(n, 0)) for n in names) + ")",
     }
-    return xgb.train(params, dm, num_boost_round=40)
+    return xgb.train(params, dm, num_boost_round=ROUNDS)
 
 
 def _lgb(sc: ModuleType, x: Any, y: Any) -> Any:
@@ -215,7 +216,7 @@ def _lgb(sc: ModuleType, x: Any, y: Any) -> Any:
         "verbose": -1,
         "force_row_wise": True,
     }
-    return lgb.train(params, ds, num_boost_round=40)
+    return lgb.train(params, ds, num_boost_round=ROUNDS)
 
 
 def save(models: dict[str, Any]) -> None:

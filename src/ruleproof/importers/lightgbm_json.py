@@ -17,7 +17,7 @@ from ruleproof.importers.floats import round_to
 from ruleproof.importers.jsonsource import Doc, load_json, model_error
 from ruleproof.importers.links import Link
 from ruleproof.importers.splits import CategoricalSplit, NumericSplit, Split
-from ruleproof.importers.trees import Ensemble, Leaf, Node, Tree
+from ruleproof.importers.trees import Ensemble, Leaf, Node, Tree, check_tree
 
 LOGISTIC = {"binary", "cross_entropy", "xentropy"}
 EXP = {"poisson", "gamma", "tweedie"}
@@ -97,6 +97,9 @@ def read_lightgbm(text: str, file: str) -> Ensemble:
 def _tree(t: Doc, k: int, n_features: int) -> Tree:
     nodes: list[Node | Leaf] = []
     _walk(t["tree_structure"], nodes, n_features, 0)
+    problem = check_tree(nodes)
+    if problem:
+        raise model_error(t.file, f"tree {k} is not a tree: {problem}")
     return Tree(tuple(nodes), f"tree {t.get('tree_index', k).integer()}")
 
 

@@ -88,7 +88,11 @@ class Ensemble:
 
 
 def check_tree(nodes: Sequence[Node | Leaf]) -> str | None:
-    """Why `nodes` is not a tree rooted at 0 (a child out of range, shared or cyclic), or None."""
+    """Why `nodes` is not a tree rooted at 0 (a child out of range, shared or cyclic; two
+    leaves with one label), or None."""
+    labels = [n.label for n in nodes if isinstance(n, Leaf)]
+    if len(set(labels)) != len(labels):
+        return "two leaves have the same number"
     seen = {0}
     stack = [0]
     while stack:

@@ -26,6 +26,7 @@ STAGES: list[tuple[str, ...]] = [
     ("language",),  # YAML, expressions, ruleset and property IR, typecheck
     ("semantics",),  # evaluators, abstractions, queries, validation, sampling
     ("verdicts",),  # results and counterexamples, and how one displays
+    ("population",),  # the ruleset as SQL over a population, on DuckDB or Spark
     ("proving",),  # Z3 encoding, back end, fast paths, paths, diff, orchestrator
     ("reporting",),  # files, check output, SARIF, JUnit, diff report
     ("importers",),  # tree ensembles and points tables → rulesets
@@ -33,7 +34,7 @@ STAGES: list[tuple[str, ...]] = [
     ("api", "testing"),  # the Python API; Hypothesis strategies
     ("__init__", "__main__", "pytest_plugin"),  # entry points
 ]
-Z3_FREE = ("language", "semantics", "verdicts", "reporting", "importers")
+Z3_FREE = ("language", "semantics", "verdicts", "population", "reporting", "importers")
 
 
 def _rank(module: str) -> int:

@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         for seed in seeds:
-            for trees, depth, timeout in ((100, 4, 60.0), (500, 6, 120.0)):
+            for trees, depth, timeout in ((100, 4, 20.0), (500, 6, 60.0)):
                 model = train_xgboost(trees, depth, seed)
                 secs, text = time_import(model, tmp)
                 record(

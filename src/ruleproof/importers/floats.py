@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import struct
+from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
@@ -72,6 +73,15 @@ def round_to(width: Width, q: Fraction | int | float) -> float:
     return sign * float(v)
 
 
+def round_decimal(width: Width, d: Decimal) -> float:
+    """`round_to(width, d)` for a finite `Decimal`, fast when rounding through float64 is safe."""
+    if width == 32:
+        fast = _round32_of_double(float(d))  # float(Decimal) is correctly rounded
+        if fast is not None:
+            return fast
+    return round_to(width, Fraction(d))
+
+
 def _round32_via_double(q: Fraction) -> float | None:
     """float32 rounding of `q` through its float64 rounding, when that is provably the same.
 
@@ -82,6 +92,12 @@ def _round32_via_double(q: Fraction) -> float | None:
         d = q.numerator / q.denominator  # correctly rounded
     except OverflowError:
         return None
+    return _round32_of_double(d)
+
+
+def _round32_of_double(d: float) -> float | None:
+    """float32 rounding of the exact value `d` stood for, or None when `d` may be a double
+    rounding's midpoint (or outside the normal float32 range)."""
     if not 2.0**-126 <= abs(d) < 2.0**127:
         return None
     bits = int(struct.unpack("<Q", struct.pack("<d", d))[0])

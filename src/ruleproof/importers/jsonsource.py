@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any, NoReturn
 
 from ruleproof.errors import Diagnostic, RulesetError, Span
+from ruleproof.importers.floats import round_decimal, round_to
 
 
 def model_error(file: str, message: str, fix: str = "", code: str = "RP801") -> RulesetError:
@@ -109,6 +110,13 @@ class Doc:
         if isinstance(v, int) and v in (0, 1):
             return bool(v)
         self.fail("true or false")
+
+    def float32(self) -> float:
+        """The float32 nearest the number (exactly: rounded once, ties to even)."""
+        v = self.value
+        if isinstance(v, Decimal) and v.is_finite():
+            return round_decimal(32, v)
+        return round_to(32, self.number())
 
     def number(self) -> Fraction:
         """An exact finite number (JSON number or a numeric string such as "5E-1")."""

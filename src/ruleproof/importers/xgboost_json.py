@@ -122,7 +122,7 @@ def _tree(t: Doc, k: int, n_features: int, file: str) -> Tree:
     left = [d.integer() for d in t["left_children"].items()]
     right = [d.integer() for d in t["right_children"].items()]
     feats = [d.integer() for d in t["split_indices"].items()]
-    conds = [d.number() for d in t["split_conditions"].items()]
+    conds = [d.float32() for d in t["split_conditions"].items()]
     dflt = [d.boolean() for d in t["default_left"].items()]
     n = len(left)
     types = [d.integer() for d in t.get("split_type", [0] * n).items()]
@@ -134,7 +134,7 @@ def _tree(t: Doc, k: int, n_features: int, file: str) -> Tree:
     nodes: list[Node | Leaf] = []
     for i in range(n):
         if left[i] == -1:
-            nodes.append(Leaf(Fraction(round_to(32, conds[i])), str(i)))
+            nodes.append(Leaf(Fraction(conds[i]), str(i)))
             continue
         if not 0 <= feats[i] < max(n_features, 1) and n_features:
             t.fail(f"feature indices below {n_features} (node {i} reads {feats[i]})")
@@ -144,7 +144,7 @@ def _tree(t: Doc, k: int, n_features: int, file: str) -> Tree:
                 feats[i], frozenset(), cats.get(i, frozenset()), "xgboost", dflt[i]
             )
         else:
-            split = NumericSplit(feats[i], round_to(32, conds[i]), "<", 32, dflt[i])
+            split = NumericSplit(feats[i], conds[i], "<", 32, dflt[i])
         nodes.append(Node(split, left[i], right[i]))
     problem = check_tree(nodes)
     if problem:

@@ -21,6 +21,7 @@ the seeds next to the median. Needs `ruleproof[models]`.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import statistics
@@ -293,7 +294,7 @@ def write(
         f"`python benchmarks/models.py` on {platform.machine()}, Python "
         f"{platform.python_version()}, {seeds} seed(s): XGBoost models trained on synthetic "
         "credit data (12 features), imported and checked. Seconds: median and worst over the "
-        "seeds.",
+        f"seeds. Load average at the end: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores).",
         "",
         "| measurement | median s | worst s | target | met | verdicts |",
         "|---|---:|---:|---:|---|---|",

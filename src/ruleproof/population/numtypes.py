@@ -177,6 +177,8 @@ class Ranges:
                 raise AssertionError(e)
             case E.IfElse(_, then, orelse):
                 return hull(self.of(then), self.of(orelse))
+            case E.FirstMatch(branches, default):
+                return hull(self.of(default), *(self.of(v) for _, v in branches))
             case E.Call("min" | "max" as f, args):
                 ts = [self.of(a) for a in args]
                 pick = min if f == "min" else max

@@ -27,6 +27,7 @@ from ruleproof.language import ruleset as M
 from ruleproof.language.typecheck import Node, dependency_graph, node_of, topological_order
 from ruleproof.population.numtypes import NumType, Ranges, const, hull, sum_type
 from ruleproof.population.sqlexpr import SqlExpr, Val, num_literal, str_literal
+from ruleproof.semantics.algebra import clamp_interval
 
 Column = tuple[str, str]
 
@@ -261,18 +262,14 @@ def _balanced_sum(comp: SqlExpr, terms: list[Val]) -> Val:
     return comp._arith("+", a, b, res)
 
 
-def _clamp_type(raw: NumType, lo: int | None, hi: int | None) -> NumType:
-    def clamp(v: Fraction) -> Fraction:
-        if lo is not None and v < lo:
-            v = Fraction(lo)
-        if hi is not None and v > hi:
-            v = Fraction(hi)
-        return v
-
-    return NumType(clamp(raw.lo), clamp(raw.hi), raw.scale)
+def _clamp_type(raw: NumType, lo: M.Num | None, hi: M.Num | None) -> NumType:
+    """The type of the clamped score: the clamp's image of the raw score's interval."""
+    clo, chi = clamp_interval((raw.lo, raw.hi), lo, hi)
+    assert clo is not None and chi is not None
+    return NumType(Fraction(clo), Fraction(chi), raw.scale)
 
 
-def _clamp(comp: SqlExpr, raw: Val, lo: int | None, hi: int | None, res: NumType) -> Val:
+def _clamp(comp: SqlExpr, raw: Val, lo: M.Num | None, hi: M.Num | None, res: NumType) -> Val:
     from ruleproof.population.sqlexpr import cast
 
     work = hull(raw.num, *(const(b) for b in (lo, hi) if b is not None))

@@ -160,6 +160,9 @@ class SqlExpr:
                 return Val(f"(NOT {found})" if negated else found, "bool")
             case E.Call(func, args):
                 return self._call(e, func, [self.compile(a) for a in args])
+            case E.FirstMatch(branches, default):
+                pairs = [(self.compile(c), self.compile(v)) for c, v in branches]
+                return self._first_match(pairs, self.compile(default))
             case _:
                 assert_never(e)
 
@@ -228,6 +231,16 @@ class SqlExpr:
             return Val(text, "num", work)
         text = f"(CASE WHEN {c.text} THEN {a.text} ELSE {b.text} END)"
         return Val(text, a.kind, None, a.nullable or b.nullable)
+
+    def _first_match(self, branches: list[tuple[Val, Val]], default: Val) -> Val:
+        """A first-match `CASE` (`algebra.first_match`): the first branch that holds."""
+        if default.kind == "num":
+            work = hull(default.num, *(v.num for _, v in branches))
+            whens = " ".join(f"WHEN {c.text} THEN {cast(v, work)}" for c, v in branches)
+            return Val(f"(CASE {whens} ELSE {cast(default, work)} END)", "num", work)
+        whens = " ".join(f"WHEN {c.text} THEN {v.text}" for c, v in branches)
+        nullable = default.nullable or any(v.nullable for _, v in branches)
+        return Val(f"(CASE {whens} ELSE {default.text} END)", default.kind, None, nullable)
 
     def _call(self, e: E.Call, func: E.FuncName, args: list[Val]) -> Val:
         match func:

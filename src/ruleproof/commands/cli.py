@@ -22,6 +22,7 @@ from ruleproof.commands import (
     cli_diff,
     cli_explain,
     cli_impact,
+    cli_import,
     cli_init,
     cli_lint,
     cli_replay,
@@ -50,6 +51,7 @@ COMMANDS: dict[str, tuple[Callable[[Any], None], Command]] = {
     "rule": (cli_rule.add_parser, cli_rule.run),
     "schema": (cli_schema.add_parser, cli_schema.run),
     "report": (cli_report.add_parser, cli_report.run),
+    "import": (cli_import.add_parser, cli_import.run),
 }
 
 

@@ -82,7 +82,7 @@ def test_spark_agrees_with_the_evaluator_and_duckdb(
 WIDE = """
 ruleset: wide
 attributes:
-  group: {type: enum, values: [p, q, "o'r"], protected: true}
+  group: {type: enum, values: [p, q, o.r-2], protected: true}
   big: {type: int, range: [-100000000000000000000, 100000000000000000000]}
   neg: {type: int, range: [-9000000000000000000, -5]}
   w: {type: real, range: ["-2.5", "1000000.125"]}

@@ -153,6 +153,7 @@ class Copy:
         self.changed = frozenset(bound or ()) if source is not None else None
         self.values: dict[str, Term] = {}
         self.attrs: dict[str, Term] = {}
+        self.compare_terms: dict[E.Expr, Term] = {}  # comparisons translated once (`z3expr`)
         self.constraints: list[Term] = []  # ranges, assumes and defining equations of this copy
         # The subset of `constraints` saying the citizen is possible (ranges and assumes); the
         # rest are definitions of fresh constants, which any attribute values can satisfy.

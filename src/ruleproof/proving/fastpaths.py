@@ -30,15 +30,18 @@ import attrs
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
+from ruleproof.language.support import name_support, support_sets
 from ruleproof.proving import conclude
 from ruleproof.proving.folding import Folding, Holds, Shown, core_labels
 from ruleproof.proving.paths import check_path
+from ruleproof.proving.solving import Sat, Unsat
 from ruleproof.proving.z3checker import Z3Checker
+from ruleproof.semantics.climb import climb
 from ruleproof.semantics.compiled import Compiled, compile_ruleset
 from ruleproof.semantics.intervals import Bounds
 from ruleproof.semantics.reduce import set_by_actions
 from ruleproof.semantics.sampling import Citizen, Sampler, Test
-from ruleproof.semantics.templates import Query, queries, reach_goals
+from ruleproof.semantics.templates import Query, qualify, queries, reach_goals
 from ruleproof.semantics.validate import validate_query
 from ruleproof.verdicts import result as V
 from ruleproof.verdicts.result import Counterexample, Result
@@ -99,6 +102,10 @@ class FastPaths:
     def check(self, prop: P.Property, deadline: float) -> Result | None:
         """A sound verdict from a shortcut, or None when the plain checker must decide."""
         k = prop.kind
+        if isinstance(k, P.Monotone) and self._large():
+            by_parts = self.monotone_by_parts(prop, k, deadline)
+            if by_parts is not None:
+                return by_parts
         if isinstance(k, P.Independent | P.Monotone | P.SameContext):
             return self.relational(prop, queries(self.ruleset, prop), deadline)
         if isinstance(k, P.Always | P.TiersTotal):
@@ -135,6 +142,70 @@ class FastPaths:
         if failures:
             return conclude.violated(self.ruleset, prop, failures, deadline)
         return conclude.proved_relational(prop, self.ruleset, cores)
+
+    def monotone_by_parts(self, prop: P.Property, k: P.Monotone, deadline: float) -> Result | None:
+        """`proved` when every score rule that reads `k.var` is monotone in it on its own.
+
+        The score is the clamp (monotone) of the base plus every rule's contribution; the
+        rules that do not read the variable add the same to both citizens of a pair, so if
+        each rule that does is monotone in it, so is the sum and the score. One small query
+        per such rule (a tree of an ensemble, a group of bins) instead of one over all of
+        them. Anything but a proof of every part goes on to the joint query.
+        """
+        sc = self.ruleset.score
+        if k.output != "score" or sc is None:
+            return None
+        support = support_sets(self.ruleset)
+        parts = [r for r in sc.rules if k.var in name_support(self.ruleset, r.reads, support)]
+        if len(parts) < 2:
+            return None
+        op: E.CmpOp = "<=" if k.direction == "nondecreasing" else ">="
+        le = E.Compare(("<=",), (E.Var(k.var, "a"), E.Var(k.var, "b")))
+        cores: set[str] = set()
+        for r in parts:
+            if time.monotonic() >= deadline:
+                return None
+            self.backend.stages.enter(f"monotone part by part: rule {r.id}")
+            added = E.IfElse(r.when, r.add, E.IntLit(0))
+            each = E.Compare((op,), (qualify(added, "a"), qualify(added, "b")))
+            q = Query(("a", "b"), le, each, frozenset([k.var]), r.id)
+            answer, copies, solver = self.backend.violation(q, deadline)
+            if isinstance(answer, Sat):
+                part = self.backend.citizens_of(copies, answer.model, solver, deadline, None, False)
+                return self._climbed(prop, part, deadline)
+            if not isinstance(answer, Unsat):
+                return None
+            cores |= set(answer.core)
+        if sc.lo is not None or sc.hi is not None:
+            cores.add("score range (clamp)")
+        because = conclude.order_labels(self.ruleset, cores)
+        note = f"holds: each of the {len(parts)} rules that read `{k.var}` is monotone in it"
+        return V.Proved(prop, note, because=because)
+
+    def _climbed(
+        self, prop: P.Property, part: Mapping[str, Citizen], deadline: float
+    ) -> Result | None:
+        """A violation of the whole monotone property from a pair on which one rule is not
+        monotone (`semantics.climb`), or None."""
+        assert isinstance(prop.kind, P.Monotone)
+        (q,) = queries(self.ruleset, prop)
+        sign = 1 if prop.kind.direction == "nondecreasing" else -1
+        outputs = self.compiled.outputs
+
+        def gap(pair: dict[str, Citizen]) -> M.Num:
+            a, b = outputs(pair["a"])[0], outputs(pair["b"])[0]
+            assert a is not None and b is not None
+            return sign * (a - b)
+
+        stop = min(deadline, time.monotonic() + max(1.0, (deadline - time.monotonic()) / 3))
+        self.backend.stages.enter("climbing toward a violation of the whole score")
+        found = climb(self.sampler(), q, part, gap, stop)
+        if found is None:
+            return None
+        validate_query(self.ruleset, q, found)
+        return conclude.violated(
+            self.ruleset, prop, [(q, self.counterexample(found, None))], deadline
+        )
 
     # -- forall: a proof on the fully folded ruleset, then sampling ------------------------
     def forall(self, prop: P.Property, deadline: float) -> Result | None:
@@ -249,9 +320,12 @@ class FastPaths:
 
     def _large(self) -> bool:
         """Whether the ruleset is large enough for the searches that cost canonical minimality
-        (sampling, folded sums made concrete): below it Z3 answers in milliseconds with the
-        lexicographically least counterexample."""
-        return bool(self.ruleset.score and len(self.ruleset.score.rules) >= SAMPLE_MIN_RULES)
+        (sampling, folded sums made concrete, shrinking by the evaluator): below it Z3 answers
+        in milliseconds with the lexicographically least counterexample. Size counts score
+        rules and the cases of groups (the leaves of a tree ensemble)."""
+        sc = self.ruleset.score
+        size = sum(1 + len(r.cases) for r in sc.rules) if sc is not None else 0
+        return size >= SAMPLE_MIN_RULES
 
     def _budget(self, deadline: float) -> float:
         """When sampling must stop: now, below `SAMPLE_MIN_RULES` rules or with an rlimit."""

@@ -98,8 +98,13 @@ class Folding:
         self, q: Query, varied: frozenset[str], deadline: float, search: bool = True
     ) -> Asked | None:
         """`q` decided on the reduction for `varied` (module docstring); None when there is no
-        reduction or the solver gave up. Without `search`, a reduced model whose citizens do
-        not show the violation on the original ruleset is `Unfound` at once."""
+        reduction or the solver gave up.
+
+        With `search` (large rulesets), a reduced model whose citizens do not show the
+        violation on the original ruleset is made concrete by the folded-sum search, and the
+        citizens shown are shrunk toward the baseline with the compiled evaluator instead of
+        minimised by the solver (seconds of solver calls on thousands of rules). Without it,
+        such a model is `Unfound` at once and citizens are the solver's minimal ones."""
         sub = self.reduced(varied)
         if sub is None:
             return None
@@ -109,17 +114,25 @@ class Folding:
             return Holds(frozenset(core_labels(sub.ruleset, answer.core)))
         if not isinstance(answer, Sat):
             return None
-        found = sub.citizens_of(copies, answer.model, solver, deadline, self.prefer(q, varied))
+        prefer = self.prefer(q, varied)
+        found = sub.citizens_of(copies, answer.model, solver, deadline, prefer, not search)
         citizens = {t: {k: v for k, v in c.items() if k != REST} for t, c in found.items()}
         if self.original.violates(q, citizens):
-            return Shown(citizens)
+            return Shown(self._shrunk(q, citizens) if search else citizens)
         if not search:
             return Unfound("the folded rules matter to the violation")
         self.stages.enter("searching a citizen for the folded sum")
         concrete = self.concretize(q, varied, found, deadline)
         if concrete is not None and self.original.violates(q, concrete):
-            return Shown(concrete)
+            return Shown(self._shrunk(q, concrete))
         return Unfound("no citizen was found whose folded rules add up to what the violation needs")
+
+    def _shrunk(self, q: Query, citizens: dict[str, Citizen]) -> dict[str, Citizen]:
+        """Citizens moved toward the baseline while they still violate `q` (compiled)."""
+        if not self.limits.minimise:
+            return citizens
+        self.stages.enter("shrinking the counterexample")
+        return self.original.shrink_tuple(citizens, lambda tup: self.original.violates(q, tup))
 
     def prefer(self, q: Query, varied: frozenset[str]) -> dict[str, M.Value]:
         """`score~rest` toward the folded sum at the baseline citizen (easiest to realise)."""

@@ -78,12 +78,13 @@ class Z3Checker:
         solver: Any,
         deadline: float,
         prefer: Mapping[str, M.Value] | None = None,
+        minimal: bool = True,
     ) -> dict[str, dict[str, M.Value]]:
-        """Decode a model, minimised toward the baseline citizen when allowed (attributes in
-        `prefer` toward those values instead, after all the others)."""
+        """Decode a model, minimised toward the baseline citizen when allowed and `minimal`
+        (attributes in `prefer` toward those values instead, after all the others)."""
         rs = self.ruleset
         prefer = prefer or {}
-        if self.limits.minimise:
+        if self.limits.minimise and minimal:
             self.stages.enter("minimising the counterexample")
             variables: list[tuple[Term, M.AttrType, M.Value]] = []
             last: list[tuple[Term, M.AttrType, M.Value]] = []

@@ -70,19 +70,24 @@ def to_z3(e: E.Expr, copy: Copy, params: Mapping[str, Term], others: Mapping[str
                 if not (_is_const(left) or _is_const(right)):
                     copy.enc.nonlinear.append(e)
                 return a * b
-            if op == "//":
-                return (
-                    a / b
-                )  # SMT-LIB div = `algebra.floordiv` for the positive int divisors allowed
+            if op == "//":  # SMT-LIB div = `algebra.floordiv` for the divisors allowed (k > 0)
+                return a / b
             return a % b  # SMT-LIB mod = `algebra.floormod` likewise
         case E.Compare(ops, operands):
+            cache = copy.compare_terms if not params and not others else None
+            hit = cache.get(e) if cache is not None else None
+            if hit is not None:
+                return hit
             terms = [go(o) for o in operands]
             parts = [_cmp(op, x, y) for op, x, y in zip(ops, terms, terms[1:], strict=False)]
-            return parts[0] if len(parts) == 1 else z3.And(parts)
+            out = parts[0] if len(parts) == 1 else _and(parts)
+            if cache is not None:
+                cache[e] = out
+            return out
         case E.And(args):
-            return z3.And([go(a) for a in args])
+            return _and([go(a) for a in args])
         case E.Or(args):
-            return z3.Or([go(a) for a in args])
+            return _or([go(a) for a in args])
         case E.IfElse(cond, then, orelse):
             return z3.If(go(cond), go(then), go(orelse))
         case E.In(item, options, negated):
@@ -104,6 +109,27 @@ def to_z3(e: E.Expr, copy: Copy, params: Mapping[str, Term], others: Mapping[str
             return first_match(pairs, go(default), z3.If)
         case _:
             assert_never(e)
+
+
+def _and(terms: list[Term]) -> Term:
+    """`z3.And(terms)` of Boolean terms, built with one C call (the Python wrapper casts every
+    argument again, which dominated encoding tree ensembles of thousands of leaves)."""
+    if len(terms) == 1:
+        return terms[0]
+    ctx = terms[0].ctx
+    args = (z3.Ast * len(terms))(*(t.as_ast() for t in terms))
+    return z3.BoolRef(z3.Z3_mk_and(ctx.ref(), len(terms), args), ctx)
+
+
+def _or(terms: list[Term]) -> Term:
+    """`z3.Or(terms)` of Boolean terms, with one C call (see `_and`)."""
+    if not terms:
+        return z3.BoolVal(False)
+    if len(terms) == 1:
+        return terms[0]
+    ctx = terms[0].ctx
+    args = (z3.Ast * len(terms))(*(t.as_ast() for t in terms))
+    return z3.BoolRef(z3.Z3_mk_or(ctx.ref(), len(terms), args), ctx)
 
 
 def _cmp(op: str, a: Term, b: Term) -> Term:

@@ -64,6 +64,7 @@ class _Compiler:
         self.attributes = {a.name for a in ruleset.attributes}
         self.types = {a.name: a.type for a in ruleset.attributes}
         self.derived: dict[str, Fn] = {}
+        self._compares: dict[E.Expr, Fn] = {}
 
     def var(self, name: str) -> Fn:
         derived = self.derived
@@ -81,6 +82,16 @@ class _Compiler:
         return read
 
     def expr(self, e: E.Expr) -> Fn:
+        """A closure for `e`; comparisons are built once per distinct comparison (the leaves
+        of a tree ensemble repeat the splits above them)."""
+        if type(e) is E.Compare:
+            hit = self._compares.get(e)
+            if hit is None:
+                hit = self._compares[e] = self._expr(e)
+            return hit
+        return self._expr(e)
+
+    def _expr(self, e: E.Expr) -> Fn:
         match e:
             case E.BoolLit(v) | E.IntLit(v) | E.RealLit(v) | E.EnumLit(v):
                 return lambda env: v

@@ -101,6 +101,10 @@ else:  # pragma: no cover - `RuleFiring` grew validation: build it the ordinary 
 _FLIP = {"<": False, "<=": False, ">": True, ">=": True}  # True: the true atoms come first
 
 
+def _unused(env: Env) -> Any:
+    raise AssertionError("a group's add is evaluated through its cases")
+
+
 class RuleTable:
     """Every rule's `when` as a conjunction of atoms, evaluated once per citizen in bulk.
 
@@ -163,7 +167,7 @@ class RuleTable:
         adds: list[Fn] = []
         for r in rules:
             consts.append(r.add.value if isinstance(r.add, E.IntLit | E.RealLit) else None)
-            adds.append(c.expr(r.add))
+            adds.append(_unused if r.cases else c.expr(r.add))  # a group adds through its cases
         self._consts = consts
         self._adds = adds
         # A group fires when one of its cases does, and is named by that case (as in the

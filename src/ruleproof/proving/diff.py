@@ -105,7 +105,6 @@ def diff_rulesets(
         return folded
     limits = attrs.evolve(limits, cross_check=False)
     asker = Asker(old, new, limits, slicing)
-    cmp = asker.cmp
     outs, out_notes = plan_outputs(old, new, outputs)
     notes = [*_attribute_notes(asker), *asker.notes, *out_notes]
     tiers = summaries and any(o.kind == "tier" for o in outs)
@@ -115,33 +114,11 @@ def diff_rulesets(
             "differently; check the ranges and `assume` lines"
         )
 
-    differences: list[Difference] = []
-    unknown: list[tuple[str, str]] = []
-    answers: dict[str, Checked] = {}
-    for o in outs:
-        if z3.is_false(z3.simplify(cmp.differs(o))):
-            ans: Checked = NotFound()
-        else:
-            ans = asker.ask(_differs(o), _differ_in(o.name), f"a difference in `{o.name}`")
-        answers[o.name] = ans
-        if isinstance(ans, Undecided):
-            unknown.append((o.name, ans.reason))
-        elif isinstance(ans, Shown):
-            oo, no = ans.old, ans.new
-            differences.append(
-                Difference(
-                    o.name,
-                    ans.citizens[0],
-                    oo.output(o.name),
-                    no.output(o.name),
-                    oo,
-                    no,
-                    asker.baseline(),
-                    _trace(old, oo),
-                    _trace(new, no),
-                    bool(old.tiers or new.tiers),
-                )
-            )
+    answers = {o.name: _answer(asker, o) for o in outs}
+    unknown = [(n, a.reason) for n, a in answers.items() if isinstance(a, Undecided)]
+    differences = [
+        _difference(asker, o, a) for o in outs if isinstance(a := answers[o.name], Shown)
+    ]
     result = DiffResult(
         Version(old_file or old.file, old.id),
         Version(new_file or new.file, new.id),
@@ -163,6 +140,30 @@ def diff_rulesets(
         rows, cols, moves = _transitions(asker, answers["tier"])
         result = attrs.evolve(result, transitions=moves, old_tiers=rows, new_tiers=cols)
     return result
+
+
+def _answer(asker: Asker, o: Output) -> Checked:
+    """Whether some compared citizen's `o` differs between the versions (confirmed)."""
+    if z3.is_false(z3.simplify(asker.cmp.differs(o))):
+        return NotFound()
+    return asker.ask(_differs(o), _differ_in(o.name), f"a difference in `{o.name}`")
+
+
+def _difference(asker: Asker, o: Output, ans: Shown) -> Difference:
+    """The `Difference` shown for output `o`: the citizen, both values, outcomes and traces."""
+    old, new = asker.old, asker.new
+    return Difference(
+        o.name,
+        ans.citizens[0],
+        ans.old.output(o.name),
+        ans.new.output(o.name),
+        ans.old,
+        ans.new,
+        asker.baseline(),
+        _trace(old, ans.old),
+        _trace(new, ans.new),
+        bool(old.tiers or new.tiers),
+    )
 
 
 def _agree(folded: DiffResult, unfolded: DiffResult) -> None:

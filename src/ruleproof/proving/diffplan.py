@@ -139,25 +139,35 @@ def plan_outputs(
     define common to both. Raises `RulesetError` (RP007, located in the `--outputs` text) for an
     output that is unknown or missing from a version.
     """
-    old_s = [s.name for s in old.sanctions]
-    new_s = [s.name for s in new.sanctions]
-    sanctions = [
-        Output(n, "sanction", n in old_s, n in new_s)
-        for n in [*old_s, *(n for n in new_s if n not in old_s)]
-    ]
-    notes: list[str] = []
-    outs: list[Output] = []
+    plan = _Planner(old, new)
+    if requested is None:
+        return plan.defaults()
+    return plan.requested(requested if isinstance(requested, str) else ",".join(requested)), []
 
-    def define(name: str) -> Output | str:
-        in_old, in_new = old.define(name) is not None, new.define(name) is not None
+
+class _Planner:
+    """What each output name means for two versions (`plan_outputs`)."""
+
+    def __init__(self, old: M.Ruleset, new: M.Ruleset) -> None:
+        self.old, self.new = old, new
+        self.old_s = [s.name for s in old.sanctions]
+        self.new_s = [s.name for s in new.sanctions]
+        self.sanctions = [
+            Output(n, "sanction", n in self.old_s, n in self.new_s)
+            for n in [*self.old_s, *(n for n in self.new_s if n not in self.old_s)]
+        ]
+
+    def define(self, name: str) -> Output | str:
+        in_old, in_new = self.old.define(name) is not None, self.new.define(name) is not None
         if not (in_old and in_new):
             return f"define `{name}` is only in {'OLD' if in_old else 'NEW'}"
-        ko, kn = _kind(old, name), _kind(new, name)
+        ko, kn = _kind(self.old, name), _kind(self.new, name)
         if ko != kn:
             return f"define `{name}` is {ko} in OLD but {kn} in NEW"
         return Output(name, "define")
 
-    def whole(name: str) -> Output | str:
+    def whole(self, name: str) -> Output | str:
+        old, new = self.old, self.new
         has_o = old.score is not None if name == "score" else bool(old.tiers)
         has_n = new.score is not None if name == "score" else bool(new.tiers)
         if has_o and has_n:
@@ -167,61 +177,63 @@ def plan_outputs(
             return f"only {'OLD' if has_o else 'NEW'} has {what}"
         return f"neither version has {what}"
 
-    if requested is None:
-        wholes: list[tuple[str, Output | str]] = [
-            ("score", whole("score")),
-            ("tier", whole("tier")),
+    def defaults(self) -> tuple[list[Output], list[str]]:
+        """Score, tier, every sanction, the defines both versions have; notes on the rest."""
+        wholes = [("score", self.whole("score")), ("tier", self.whole("tier"))]
+        defs = [
+            (d.name, self.define(d.name))
+            for d in self.old.defines
+            if self.new.define(d.name) is not None
         ]
-        defs = [(d.name, define(d.name)) for d in old.defines if new.define(d.name) is not None]
-        for name, one in [*wholes, *((s.name, s) for s in sanctions), *defs]:
+        outs: list[Output] = []
+        notes: list[str] = []
+        for name, one in [*wholes, *((s.name, s) for s in self.sanctions), *defs]:
             if isinstance(one, Output):
                 outs.append(one)
             elif not one.startswith("neither"):
                 notes.append(f"`{name}` not compared: {one}")
         return outs, notes
 
-    text = requested if isinstance(requested, str) else ",".join(requested)
-    errors: list[Diagnostic] = []
-    col = 1
-    for raw in text.split(","):
-        name = raw.strip()
-        span = Span.point(OUTPUTS_FILE, 1, col + len(raw) - len(raw.lstrip()), max(len(name), 1))
-        col += len(raw) + 1
-        got: Output | str | list[Output]
-        if name == "score" or name == "tier":
-            got = whole(name)
-        elif name == "sanctions":
-            got = sanctions or "neither version has sanctions"
-        elif name in old_s or name in new_s:
-            got = [o for o in sanctions if o.name == name]
-        elif old.define(name) is not None or new.define(name) is not None:
-            got = define(name)
-        else:
-            known = [
-                "score",
-                "tier",
-                "sanctions",
-                *old_s,
-                *new_s,
-                *(d.name for d in (*old.defines, *new.defines)),
-            ]
-            hint = did_you_mean(name, known)
-            got = f"`{name}` is not an output of either version" + (f"; {hint}" if hint else "")
-        if isinstance(got, str):
-            errors.append(
-                Diagnostic(
-                    "RP007",
-                    got if f"`{name}`" in got else f"cannot compare `{name}`: {got}",
-                    span,
-                    why="diff compares score, tier, sanctions and defines that both versions have",
-                    fix="list outputs such as `score,tier,sanctions` or a define both versions "
-                    "have",
+    def requested(self, text: str) -> list[Output]:
+        """The outputs named in `text`; RP007 for each one that cannot be compared."""
+        outs: list[Output] = []
+        errors: list[Diagnostic] = []
+        col = 1
+        for raw in text.split(","):
+            name = raw.strip()
+            start = col + len(raw) - len(raw.lstrip())
+            span = Span.point(OUTPUTS_FILE, 1, start, max(len(name), 1))
+            col += len(raw) + 1
+            got = self.named(name)
+            if isinstance(got, str):
+                errors.append(
+                    Diagnostic(
+                        "RP007",
+                        got if f"`{name}`" in got else f"cannot compare `{name}`: {got}",
+                        span,
+                        why="diff compares score, tier, sanctions and defines that both "
+                        "versions have",
+                        fix="list outputs such as `score,tier,sanctions` or a define both "
+                        "versions have",
+                    )
                 )
-            )
-            continue
-        for o in got if isinstance(got, list) else [got]:
-            if o not in outs:
-                outs.append(o)
-    if errors:
-        raise RulesetError(errors)
-    return outs, notes
+                continue
+            outs += [o for o in (got if isinstance(got, list) else [got]) if o not in outs]
+        if errors:
+            raise RulesetError(errors)
+        return outs
+
+    def named(self, name: str) -> Output | str | list[Output]:
+        """The output(s) one name means, or why it cannot be compared."""
+        if name == "score" or name == "tier":
+            return self.whole(name)
+        if name == "sanctions":
+            return self.sanctions or "neither version has sanctions"
+        if name in self.old_s or name in self.new_s:
+            return [o for o in self.sanctions if o.name == name]
+        if self.old.define(name) is not None or self.new.define(name) is not None:
+            return self.define(name)
+        known = ["score", "tier", "sanctions", *self.old_s, *self.new_s]
+        known += [d.name for d in (*self.old.defines, *self.new.defines)]
+        hint = did_you_mean(name, known)
+        return f"`{name}` is not an output of either version" + (f"; {hint}" if hint else "")

@@ -69,64 +69,11 @@ def rulesets(
             e = E.Not(e)
         assumptions.append(M.Assumption(e, "", i + 1))
 
-    score = None
-    if draw(st.booleans()) or draw(st.booleans()):
-        real: bool = draw(st.integers(0, 3)) == 0
-        adds: Type = REAL if real else INT
-        rules = tuple(
-            draw(_score_rule(f"r{i}", scope, adds, max_depth))
-            for i in range(draw(st.integers(0, max_rules)))
-        )
-        lo: M.Num | None = None
-        hi: M.Num | None = None
-        if draw(st.booleans()):
-            lo = draw(st.integers(-60, 30))
-            hi = lo + draw(st.integers(0, 60))
-        start: M.Num = draw(decimals(-30, 30)) if real else draw(st.integers(-30, 30))
-        score = M.Score(start, rules, lo, hi)
-        scope["score"] = REAL if real else INT
-
-    tiers: list[M.Tier] = []
-    for i in range(draw(st.integers(0, 3))):
-        tiers.append(M.Tier(f"T{i}", draw(expressions(scope, BOOL, max_depth)), ""))
-    catch_all: bool = draw(st.booleans())
-    if tiers and catch_all:
-        tiers.append(M.Tier("rest", E.BoolLit(True), "True"))
-    if tiers:
-        scope["tier"] = EnumT(tuple(t.id for t in tiers), "`tier`")
-
-    n_actions = draw(st.integers(0, 3)) if actions else 0
-    action_names = [f"act{i}" for i in range(n_actions)]
-    sanctions: list[M.Sanction] = []
-    for i in range(draw(st.integers(0, 3))):
-        when = draw(expressions(scope, BOOL, max_depth))
-        appeal: tuple[str, ...] = ()
-        if action_names:
-            appeal = tuple(draw(st.lists(st.sampled_from(action_names), unique=True, max_size=2)))
-        sanctions.append(M.Sanction(f"s{i}", when, "", draw(st.sampled_from(_DOMAINS)), appeal))
-        scope[f"s{i}"] = BOOL
-    scope["sanctioned"] = BOOL
-
-    acts: list[M.Action] = []
-    for name in action_names:
-        params = tuple(M.Param(f"p{j}", draw(_attr_type())) for j in range(draw(st.integers(0, 2))))
-        inner = {**scope, **{p.name: of_attr_type(p.type, f"`{p.name}`") for p in params}}
-        targets = draw(
-            st.lists(
-                st.sampled_from(attributes), unique_by=lambda a: a.name, max_size=min(2, n_attrs)
-            )
-        )
-        sets = tuple(M.Assignment(a.name, draw(_setter(inner, a, max_depth)), "") for a in targets)
-        acts.append(
-            M.Action(
-                name,
-                draw(st.sampled_from(M.ACTOR_KINDS)),
-                draw(expressions(inner, BOOL, max_depth)),
-                "",
-                params,
-                sets,
-            )
-        )
+    score = _score(draw, scope, max_rules, max_depth)
+    tiers = _tiers(draw, scope, max_depth)
+    action_names = [f"act{i}" for i in range(draw(st.integers(0, 3)) if actions else 0)]
+    sanctions = _sanctions(draw, scope, action_names, max_depth)
+    acts = [_action(draw, name, attributes, scope, max_depth) for name in action_names]
     return with_score_type(
         M.Ruleset(
             "random",
@@ -139,6 +86,78 @@ def rulesets(
             actions=tuple(acts),
         )
     )
+
+
+def _score(draw: st.DrawFn, scope: dict[str, Type], rules: int, depth: int) -> M.Score | None:
+    """A score (or none) with up to `rules` rules, maybe real, maybe clamped; puts `score` in
+    `scope`."""
+    if not (draw(st.booleans()) or draw(st.booleans())):
+        return None
+    real: bool = draw(st.integers(0, 3)) == 0
+    adds: Type = REAL if real else INT
+    drawn = tuple(
+        draw(_score_rule(f"r{i}", scope, adds, depth)) for i in range(draw(st.integers(0, rules)))
+    )
+    lo: M.Num | None = None
+    hi: M.Num | None = None
+    if draw(st.booleans()):
+        lo = draw(st.integers(-60, 30))
+        hi = lo + draw(st.integers(0, 60))
+    start: M.Num = draw(decimals(-30, 30)) if real else draw(st.integers(-30, 30))
+    scope["score"] = REAL if real else INT
+    return M.Score(start, drawn, lo, hi)
+
+
+def _tiers(draw: st.DrawFn, scope: dict[str, Type], depth: int) -> list[M.Tier]:
+    """Up to three tiers, maybe a catch-all; puts `tier` in `scope`."""
+    tiers = [
+        M.Tier(f"T{i}", draw(expressions(scope, BOOL, depth)), "")
+        for i in range(draw(st.integers(0, 3)))
+    ]
+    catch_all: bool = draw(st.booleans())
+    if tiers and catch_all:
+        tiers.append(M.Tier("rest", E.BoolLit(True), "True"))
+    if tiers:
+        scope["tier"] = EnumT(tuple(t.id for t in tiers), "`tier`")
+    return tiers
+
+
+def _sanctions(
+    draw: st.DrawFn, scope: dict[str, Type], actions: list[str], depth: int
+) -> list[M.Sanction]:
+    """Up to three sanctions appealable by some of `actions`; puts them in `scope`."""
+    out: list[M.Sanction] = []
+    for i in range(draw(st.integers(0, 3))):
+        when = draw(expressions(scope, BOOL, depth))
+        appeal: tuple[str, ...] = ()
+        if actions:
+            appeal = tuple(draw(st.lists(st.sampled_from(actions), unique=True, max_size=2)))
+        out.append(M.Sanction(f"s{i}", when, "", draw(st.sampled_from(_DOMAINS)), appeal))
+        scope[f"s{i}"] = BOOL
+    scope["sanctioned"] = BOOL
+    return out
+
+
+def _action(
+    draw: st.DrawFn,
+    name: str,
+    attributes: tuple[M.Attribute, ...],
+    scope: dict[str, Type],
+    depth: int,
+) -> M.Action:
+    """An action with up to two params setting up to two attributes."""
+    params = tuple(M.Param(f"p{j}", draw(_attr_type())) for j in range(draw(st.integers(0, 2))))
+    inner = {**scope, **{p.name: of_attr_type(p.type, f"`{p.name}`") for p in params}}
+    targets = draw(
+        st.lists(
+            st.sampled_from(attributes),
+            unique_by=lambda a: a.name,
+            max_size=min(2, len(attributes)),
+        )
+    )
+    sets = tuple(M.Assignment(a.name, draw(_setter(inner, a, depth)), "") for a in targets)
+    by = draw(st.sampled_from(M.ACTOR_KINDS))
+    return M.Action(name, by, draw(expressions(inner, BOOL, depth)), "", params, sets)
 
 
 @st.composite

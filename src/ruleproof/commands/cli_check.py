@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {"timeout": 30.0, "rlimit": 0, "jobs": 1, "format": "
 
 
 def add_parser(sub: Any) -> None:
+    """Declare `check` and its options (one call per option: a table, kept in one place)."""
     p = sub.add_parser(
         "check",
         help="prove or refute the properties of a ruleset",

@@ -178,6 +178,43 @@ def with_score_type(ruleset: M.Ruleset) -> M.Ruleset:
 def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
     """Every problem with names, types, references and cycles in `ruleset`."""
     out: list[Diagnostic] = []
+    _check_names(ruleset, out)
+    graph = dependency_graph(ruleset)
+    cycle = find_cycle(graph)
+    if cycle:
+        pretty = " → ".join(c.split(":")[-1] for c in cycle)
+        out.append(
+            Diagnostic(
+                "RP205",
+                f"definitions form a cycle: {pretty}",
+                cycle_span(ruleset, cycle),
+                why="each value must be computable from the attributes",
+                fix="break the cycle by rewriting one of them without the others",
+            )
+        )
+        return out
+    too_deep = _too_deep(ruleset, graph)
+    if too_deep is not None:
+        out.append(too_deep)
+        return out
+    scope = Scope(ruleset, out)
+    check = ExprChecker(scope.resolve, out)
+    if ruleset.score:  # first: defines and tiers may read the score
+        scope.types["score"] = _score_type(ruleset.score, check, out)
+    for d in ruleset.defines:
+        scope.resolve(E.Var(d.name, None, d.span))
+    for a in ruleset.assumptions:
+        check.expect(a.expr, BOOL, f"assume #{a.index}")
+    for t in ruleset.tiers:
+        check.expect(t.when, BOOL, f"`when` of tier `{t.id}`")
+    _check_sanctions(ruleset, check, out)
+    for act in ruleset.actions:
+        _check_action(ruleset, scope, act, out)
+    return out
+
+
+def _check_names(ruleset: M.Ruleset, out: list[Diagnostic]) -> None:
+    """Duplicate names, action names, rule and case ids, tier ids."""
     names = (
         [(a.name, a.span) for a in ruleset.attributes]
         + [(d.name, d.span) for d in ruleset.defines]
@@ -191,36 +228,9 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
         _duplicates(ids, "rule id", out)
     _duplicates([(t.id, t.span) for t in ruleset.tiers], "tier id", out)
 
-    graph = dependency_graph(ruleset)
-    cycle = find_cycle(graph)
-    if cycle:
-        pretty = " → ".join(c.split(":")[-1] for c in cycle)
-        span = cycle_span(ruleset, cycle)
-        out.append(
-            Diagnostic(
-                "RP205",
-                f"definitions form a cycle: {pretty}",
-                span,
-                why="each value must be computable from the attributes",
-                fix="break the cycle by rewriting one of them without the others",
-            )
-        )
-        return out
-    too_deep = _too_deep(ruleset, graph)
-    if too_deep is not None:
-        out.append(too_deep)
-        return out
 
-    scope = Scope(ruleset, out)
-    check = ExprChecker(scope.resolve, out)
-    if ruleset.score:  # first: defines and tiers may read the score
-        scope.types["score"] = _score_type(ruleset.score, check, out)
-    for d in ruleset.defines:
-        scope.resolve(E.Var(d.name, None, d.span))
-    for a in ruleset.assumptions:
-        check.expect(a.expr, BOOL, f"assume #{a.index}")
-    for t in ruleset.tiers:
-        check.expect(t.when, BOOL, f"`when` of tier `{t.id}`")
+def _check_sanctions(ruleset: M.Ruleset, check: ExprChecker, out: list[Diagnostic]) -> None:
+    """Each sanction's `when` is a condition and its appeals name actions."""
     action_names = [a.name for a in ruleset.actions]
     for s in ruleset.sanctions:
         check.expect(s.when, BOOL, f"`when` of sanction `{s.name}`")
@@ -234,9 +244,6 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
                         fix=did_you_mean(name, action_names) or "declare it under `actions:`",
                     )
                 )
-    for act in ruleset.actions:
-        _check_action(ruleset, scope, act, out)
-    return out
 
 
 def _check_action(

@@ -92,6 +92,8 @@ class _Compiler:
         return self._expr(e)
 
     def _expr(self, e: E.Expr) -> Fn:
+        """One case per node of the expression IR (a dispatch kept whole, ending in
+        `assert_never`), with the common shapes specialised."""
         match e:
             case E.BoolLit(v) | E.IntLit(v) | E.RealLit(v) | E.EnumLit(v):
                 return lambda env: v

@@ -117,6 +117,44 @@ class RuleTable:
     """
 
     def __init__(self, c: _Compiler, rules: Sequence[M.ScoreRule]) -> None:
+        groups, generic, parsed = self._atoms(c, rules)
+        # Atom 0 is constantly true; then the groups, each sorted; then the generic atoms.
+        index: dict[tuple[str, str, Any], int] = {}
+        self._groups: list[tuple[str, bool, Callable[..., int], list[Any], int, int]] = []
+        start = 1
+        for (attr, cmp), ks in groups.items():
+            lits = sorted(ks)
+            for i, k in enumerate(lits):
+                index[(attr, cmp, k)] = start + i
+            # `>= t` / `< t` split at bisect_right(v); `> t` / `<= t` at bisect_left(v).
+            cut = bisect_right if cmp in (">=", "<") else bisect_left
+            self._groups.append((attr, _FLIP[cmp], cut, lits, start, start + len(lits)))
+            start += len(lits)
+        self._generic_start = start
+        self._generic_fns = generic
+        self._size = start + len(generic)
+        firsts: list[int] = []
+        seconds: list[int] = []
+        extra: list[tuple[int, Fn]] = []
+        for i, atoms in enumerate(parsed):
+            ids = [index[v] if kind == "t" else start + v for kind, v in atoms]
+            firsts.append(ids[0] if ids else 0)
+            seconds.append(ids[1] if len(ids) > 1 else 0)
+            if len(ids) > 2:
+                extra.append((i, c.expr(rules[i].when)))
+        self._first = _tuple_getter(firsts)
+        self._second = _tuple_getter(seconds)
+        self._extra = extra
+        self._n = len(parsed)
+        self._ids = [r.id for r in rules]
+        self._adds_of(c, rules)
+
+    @staticmethod
+    def _atoms(
+        c: _Compiler, rules: Sequence[M.ScoreRule]
+    ) -> tuple[dict[tuple[str, str], set[Any]], list[Fn], list[list[tuple[str, Any]]]]:
+        """Each rule's `when` as atoms: grouped `attribute OP literal` ("t") or generic ("g",
+        an index into the distinct generic atoms' closures)."""
         groups: dict[tuple[str, str], set[Any]] = {}
         generic: dict[E.Expr, int] = {}
         generic_fns: list[Fn] = []
@@ -134,35 +172,10 @@ class RuleTable:
                         generic_fns.append(c.expr(a))
                     atoms.append(("g", generic[a]))
             parsed.append(atoms)
-        # Atom 0 is constantly true; then the groups, each sorted; then the generic atoms.
-        index: dict[tuple[str, str, Any], int] = {}
-        self._groups: list[tuple[str, bool, Callable[..., int], list[Any], int, int]] = []
-        start = 1
-        for (attr, cmp), ks in groups.items():
-            lits = sorted(ks)
-            for i, k in enumerate(lits):
-                index[(attr, cmp, k)] = start + i
-            # `>= t` / `< t` split at bisect_right(v); `> t` / `<= t` at bisect_left(v).
-            cut = bisect_right if cmp in (">=", "<") else bisect_left
-            self._groups.append((attr, _FLIP[cmp], cut, lits, start, start + len(lits)))
-            start += len(lits)
-        self._generic_start = start
-        self._generic_fns = generic_fns
-        self._size = start + len(generic_fns)
-        firsts: list[int] = []
-        seconds: list[int] = []
-        extra: list[tuple[int, Fn]] = []
-        for i, atoms in enumerate(parsed):
-            ids = [index[v] if kind == "t" else start + v for kind, v in atoms]
-            firsts.append(ids[0] if ids else 0)
-            seconds.append(ids[1] if len(ids) > 1 else 0)
-            if len(ids) > 2:
-                extra.append((i, c.expr(rules[i].when)))
-        self._first = _tuple_getter(firsts)
-        self._second = _tuple_getter(seconds)
-        self._extra = extra
-        self._n = len(parsed)
-        self._ids = [r.id for r in rules]
+        return groups, generic_fns, parsed
+
+    def _adds_of(self, c: _Compiler, rules: Sequence[M.ScoreRule]) -> None:
+        """Constant adds, closures for the others, and each group's cases."""
         consts: list[Any] = []
         adds: list[Fn] = []
         for r in rules:

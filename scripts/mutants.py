@@ -166,7 +166,7 @@ MUTANTS = [
     ),
     Mutant(
         "encoded-last-match",
-        "src/ruleproof/proving/encode.py",
+        "src/ruleproof/proving/z3expr.py",
         "            return first_match(pairs, go(default), z3.If)",
         "            return first_match(pairs[::-1], go(default), z3.If)",
         "the encoder chains a `FirstMatch` from the last branch",

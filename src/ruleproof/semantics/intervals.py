@@ -227,6 +227,12 @@ class Bounds:
 
     def truth(self, e: E.Expr) -> bool | None:
         """`True`/`False` when bool `e` has that value for every citizen in range, else None."""
+        if type(e) is E.Compare and len(e.ops) == 1:  # the commonest shape, `x OP k`, at once
+            x, k = e.operands
+            if type(x) is E.Var and x.citizen is None and isinstance(k, E.IntLit | E.RealLit):
+                typ = self.types.get(x.name)
+                if isinstance(typ, M.IntType | M.RealType):
+                    return _cmp(e.ops[0], (typ.lo, typ.hi), (k.value, k.value))
         match e:
             case E.BoolLit(v):
                 return v

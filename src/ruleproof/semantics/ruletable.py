@@ -180,7 +180,8 @@ class RuleTable:
         adds: list[Fn] = []
         for r in rules:
             consts.append(r.add.value if isinstance(r.add, E.IntLit | E.RealLit) else None)
-            adds.append(_unused if r.cases else c.expr(r.add))  # a group adds through its cases
+            # A constant needs no closure; a group adds through its cases.
+            adds.append(_unused if r.cases or consts[-1] is not None else c.expr(r.add))
         self._consts = consts
         self._adds = adds
         # A group fires when one of its cases does, and is named by that case (as in the

@@ -12,6 +12,7 @@ from ruleproof.commands.cli_common import (
 )
 from ruleproof.commands.explain import explain_json, explain_text
 from ruleproof.language.load_ruleset import load_text
+from ruleproof.limits import JSON_BYTES
 from ruleproof.semantics.citizen import read_citizen
 from ruleproof.semantics.evaluate import evaluate
 
@@ -30,7 +31,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     ruleset = load_text(sources.read(args.spec), args.spec)
-    citizen = read_citizen(sources.read(args.citizen), args.citizen, ruleset)
+    citizen = read_citizen(sources.read(args.citizen, JSON_BYTES), args.citizen, ruleset)
     outcome = evaluate(ruleset, citizen)
     doc = explain_json(ruleset, args.spec, args.citizen, citizen, outcome)
     if args.format == "json":

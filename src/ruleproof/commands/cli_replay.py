@@ -46,6 +46,7 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
 
     from ruleproof.commands.replay import render_replays, replay, replays_json
     from ruleproof.commands.run_suite import default_property_file, load_suite
+    from ruleproof.limits import JSON_BYTES
     from ruleproof.reporting.files import read_counterexample_text
 
     prop_files = list(args.properties)
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     props = {p.id: p for p in suite.properties}
     outcomes = []
     for f in files:
-        saved = read_counterexample_text(sources.read(f), f, suite.ruleset)
+        saved = read_counterexample_text(sources.read(f, JSON_BYTES), f, suite.ruleset)
         outcomes.append(replay(suite.ruleset, saved, props.get(saved.property)))
     if args.format == "json":
         out.write(

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import attrs
 
-from ruleproof.errors import InternalError
+from ruleproof.errors import InternalError, raise_if_errors
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.verdicts.result import Error, Result
@@ -49,7 +49,7 @@ def load_suite(
             file that has errors).
     """
     from ruleproof.language.load_ruleset import load_text, read_text
-    from ruleproof.language.load_suite import load_properties_text
+    from ruleproof.language.load_suite import load_properties_text, same_ids
 
     store = sources if sources is not None else {}
     store[spec_file] = read_text(spec_file)
@@ -58,6 +58,7 @@ def load_suite(
     for f in property_files:
         store[f] = read_text(f)
         props += load_properties_text(store[f], f, ruleset)
+    raise_if_errors(same_ids(props))
     return P.Suite(spec_file, ruleset, tuple(property_files), tuple(props))
 
 

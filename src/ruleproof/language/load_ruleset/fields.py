@@ -7,7 +7,6 @@ section readers (`sections`) and the property reader build on it.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from ruleproof.errors import Diagnostic, RulesetError, Span, did_you_mean
@@ -16,6 +15,7 @@ from ruleproof.language import ruleset as M
 from ruleproof.language.exprparse import ExprCache, Origin, parse_expr
 from ruleproof.language.load_ruleset.names import NAME_RE, RESERVED
 from ruleproof.language.yamlsource import YMap, YNode, YScalar, YSeq
+from ruleproof.limits import DIGITS, ENUM_VALUES, decimal_too_long, exact_decimal
 
 
 class Reader:
@@ -104,10 +104,12 @@ class Reader:
             and not isinstance(node.value, bool)
             and node.value is not None
         ):
-            try:
-                return Fraction(Decimal(node.raw.replace("_", "")))
-            except (InvalidOperation, ValueError, ArithmeticError):
-                pass
+            if decimal_too_long(node.raw):
+                self.diagnostics.append(DIGITS.exceeded(node.span, f"{what} is too long"))
+                return None
+            value = exact_decimal(node.raw)
+            if value is not None:
+                return value
         span = node.span if node is not None else Span.point(self.file, 1, 1)
         self.error("RP212", f"{what} must be a number", span)
         return None
@@ -191,7 +193,13 @@ class Reader:
             vals = self.expect_seq(node.get("values"), f"`values` of {what}", node.span)
             if vals is None:
                 return None
+            if len(vals.items) > ENUM_VALUES.value:
+                self.diagnostics.append(
+                    ENUM_VALUES.exceeded(vals.span, f"{what} lists {len(vals.items):,} values")
+                )
+                return None
             out: list[str] = []
+            seen: set[str] = set()
             for v in vals.items:
                 if not (isinstance(v, YScalar) and isinstance(v.value, str)):
                     raw = v.raw if isinstance(v, YScalar) else "…"
@@ -202,9 +210,10 @@ class Reader:
                         fix=f'quote it: "{raw}"',
                     )
                     continue
-                if v.value in out:
+                if v.value in seen:
                     self.error("RP207", f"enum value `{v.value}` is listed twice in {what}", v.span)
                     continue
+                seen.add(v.value)
                 out.append(v.value)
             if not out:
                 self.error("RP204", f"enum {what} has no values", vals.span)

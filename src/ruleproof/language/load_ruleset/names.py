@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ID_RE = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")
+NAME_RE = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*\Z")
 RESERVED = {
     "score",
     "tier",

@@ -19,8 +19,9 @@ from ruleproof.language.load_suite.fields import PropertyReader, expr_text, key_
 from ruleproof.language.load_suite.selectors import read_outputs, read_selector
 from ruleproof.language.types import INT, REAL
 from ruleproof.language.yamlsource import YMap, YNode, YScalar
+from ruleproof.limits import CITIZENS
 
-MAX_CITIZENS = 4
+MAX_CITIZENS = CITIZENS.value
 
 
 def independent(r: PropertyReader, value: YNode) -> P.Independent | None:
@@ -280,14 +281,17 @@ def read_citizens(r: PropertyReader, node: YNode) -> tuple[str, ...] | None:
                 fix="use a short identifier such as `a`, `b`",
             )
             ok = False
-    if not 1 <= len(words) <= MAX_CITIZENS:
-        r.error(
-            "RP514",
-            f"`forall` declares {len(words)} citizens; it takes 1 to {MAX_CITIZENS}",
-            node.span,
-            why="each citizen adds a copy of the ruleset to the solver's problem",
-            fix="e.g. `forall: [a, b]`",
+    if len(words) > MAX_CITIZENS:
+        r.diagnostics.append(
+            CITIZENS.exceeded(
+                node.span,
+                f"`forall` declares {len(words)} citizens",
+                why="each citizen adds a copy of the ruleset to the solver's problem",
+            )
         )
+        ok = False
+    elif not words:
+        r.error("RP514", "`forall` declares no citizens", node.span, fix="write `forall: [a, b]`")
         ok = False
     if len({w for w, _ in words}) != len(words):
         ok = False  # the repetition is reported by `words`

@@ -33,6 +33,12 @@ def printable(text: str, lines: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
+def unsafe_spans(text: str, lines: bool = True) -> list[tuple[int, int]]:
+    """(start, end) of each unsafe character of `text` (newlines and tabs safe when `lines`)."""
+    pattern = _LINE_UNSAFE if lines else _ALL_UNSAFE
+    return [m.span() for m in pattern.finditer(text)]
+
+
 def json_safe(text: str) -> str:
     """JSON text with the unsafe characters `json.dumps` leaves raw written as `\\uXXXX`."""
     if _JSON_UNSAFE.search(text) is None:

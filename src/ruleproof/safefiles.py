@@ -217,7 +217,9 @@ def write_text(root: str | Path, path: str | Path, text: str) -> bool:
     if path.exists() and not path.is_symlink():
         if path.is_dir():
             raise _write_error(path, "a folder stands where a file goes", "move it away")
-        if not os.access(path, os.W_OK):
+        # Write bits, not only access: a superuser may write anything, yet a file made
+        # read-only on purpose is kept.
+        if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
             raise _write_error(
                 path,
                 "the file is read-only; it is not replaced",

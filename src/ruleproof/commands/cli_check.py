@@ -95,14 +95,19 @@ def _property_files(spec: str, given: Sequence[str]) -> list[str]:
 
 def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     from ruleproof.commands.run_suite import load_suite, run_suite
-    from ruleproof.reporting.files import write_counterexamples
-    from ruleproof.reporting.output import emit, exit_code
+    from ruleproof.reporting.files import write_counterexample_files
+    from ruleproof.reporting.output import EXIT_INTERNAL, emit, exit_code
+    from ruleproof.safefiles import check_root
 
     suite = load_suite(args.spec, _property_files(args.spec, args.properties), sources)
+    if not args.no_write:
+        check_root(args.out)  # before any work: a file or a link where the folder goes
     results = run_suite(suite, args.timeout, args.rlimit, args.jobs)
     written: list[str] = []
+    problems: list[Diagnostic] = []
     if not args.no_write:
-        written = [str(p) for p in write_counterexamples(args.out, suite.ruleset, results)]
+        paths, problems = write_counterexample_files(args.out, suite.ruleset, results)
+        written = [str(p) for p in paths]
     emit(
         args.format,
         out,
@@ -112,4 +117,7 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
         show_all=args.show_all,
         written=written,
     )
-    return exit_code(results)
+    code = exit_code(results)
+    if problems and code != EXIT_INTERNAL:
+        raise RulesetError(problems)  # every result is shown; the files that failed say why
+    return code

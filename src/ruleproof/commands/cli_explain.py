@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import IO, Any
 
 from ruleproof.commands.cli_common import (
@@ -13,6 +12,7 @@ from ruleproof.commands.cli_common import (
 from ruleproof.commands.explain import explain_json, explain_text
 from ruleproof.language.load_ruleset import load_text
 from ruleproof.limits import JSON_BYTES
+from ruleproof.reporting.files import dumps
 from ruleproof.semantics.citizen import read_citizen
 from ruleproof.semantics.evaluate import evaluate
 
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     outcome = evaluate(ruleset, citizen)
     doc = explain_json(ruleset, args.spec, args.citizen, citizen, outcome)
     if args.format == "json":
-        out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        out.write(dumps(doc))
     else:
         explain_text(doc, out)
     return EXIT_OK

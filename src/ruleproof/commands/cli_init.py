@@ -10,6 +10,7 @@ from ruleproof.commands.cli_common import (
     EXIT_OK,
     Sources,
 )
+from ruleproof.printable import printable
 
 
 def add_parser(sub: Any) -> None:
@@ -36,6 +37,9 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
 
     root = Path(args.dir)
     for path in scaffold(root, force=args.force):
-        out.write(f"wrote {path}\n")
-    out.write(f"next: cd {root} && ruleproof check spec/example.yaml properties/example.yaml\n")
+        out.write(f"wrote {printable(str(path))}\n")
+    out.write(
+        f"next: cd {printable(str(root))} && ruleproof check spec/example.yaml "
+        "properties/example.yaml\n"
+    )
     return EXIT_OK

@@ -5,8 +5,9 @@
 spec's folder). `load_suite` reads and checks the spec and the property files (raising
 `RulesetError` with every problem). `run_suite` checks every property and returns the results
 in file order: in this process with one shared checker (`jobs=1`), or in `jobs` worker
-processes (spawned, so no solver state is inherited) that each load the suite themselves and
-check one contiguous block of properties with one checker. The solver may pick a different one
+processes (`commands.workers`: spawned, so no solver state is inherited, and never outliving
+the run) that each load the suite themselves and check one contiguous block of properties with
+one checker. The solver may pick a different one
 of several equally minimal counterexamples depending on what it solved before in the same
 process, so results are deterministic for the same inputs and the same `jobs`.
 
@@ -17,10 +18,8 @@ apart so the command line can exit with its internal-error code.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import attrs
@@ -111,16 +110,13 @@ def run_suite(
     if jobs == 1:
         checker = Checker(suite.ruleset, Limits(timeout=timeout, rlimit=rlimit))
         return [with_baseline(check_one(checker, p), suite.ruleset) for p in suite.properties]
+    from ruleproof.commands.workers import run_in_workers
+
     bounds = [(n * k // jobs, n * (k + 1) // jobs) for k in range(jobs)]
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        futures = [
-            pool.submit(check_block, suite.spec_file, suite.property_files, lo, hi, timeout, rlimit)
-            for lo, hi in bounds
-        ]
-        out: list[Result] = []
-        for f in futures:
-            out += f.result()
+    blocks = [(suite.spec_file, suite.property_files, lo, hi, timeout, rlimit) for lo, hi in bounds]
+    out: list[Result] = []
+    for block in run_in_workers(check_block, blocks):
+        out += block
     return [with_baseline(r, suite.ruleset) for r in out]
 
 

@@ -52,6 +52,7 @@ Everything is deterministic: the same data give the same output bytes.
 from __future__ import annotations
 
 import argparse
+import csv
 import functools
 import importlib
 import itertools
@@ -59,6 +60,7 @@ import json
 import math
 import re
 import sys
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -839,7 +841,6 @@ class VariantReport:
     approved: int
     groups: tuple[tuple[str, int, int], ...]  # label, n, approved
     flips: tuple[tuple[str, int], ...]  # attribute set label, rows whose decision can flip
-    flip_witnesses: dict[str, list[tuple[int, dict[str, str | int]]]]
 
 
 def _alternatives(attrs: Sequence[str]) -> list[dict[str, str | int]]:
@@ -872,27 +873,57 @@ def flipping_alternative(
     raise AssertionError("bounds said a flip exists")
 
 
+def write_citizens_csv(data: Dataset, path: Path) -> None:
+    """The applicants as a CSV file with one column per ruleset attribute (for `impact`)."""
+    names = [f.name for f in FEATURES]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(names)
+        for i in range(len(data.rows)):
+            c = data.citizen(i)
+            out.writerow([c[n] for n in names])
+
+
+# `impact` options: one grouping per pair of GROUPS, one counterfactual per FLIP_SETS entry
+_BY = {
+    "sex": ("female", "male"),
+    "age < 26": ("age < 26", "age >= 26"),
+    "foreign_worker": ("foreign worker", "not foreign"),
+}
+_BY_VALUES = {
+    "sex": ("female", "male"),
+    "age < 26": (True, False),
+    "foreign_worker": ("a201", "a202"),
+}
+
+
 def report_variant(card: Scorecard, data: Dataset) -> VariantReport:
-    """Approval rates and flip counts for one variant over the 1,000 applicants."""
-    citizens = [data.citizen(i) for i in range(len(data.rows))]
-    decisions = [evaluate(card, c).tier == "approve" for c in citizens]
+    """Approval rates and flip counts for one variant over the 1,000 applicants, computed by
+    `ruleproof impact` (DuckDB) on the exported ruleset."""
+    api = _ruleproof_api()
+    if api is None:
+        raise RuntimeError("the report needs ruleproof (pip install -e .)")
+    from ruleproof.language.load_ruleset import load_text
+    from ruleproof.population.engines import DuckDBEngine
+    from ruleproof.population.impact import Options, analyse
+
+    rel = f"spec/german-credit-{card.variant}.yaml"
+    ruleset = load_text(export_files(data)[rel], rel)
+    specs = {label: ",".join(attrs) for label, attrs in FLIP_SETS}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "applicants.csv"
+        write_citizens_csv(data, path)
+        options = Options(by=tuple(_BY), counterfactual=tuple(specs.values()), examples=0)
+        doc = analyse(ruleset, str(path), DuckDBEngine(threads=1), options)
     groups = []
-    for label, attr, member in GROUPS:
-        idx = [i for i, c in enumerate(citizens) if member(c[attr])]
-        groups.append((label, len(idx), sum(decisions[i] for i in idx)))
-    flips = []
-    witnesses: dict[str, list[tuple[int, dict[str, str | int]]]] = {}
-    for label, attrs in FLIP_SETS:
-        found = []
-        for i, c in enumerate(citizens):
-            alt = flipping_alternative(card, c, attrs)
-            if alt is not None:
-                found.append((i, alt))
-        flips.append((label, len(found)))
-        witnesses[label] = found
-    return VariantReport(
-        card.variant, card.cutoff, sum(decisions), tuple(groups), tuple(flips), witnesses
-    )
+    for by, labels in _BY.items():
+        entries = {e["value"]: e for e in doc["groups"][by]}
+        for label, value in zip(labels, _BY_VALUES[by], strict=True):
+            e = entries[value]
+            groups.append((label, e["n"], e["favourable"]))
+    flips = tuple((label, doc["counterfactual"][spec]["tier"]) for label, spec in specs.items())
+    approved = doc["overall"]["favourable"]
+    return VariantReport(card.variant, card.cutoff, approved, tuple(groups), flips)
 
 
 def _pct(k: int, n: int) -> str:

@@ -128,7 +128,7 @@ def test_plugin_spec_with_a_5001_digit_integer(plugin_project: pytest.Pytester) 
     spec = plugin_project.path / "spec" / "small.yaml"
     spec.write_text(SMALL_SPEC.replace("base: 1000", f"base: {'9' * 5001}"))
     result = plugin_project.runpytest()
-    result.stdout.fnmatch_lines(["*error[[]RP708[]]*"])
+    result.stdout.fnmatch_lines(["*error[[]RP027[]]*"])
     _no_traceback(result)
 
 

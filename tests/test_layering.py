@@ -26,13 +26,14 @@ STAGES: list[tuple[str, ...]] = [
     ("language",),  # YAML, expressions, ruleset and property IR, typecheck
     ("semantics",),  # evaluators, abstractions, queries, validation, sampling
     ("verdicts",),  # results and counterexamples, and how one displays
+    ("population",),  # the ruleset as SQL over a population, on DuckDB or Spark
     ("proving",),  # Z3 encoding, back end, fast paths, paths, diff, orchestrator
     ("reporting",),  # files, check output, SARIF, JUnit, diff report
     ("commands",),  # the command line and what its commands run
     ("api", "testing"),  # the Python API; Hypothesis strategies
     ("__init__", "__main__", "pytest_plugin"),  # entry points
 ]
-Z3_FREE = ("language", "semantics", "verdicts", "reporting")
+Z3_FREE = ("language", "semantics", "verdicts", "population", "reporting")
 
 
 def _rank(module: str) -> int:

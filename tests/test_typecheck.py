@@ -35,7 +35,13 @@ def codes(text: str) -> list[str]:
         ("sanctions:\n  s: {when: \"color == 'blue'\"}\n", ["RP203"]),
         ('sanctions:\n  s: {when: "color < 1"}\n', ["RP202"]),
         ('sanctions:\n  s: {when: "flag + 1 > 0"}\n', ["RP202"]),
-        ('score:\n  rules:\n    - {id: r, add: "w"}\n', ["RP202"]),
+        ('score:\n  rules:\n    - {id: r, add: "w"}\n', []),  # a real add: a real score
+        ('score:\n  rules:\n    - {id: r, add: "flag"}\n', ["RP202"]),
+        ('score:\n  rules:\n    - {id: r, add: "w"}\ndefine:\n  h: "score // 2"\n', ["RP202"]),
+        (
+            'score:\n  rules:\n    - {id: r, one_of: [{id: r, when: "flag", add: 1}]}\n',
+            ["RP207"],
+        ),
         ('score:\n  rules:\n    - {id: r, add: "debt // 0"}\n', ["RP209"]),
         ('score:\n  rules:\n    - {id: r, add: "debt % -2"}\n', ["RP209"]),
         ('score:\n  rules:\n    - {id: r, add: "debt * debt"}\n', ["RP208"]),

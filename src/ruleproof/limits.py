@@ -1,4 +1,4 @@
-"""Every resource limit on input, in one table, with one family of error codes (RP7xx).
+"""Every resource limit on input, in one table, with one family of error codes (RP020-RP031).
 
 Untrusted rulesets, property files, citizens and counterexample files are read with these
 limits, each checked before the work it bounds is done (a file is read only up to its limit, an
@@ -48,7 +48,7 @@ class Limit:
 
 
 FILE_BYTES = Limit(
-    "RP701",
+    "RP020",
     "file size",
     64 * MIB,
     "bytes",
@@ -56,7 +56,7 @@ FILE_BYTES = Limit(
     "split the ruleset into several files",
 )
 JSON_BYTES = Limit(
-    "RP702",
+    "RP021",
     "JSON size",
     16 * MIB,
     "bytes",
@@ -64,7 +64,7 @@ JSON_BYTES = Limit(
     "give one citizen per file; counterexample files are written by `ruleproof check`",
 )
 DEPTH = Limit(
-    "RP703",
+    "RP022",
     "nesting",
     64,
     "levels",
@@ -72,7 +72,7 @@ DEPTH = Limit(
     "a ruleset needs only a few levels; flatten the structure",
 )
 NODES = Limit(
-    "RP704",
+    "RP023",
     "nodes",
     5_000_000,
     "nodes",
@@ -80,7 +80,7 @@ NODES = Limit(
     "split the ruleset, or use fewer aliases",
 )
 TEXT = Limit(
-    "RP705",
+    "RP024",
     "expanded text",
     16_000_000,
     "characters",
@@ -89,7 +89,7 @@ TEXT = Limit(
     "split the ruleset, name repeated conditions once with `define:`, or use fewer aliases",
 )
 EXPR_CHARS = Limit(
-    "RP706",
+    "RP025",
     "expression length",
     100_000,
     "characters",
@@ -97,7 +97,7 @@ EXPR_CHARS = Limit(
     "split it into named `define:` entries",
 )
 EXPR_DEPTH = Limit(
-    "RP707",
+    "RP026",
     "expression depth",
     100,
     "levels",
@@ -106,7 +106,7 @@ EXPR_DEPTH = Limit(
     "flatten it, or name parts of it with `define:`",
 )
 DIGITS = Limit(
-    "RP708",
+    "RP027",
     "digits",
     1_000,
     "digits",
@@ -115,7 +115,7 @@ DIGITS = Limit(
     "rulesets need no numbers this large; scale the values down",
 )
 ENUM_VALUES = Limit(
-    "RP709",
+    "RP028",
     "enum values",
     100_000,
     "values",
@@ -123,7 +123,7 @@ ENUM_VALUES = Limit(
     "use an int attribute for a code of this size",
 )
 TIERS = Limit(
-    "RP710",
+    "RP029",
     "tiers",
     10_000,
     "tiers",
@@ -131,7 +131,7 @@ TIERS = Limit(
     "a scheme has a handful of tiers; compute fine grades with `define:`",
 )
 CITIZENS = Limit(
-    "RP711",
+    "RP030",
     "citizens per query",
     4,
     "citizens",
@@ -139,7 +139,7 @@ CITIZENS = Limit(
     "compare at most four citizens at once",
 )
 ID_CHARS = Limit(
-    "RP712",
+    "RP031",
     "id length",
     100,
     "characters",

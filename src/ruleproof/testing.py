@@ -256,7 +256,7 @@ class _Draw:
         return E.IntLit(self.draw(st.integers(-5, 5)))
 
     def number(self, want: Type, d: int) -> E.Expr:
-        match self.pick(8):
+        match self.pick(9):
             case 0:
                 return E.Neg(self.expr(want, d))
             case 1:
@@ -273,6 +273,10 @@ class _Draw:
                 return E.Call(func, self.some(want, d, 2, 3))
             case 5:
                 return E.Call("abs", (self.expr(want, d),))
+            case 6:
+                n = self.draw(st.integers(1, 3))
+                branches = tuple((self.expr(BOOL, d), self.expr(want, d)) for _ in range(n))
+                return E.FirstMatch(branches, self.expr(want, d))
             case _:
                 div: E.ArithOp = self.draw(st.sampled_from(["//", "%"]))
                 return E.Arith(div, self.expr(INT, d), E.IntLit(self.draw(st.integers(1, 7))))

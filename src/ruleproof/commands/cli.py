@@ -17,7 +17,15 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
-from ruleproof.commands import cli_check, cli_diff, cli_explain, cli_init, cli_lint, cli_replay
+from ruleproof.commands import (
+    cli_check,
+    cli_diff,
+    cli_explain,
+    cli_impact,
+    cli_init,
+    cli_lint,
+    cli_replay,
+)
 from ruleproof.commands.cli_common import (
     EXIT_INPUT,
     EXIT_INTERNAL,
@@ -36,6 +44,7 @@ COMMANDS: dict[str, tuple[Callable[[Any], None], Command]] = {
     "replay": (cli_replay.add_parser, cli_replay.run),
     "diff": (cli_diff.add_parser, cli_diff.run),
     "init": (cli_init.add_parser, cli_init.run),
+    "impact": (cli_impact.add_parser, cli_impact.run),
 }
 
 

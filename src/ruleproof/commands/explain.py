@@ -136,15 +136,18 @@ def explain_json(
         "citizen_file": citizen_file,
         "citizen": {a.name: value_json(citizen[a.name]) for a in ruleset.attributes},
         "outcome": {
-            "score": outcome.score,
+            "score": value_json(outcome.score),
             "tier": outcome.tier,
             "sanctions": list(outcome.sanctions),
         },
         "defines": {k: value_json(v) for k, v in outcome.defines.items()},
         "trace": {
-            "base": t.base,
-            "rules": [{"id": r.id, "delta": r.delta, "running": r.running} for r in t.rules],
-            "raw_score": t.raw_score,
+            "base": value_json(t.base),
+            "rules": [
+                {"id": r.id, "delta": value_json(r.delta), "running": value_json(r.running)}
+                for r in t.rules
+            ],
+            "raw_score": value_json(t.raw_score),
             "clamped": t.clamped,
             "tier": t.tier,
             "sanctions": [
@@ -195,7 +198,7 @@ def explain_text(doc: dict[str, Any], out: IO[str]) -> None:
         rules.add_column("running", justify="right")
         rules.add_row("base", "", str(tr["base"]))
         for r in tr["rules"]:
-            rules.add_row(f"rule {r['id']}", f"{r['delta']:+d}", str(r["running"]))
+            rules.add_row(f"rule {r['id']}", _signed_json(r["delta"]), str(r["running"]))
         if tr["clamped"]:
             rules.add_row("clamp to range", "", str(o["score"]))
         console.print(rules)
@@ -256,3 +259,9 @@ def explain_text(doc: dict[str, Any], out: IO[str]) -> None:
 def _show_json(v: Any) -> str:
     """A JSON-ready value for a table cell: True/False, None, numbers and text as they are."""
     return fmt_value(v) if isinstance(v, bool) else str(v)
+
+
+def _signed_json(d: object) -> str:
+    """A delta as JSON holds it (an int, or a real as exact text) with its sign."""
+    text = str(d)
+    return text if text.startswith("-") else "+" + text

@@ -55,7 +55,7 @@ def one_line(ruleset: M.Ruleset, cex: Counterexample | None, limit: int = 6) -> 
     o = cex.outcomes[tag]
     outs = []
     if o.score is not None:
-        outs.append(f"score {o.score}")
+        outs.append(f"score {fmt_value(o.score)}")
     if o.tier is not None:
         outs.append(f"tier {o.tier}")
     outs.append(f"sanctions {list(o.sanctions)}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 import attrs
 
@@ -124,6 +124,20 @@ class Call:
     span: Span = _span()
 
 
+@attrs.frozen
+class FirstMatch:
+    """The value of the first branch whose condition holds, else `default`.
+
+    No expression text spells it: a score rule group (`one_of`) is one, the leaves of a tree
+    one rule. It means `v1 if c1 else (v2 if c2 else … default)`, as a flat node, so that a
+    group of thousands of cases is no deeper than one case.
+    """
+
+    branches: tuple[tuple[Expr, Expr], ...]  # (condition, value), tried in order
+    default: Expr
+    span: Span = _span()
+
+
 Expr = (
     BoolLit
     | IntLit
@@ -139,6 +153,7 @@ Expr = (
     | IfElse
     | In
     | Call
+    | FirstMatch
 )
 
 
@@ -171,6 +186,7 @@ _CHILDREN: dict[type, Callable[[Any], tuple[Expr, ...]]] = {
     Call: lambda e: e.args,
     IfElse: lambda e: (e.cond, e.then, e.orelse),
     In: lambda e: (e.item, *e.options),
+    FirstMatch: lambda e: (*(x for branch in e.branches for x in branch), e.default),
 }
 
 
@@ -226,15 +242,18 @@ def names_and_height(e: Expr) -> tuple[set[str], int]:
 
 def map_vars(e: Expr, f: Callable[[Var], Expr]) -> Expr:
     """`e` with every `Var` replaced by `f(var)`; all other nodes rebuilt with their spans."""
+    if isinstance(e, Var):
+        return f(e)
+    return map_children(e, lambda x: map_vars(x, f))
 
-    def go(x: Expr) -> Expr:
-        return map_vars(x, f)
 
+def map_children(e: Expr, go: Callable[[Expr], Expr]) -> Expr:
+    """`e` with each direct sub-expression replaced by `go(sub)`, rebuilt with its span."""
     match e:
         case BoolLit() | IntLit() | RealLit() | EnumLit():
             return e
         case Var():
-            return f(e)
+            return e
         case Neg(arg, span):
             return Neg(go(arg), span)
         case Not(arg, span):
@@ -253,4 +272,7 @@ def map_vars(e: Expr, f: Callable[[Var], Expr]) -> Expr:
             return In(go(item), tuple(go(o) for o in options), negated, span)
         case Call(func, args, span):
             return Call(func, tuple(go(a) for a in args), span)
-    raise AssertionError(e)
+        case FirstMatch(branches, default, span):
+            return FirstMatch(tuple((go(c), go(v)) for c, v in branches), go(default), span)
+        case _:
+            assert_never(e)

@@ -102,7 +102,7 @@ def parse_expr(text: str, origin: Origin) -> E.Expr:
 
     Raises:
         RulesetError: RP101 syntax error, RP102 a construct outside the language, RP104 a
-        malformed literal, RP706 too long, RP707 too deep, RP708 a number with too many digits.
+        malformed literal, RP025 too long, RP026 too deep, RP027 a number with too many digits.
     """
     n = len(text)
     if n > MAX_EXPR_CHARS:

@@ -6,10 +6,11 @@ longer numbers (`x * 10**900 * 10**900 * …` written out): Python refuses to tu
 or saved. `magnitude_diagnostics(ruleset)` bounds the bits of the numerator and the denominator
 of every value of every numeric sub-expression of the expressions whose values are shown or
 saved (defines, rules' `add`, what actions set; conditions only compare their numbers), and
-refuses (RP708) each such expression with a sub-expression over the digit limit. The bound is
+refuses (RP027) each such expression with a sub-expression over the digit limit. The bound is
 an over-approximation used only to refuse input; it decides no verdict. Rules: a literal has its
 own bits; an attribute or param its range ends'; a define its expression's; `score` its clamp
-range's, else its base's and rules' plus one bit per doubling of the rule count; `+` and `-`
+range's, else its base's and rules' plus one bit per doubling of the rule count (a `one_of`
+group the larger of its cases); `+` and `-`
 one bit more than the larger side (after bringing reals to a common denominator); `*` the sum
 of both sides; `//` the left side's; `%` both sides'; `if`, `min`, `max` the larger; `abs` and
 `-x` their argument's; booleans and enum values none. Call it on a ruleset that typechecks.
@@ -73,11 +74,12 @@ class _Bounds:
         if score is None:
             return NONE
         if score.lo is not None and score.hi is not None:
-            return max(_of_number(score.lo)[0], _of_number(score.hi)[0]), 0
-        widest = _of_number(score.base)[0]
+            return _join(_of_number(score.lo), _of_number(score.hi))
+        num, den = _of_number(score.base)
         for r in score.rules:
-            widest = max(widest, self.of(r.add)[0])
-        return widest + len(score.rules).bit_length() + 1, 0
+            add = self.of(r.add)
+            num, den = max(num + add[1], add[0] + den), den + add[1]
+        return num + len(score.rules).bit_length() + 1, den
 
     def of(self, e: E.Expr) -> Bits:
         bits = self._of(e)
@@ -112,6 +114,12 @@ class _Bounds:
                 for arg in args:
                     out = _join(out, self.of(arg))
                 return out
+            case E.FirstMatch(branches, default):
+                out = self.of(default)
+                for cond, branch in branches:
+                    self.of(cond)
+                    out = _join(out, self.of(branch))
+                return out
             case E.Not() | E.Compare() | E.And() | E.Or() | E.In():
                 for c in E.children(e):
                     self.of(c)
@@ -136,7 +144,7 @@ def _expressions(ruleset: M.Ruleset) -> Iterator[tuple[E.Expr, dict[str, Bits]]]
 
 
 def magnitude_diagnostics(ruleset: M.Ruleset, limit: int = 20) -> list[Diagnostic]:
-    """RP708 for each expression (at most `limit`) whose values may be over the digit limit."""
+    """RP027 for each expression (at most `limit`) whose values may be over the digit limit."""
     bounds = _Bounds(ruleset)
     out: list[Diagnostic] = []
     for expr, params in _expressions(ruleset):

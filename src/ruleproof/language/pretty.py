@@ -82,5 +82,9 @@ def _show(e: E.Expr) -> tuple[str, int]:
             return f"{_wrap(item, _CMP + 1)} {word} [{listed}]", _CMP
         case E.Call(func, args):
             return f"{func}({', '.join(_show(a)[0] for a in args)})", _ATOM
+        case E.FirstMatch(branches, default):
+            # no syntax of its own: the conditional chain it means, flat in the text
+            parts = [f"{_wrap(v, _OR)} if {_wrap(c, _OR)} else" for c, v in branches]
+            return " ".join([*parts, _wrap(default, _IFELSE)]), _IFELSE
         case _:
             assert_never(e)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from ruleproof.errors import UNKNOWN_SPAN, Span
-from ruleproof.language.expr import Expr, names_and_height
+from ruleproof.language.expr import BoolLit, Expr, FirstMatch, IntLit, names_and_height
 
 if TYPE_CHECKING:
     pass
@@ -62,6 +62,7 @@ class EnumType:
 
 AttrType = BoolType | IntType | RealType | EnumType
 Value = bool | int | Fraction | str
+Num = int | Fraction  # a number of the language: ints exact and unbounded, reals exact rationals
 
 
 @attrs.frozen
@@ -104,7 +105,9 @@ class Define:
 
 
 @attrs.frozen
-class ScoreRule:
+class Case:
+    """One case of a score rule group (`one_of`): a rule of its own in traces and lint."""
+
     id: str
     when: Expr
     add: Expr
@@ -113,6 +116,27 @@ class ScoreRule:
     cites: str = ""
     doc: str = ""
     span: Span = _span()
+
+
+@attrs.frozen
+class ScoreRule:
+    """A score rule: it adds `add` when `when` holds.
+
+    A group (`one_of`) has its `cases`, tried in order; the first whose `when` holds adds its
+    `add`, and none adds 0 (the leaves of a tree, the bins of a scorecard variable). It is built
+    by `group_rule` as an ordinary rule whose `when` is true and whose `add` is the
+    `FirstMatch` of its cases, so every interpreter of rules interprets groups too.
+    """
+
+    id: str
+    when: Expr
+    add: Expr
+    when_text: str
+    add_text: str
+    cites: str = ""
+    doc: str = ""
+    span: Span = _span()
+    cases: tuple[Case, ...] = ()
 
     @functools.cached_property
     def _shape(self) -> tuple[frozenset[str], int]:
@@ -133,13 +157,29 @@ class ScoreRule:
         return self._shape[1]
 
 
+def group_rule(
+    rule_id: str, cases: tuple[Case, ...], cites: str = "", doc: str = "", span: Span = UNKNOWN_SPAN
+) -> ScoreRule:
+    """The score rule of a `one_of` group (see `ScoreRule`)."""
+    add = FirstMatch(tuple((c.when, c.add) for c in cases), IntLit(0, span), span)
+    text = "first of " + ", ".join(c.id for c in cases[:3]) + (", …" if len(cases) > 3 else "")
+    return ScoreRule(rule_id, BoolLit(True, span), add, "True", text, cites, doc, span, cases)
+
+
 @attrs.frozen
 class Score:
-    base: int
+    """`clamp(base + Σ add of every rule whose when holds, [lo, hi])` (DESIGN §2).
+
+    `real` is whether the score is a real (exact rational) rather than an int: the base, a bound
+    or some rule's `add` is real (`ruleproof.language.typecheck.score_is_real`).
+    """
+
+    base: Num
     rules: tuple[ScoreRule, ...]
-    lo: int | None = None
-    hi: int | None = None
+    lo: Num | None = None
+    hi: Num | None = None
     span: Span = _span()
+    real: bool = False
 
 
 @attrs.frozen

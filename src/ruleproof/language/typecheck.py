@@ -9,13 +9,26 @@ order their work: every define, the score, the tier and each sanction is a node;
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fractions import Fraction
+
+import attrs
 
 from ruleproof.errors import Diagnostic, Span, did_you_mean
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.exprparse import MAX_TREE_DEPTH
 from ruleproof.language.magnitude import magnitude_diagnostics
-from ruleproof.language.types import BOOL, INT, REAL, EnumT, ExprChecker, StrT, Type, of_attr_type
+from ruleproof.language.types import (
+    BOOL,
+    INT,
+    REAL,
+    EnumT,
+    ExprChecker,
+    StrT,
+    Type,
+    is_num,
+    of_attr_type,
+)
 from ruleproof.limits import EXPR_DEPTH
 
 Node = str  # "define:x", "score", "tier", "sanction:s", "sanctioned"
@@ -147,7 +160,7 @@ class Scope:
             a.name: of_attr_type(a.type, f"`{a.name}`") for a in ruleset.attributes
         }
         if ruleset.score is not None:
-            self.types["score"] = INT
+            self.types["score"] = REAL if ruleset.score.real else INT
         if ruleset.tiers:
             self.types["tier"] = EnumT(tuple(t.id for t in ruleset.tiers), "`tier`")
         for s in ruleset.sanctions:
@@ -227,7 +240,7 @@ def expr_depth(e: E.Expr) -> int:
 
 
 def _too_deep(ruleset: M.Ruleset, graph: dict[Node, set[Node]]) -> Diagnostic | None:
-    """RP707 when reading a value through its definitions nests deeper than the parser allows."""
+    """RP026 when reading a value through its definitions nests deeper than the parser allows."""
     depth: dict[Node, int] = {}
     for node in topological_order(graph):
         if node == "score" and ruleset.score:
@@ -248,6 +261,47 @@ def _too_deep(ruleset: M.Ruleset, graph: dict[Node, set[Node]]) -> Diagnostic | 
     return None
 
 
+def _score_type(score: M.Score, check: ExprChecker, out: list[Diagnostic]) -> Type:
+    """Check every rule; the score is real when its base, a bound or some rule's `add` is."""
+    real = any(isinstance(v, Fraction) for v in (score.base, score.lo, score.hi))
+    for r in score.rules:
+        for c in r.cases or (r,):
+            check.expect(c.when, BOOL, f"`when` of rule `{c.id}`")
+            add_type = check.check(c.add)
+            if add_type is None:
+                continue
+            if not is_num(add_type):
+                out.append(
+                    Diagnostic(
+                        "RP202",
+                        f"`add` of rule `{c.id}` must be a number, but this is {add_type}",
+                        c.add.span,
+                        why="a rule adds to the score",
+                        fix="count a condition with `(1 if flag else 0)`",
+                    )
+                )
+            real = real or add_type == REAL
+    return REAL if real else INT
+
+
+def score_is_real(ruleset: M.Ruleset) -> bool:
+    """Whether the typecheck finds the score real (see `_score_type`); False without a score.
+
+    `load` sets `Score.real` from it; rulesets built in Python use `with_score_type`.
+    """
+    if ruleset.score is None:
+        return False
+    scope = Scope(ruleset, [])
+    return _score_type(ruleset.score, ExprChecker(scope.resolve, []), []) == REAL
+
+
+def with_score_type(ruleset: M.Ruleset) -> M.Ruleset:
+    """The ruleset with `Score.real` as the typecheck infers it."""
+    if ruleset.score is None or ruleset.score.real == score_is_real(ruleset):
+        return ruleset
+    return attrs.evolve(ruleset, score=attrs.evolve(ruleset.score, real=not ruleset.score.real))
+
+
 def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
     """Every problem with names, types, references and cycles in `ruleset`."""
     out: list[Diagnostic] = []
@@ -259,7 +313,9 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
     _duplicates(names, "name", out)
     _duplicates([(a.name, a.span) for a in ruleset.actions], "action", out)
     if ruleset.score:
-        _duplicates([(r.id, r.span) for r in ruleset.score.rules], "rule id", out)
+        ids = [(r.id, r.span) for r in ruleset.score.rules]
+        ids += [(c.id, c.span) for r in ruleset.score.rules for c in r.cases]
+        _duplicates(ids, "rule id", out)
     _duplicates([(t.id, t.span) for t in ruleset.tiers], "tier id", out)
 
     graph = dependency_graph(ruleset)
@@ -286,27 +342,12 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
 
     scope = Scope(ruleset, out)
     check = ExprChecker(scope.resolve, out)
+    if ruleset.score:  # first: defines and tiers may read the score
+        scope.types["score"] = _score_type(ruleset.score, check, out)
     for d in ruleset.defines:
         scope.resolve(E.Var(d.name, None, d.span))
     for a in ruleset.assumptions:
         check.expect(a.expr, BOOL, f"assume #{a.index}")
-    if ruleset.score:
-        sc = ruleset.score
-        if sc.lo is not None and sc.hi is not None and sc.lo > sc.hi:
-            pass  # reported by the loader
-        for r in sc.rules:
-            check.expect(r.when, BOOL, f"`when` of rule `{r.id}`")
-            add_type = check.check(r.add)
-            if add_type is not None and add_type != INT:
-                out.append(
-                    Diagnostic(
-                        "RP202",
-                        f"`add` of rule `{r.id}` must be int, but this is {add_type}",
-                        r.add.span,
-                        why="the score is an integer",
-                        fix="round with `//`, e.g. `(x * 3) // 2`",
-                    )
-                )
     for t in ruleset.tiers:
         check.expect(t.when, BOOL, f"`when` of tier `{t.id}`")
     action_names = [a.name for a in ruleset.actions]

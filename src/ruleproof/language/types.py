@@ -8,6 +8,7 @@ expression in an environment of names, appending diagnostics for every problem i
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import assert_never
 
 import attrs
 
@@ -155,8 +156,23 @@ class ExprChecker:
                 return BOOL if ok else None
             case E.Call(func, args):
                 return self._call(e, func, args)
+            case E.FirstMatch(branches, default):
+                return self._first_match(branches, default, e.span)
             case _:
-                raise AssertionError(e)
+                assert_never(e)
+
+    def _first_match(
+        self, branches: tuple[tuple[E.Expr, E.Expr], ...], default: E.Expr, span: Span
+    ) -> Type | None:
+        for cond, _ in branches:
+            self.expect(cond, BOOL, "the condition of a case")
+        out = self.check(default)
+        for _, value in branches:
+            t = self.check(value)
+            if t is None or out is None:
+                return None
+            out = self._join(out, t, default, value, span)
+        return out
 
     def _compare(self, e: E.Compare) -> Type | None:
         ops, operands = e.ops, e.operands

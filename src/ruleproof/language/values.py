@@ -23,6 +23,12 @@ def fmt_value(v: object) -> str:
     return str(v)
 
 
+def signed(v: int | Fraction) -> str:
+    """A score contribution with its sign: `+5`, `-3`, `+0.25`, `+0`."""
+    text = fmt_value(v)
+    return text if text.startswith("-") else "+" + text
+
+
 def fraction_text(v: Fraction) -> str:
     """Exact text for a rational: a finite decimal where one exists, else `p/q`."""
     if v.denominator == 1:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
+from ruleproof.language.values import fmt_value
 from ruleproof.semantics.counting import count_affected
 from ruleproof.semantics.outcome import outcome_changes
 from ruleproof.semantics.templates import Query
@@ -90,5 +91,6 @@ def describe_violation(prop: P.Property, cex: Counterexample) -> str:
         )
     if "a" in outs:
         o = outs["a"]
-        return f"citizen a gets score {o.score}, tier {o.tier}, sanctions {list(o.sanctions)}"
+        score = fmt_value(o.score)
+        return f"citizen a gets score {score}, tier {o.tier}, sanctions {list(o.sanctions)}"
     return "counterexample found"

@@ -48,7 +48,7 @@ from ruleproof.language.values import fmt_value
 from ruleproof.proving.difffold import REST, Folded, fold_shared
 from ruleproof.proving.diffplan import Output, UnionAttr, plan_outputs, union_attributes
 from ruleproof.proving.diffslice import Correspondence, match_versions
-from ruleproof.proving.encode import NO_TIER, Encoding, EnumCodes, Term, decode
+from ruleproof.proving.encode import NO_TIER, Encoding, EnumCodes, Term, decode, number
 from ruleproof.proving.solving import Limits, explain_unknown, minimise, new_solver
 from ruleproof.semantics.compiled import Compiled, compile_ruleset
 from ruleproof.semantics.evaluate import in_domain
@@ -138,31 +138,19 @@ class Comparison:
             self.b.provide(new_name, self.a.value(old_name))
 
     def _split_score(self) -> None:
+        """Both scores from one shared sum of the matched rules plus their own other rules."""
         so, sn = self.old.score, self.new.score
         if so is None or sn is None:
             return
         used = set(self.match.rules.values())
-        shared = z3.Int("diff!matched_rules")
+        sort = "real" if so.real or sn.real else "int"
+        shared = z3.Real("diff!matched_rules") if sort == "real" else z3.Int("diff!matched_rules")
         common = [self.a.contribution(r) for r in so.rules if r.id in used]
-        self.links.append(shared == (z3.Sum(common) if common else z3.IntVal(0)))
+        self.links.append(shared == (z3.Sum(common) if common else number(0, sort)))
         old_only = [self.a.contribution(r) for r in so.rules if r.id not in used]
         new_only = [self.b.contribution(r) for r in sn.rules if r.id not in self.match.rules]
-        self.a.provide("score", self._clamped("old", so, shared, old_only))
-        self.b.provide("score", self._clamped("new", sn, shared, new_only))
-
-    def _clamped(self, tag: str, score: M.Score, shared: Term, parts: list[Term]) -> Term:
-        raw = z3.Int(f"diff!raw_score_{tag}")
-        self.links.append(raw == z3.Sum([z3.IntVal(score.base), shared, *parts]))
-        if score.lo is None and score.hi is None:
-            return raw
-        clamped: Term = raw
-        if score.hi is not None:
-            clamped = z3.If(raw > score.hi, z3.IntVal(score.hi), clamped)
-        if score.lo is not None:
-            clamped = z3.If(raw < score.lo, z3.IntVal(score.lo), clamped)
-        var = z3.Int(f"diff!score_{tag}")
-        self.links.append(var == clamped)
-        return var
+        self.a.provide_score([shared, *old_only])
+        self.b.provide_score([shared, *new_only])
 
     # -- terms ---------------------------------------------------------------------------------
     def value(self, side: Side, out: Output) -> Term:

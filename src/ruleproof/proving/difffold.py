@@ -147,7 +147,9 @@ class Folded:
         if self._folded_compiled is None:
             self._folded_compiled = compile_ruleset(self.old)
         rest = self._folded_compiled.raw_score({**citizen, REST: 0})
-        return self.compiled.raw_score(citizen) - rest
+        total = self.compiled.raw_score(citizen) - rest
+        assert total == int(total), total  # only rules with integer contributions are folded
+        return int(total)
 
     def part(self, citizen: Mapping[str, M.Value], name: str) -> int:
         """What the folded rules reading the free attribute `name` add for a citizen.

@@ -15,9 +15,10 @@ Python's `//` and `%` by a positive constant coincide with SMT-LIB's `div`/`mod`
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import Any, assert_never
 
 import z3
 
@@ -25,10 +26,25 @@ from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.support import support_sets
 from ruleproof.language.typecheck import node_of
+from ruleproof.semantics.algebra import clamp, first_match
 from ruleproof.semantics.intervals import Bounds
 
 NO_TIER = -1
 Term = Any  # z3.ExprRef; z3 ships no type stubs
+
+
+def score_sort(score: M.Score) -> str:
+    """The Z3 sort of a score and its rule contributions."""
+    return "real" if score.real else "int"
+
+
+def number(v: M.Num, sort: str) -> Term:
+    """A number as a Z3 constant of the given sort (`int` or `real`)."""
+    if sort == "real":
+        f = Fraction(v)
+        return z3.RealVal(f"{f.numerator}/{f.denominator}")
+    assert not isinstance(v, Fraction) or v.denominator == 1, v
+    return z3.IntVal(int(v))
 
 
 def z3_value(v: M.Value, codes: EnumCodes) -> Term:
@@ -293,9 +309,8 @@ class Copy:
         if node == "sanctioned":
             return z3.Or([self.value(s.name) for s in rs.sanctions] or [z3.BoolVal(False)])
         if node == "tier":
-            chain: Term = z3.IntVal(NO_TIER)
-            for t in reversed(rs.tiers):
-                chain = z3.If(self.expr(t.when), z3.IntVal(self.enc.codes.code(t.id)), chain)
+            branches = [(self.expr(t.when), z3.IntVal(self.enc.codes.code(t.id))) for t in rs.tiers]
+            chain = first_match(branches, z3.IntVal(NO_TIER), z3.If)
             var = self._fresh("tier", "int")
             self.guarded("tiers", "tiers (first match)", var == chain)
             return var
@@ -306,21 +321,35 @@ class Copy:
     def _score(self) -> Term:
         sc = self.enc.ruleset.score
         assert sc is not None
-        parts: list[Term] = [z3.IntVal(sc.base)]
-        for r in sc.rules:
-            parts.append(self.contribution(r))
-        raw = z3.Sum(parts) if len(parts) > 1 else parts[0]
-        var = self._fresh("score", "int")
+        return self.score_of([self.contribution(r) for r in sc.rules])
+
+    def provide_score(self, parts: list[Term]) -> bool:
+        """Use `score_of(parts)` as this copy's score unless it is built already (`provide`).
+
+        `diff` passes one shared term for the sum of the rules both versions share, then the
+        contributions of the rest.
+        """
+        if "score" in self.values:
+            return False
+        self.values["score"] = self.score_of(parts)
+        return True
+
+    def score_of(self, parts: list[Term]) -> Term:
+        """The score from rule contributions: the base added, the score range applied."""
+        sc = self.enc.ruleset.score
+        assert sc is not None
+        sort = score_sort(sc)
+        terms = [number(sc.base, sort), *parts]
+        raw = z3.Sum(terms) if len(terms) > 1 else terms[0]
+        var = self._fresh("score", sort)
         if sc.lo is None and sc.hi is None:
             self.constraints.append(var == raw)
             return var
-        rawv = self._fresh("raw_score", "int")
+        rawv = self._fresh("raw_score", sort)
         self.constraints.append(rawv == raw)
-        clamped: Term = rawv
-        if sc.hi is not None:
-            clamped = z3.If(clamped > sc.hi, z3.IntVal(sc.hi), clamped)
-        if sc.lo is not None:
-            clamped = z3.If(rawv < sc.lo, z3.IntVal(sc.lo), clamped)
+        lo = None if sc.lo is None else number(sc.lo, sort)
+        hi = None if sc.hi is None else number(sc.hi, sort)
+        clamped = clamp(rawv, lo, hi, z3.If, operator.lt)
         self.guarded("clamp", "score range (clamp)", var == clamped)
         return var
 
@@ -332,12 +361,16 @@ class Copy:
         if other is not None and self.shares(key):
             term = other.contribution(r)
         else:
-            term = self._fresh(f"rule:{r.id}", "int")
-            body = z3.If(self.expr(r.when), self.expr(r.add), z3.IntVal(0))
+            sc = self.enc.ruleset.score
+            assert sc is not None
+            sort = score_sort(sc)
+            term = self._fresh(f"rule:{r.id}", sort)
+            body = z3.If(self.expr(r.when), self.expr(r.add), number(0, sort))
             self.guarded(key, f"rule {r.id}", term == body)
-            if isinstance(r.add, E.IntLit):
+            if isinstance(r.add, E.IntLit | E.RealLit):
                 lo, hi = min(0, r.add.value), max(0, r.add.value)
-                self.guarded(key, f"rule {r.id}", z3.And(term >= lo, term <= hi))
+                bounds = z3.And(term >= number(lo, sort), term <= number(hi, sort))
+                self.guarded(key, f"rule {r.id}", bounds)
         self.values[key] = term
         return term
 
@@ -410,8 +443,10 @@ def to_z3(e: E.Expr, copy: Copy, params: Mapping[str, Term], others: Mapping[str
                     copy.enc.nonlinear.append(e)
                 return a * b
             if op == "//":
-                return a / b  # SMT-LIB div: floor division for a positive divisor
-            return a % b
+                return (
+                    a / b
+                )  # SMT-LIB div = `algebra.floordiv` for the positive int divisors allowed
+            return a % b  # SMT-LIB mod = `algebra.floormod` likewise
         case E.Compare(ops, operands):
             terms = [go(o) for o in operands]
             parts = [_cmp(op, x, y) for op, x, y in zip(ops, terms, terms[1:], strict=False)]
@@ -436,8 +471,11 @@ def to_z3(e: E.Expr, copy: Copy, params: Mapping[str, Term], others: Mapping[str
             for v in vals[1:]:
                 acc = z3.If(v < acc, v, acc) if func == "min" else z3.If(v > acc, v, acc)
             return acc
+        case E.FirstMatch(branches, default):
+            pairs = [(go(c), go(v)) for c, v in branches]
+            return first_match(pairs, go(default), z3.If)
         case _:
-            raise AssertionError(e)
+            assert_never(e)
 
 
 def _cmp(op: str, a: Term, b: Term) -> Term:

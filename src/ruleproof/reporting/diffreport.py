@@ -24,7 +24,7 @@ def _out_json(v: Value | tuple[str, ...] | None) -> Any:
 
 
 def _outcome_json(o: Outcome) -> dict[str, Any]:
-    return {"score": o.score, "tier": o.tier, "sanctions": list(o.sanctions)}
+    return {"score": value_json(o.score), "tier": o.tier, "sanctions": list(o.sanctions)}
 
 
 def to_json(r: DiffResult) -> dict[str, Any]:

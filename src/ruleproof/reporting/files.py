@@ -51,7 +51,7 @@ def citizen_json(ruleset: M.Ruleset, citizen: Mapping[str, M.Value]) -> JsonDoc:
 
 def outcome_json(o: Outcome) -> JsonDoc:
     return {
-        "score": o.score,
+        "score": value_json(o.score),
         "tier": o.tier,
         "sanctions": sorted(o.sanctions),
         "defines": {k: value_json(v) for k, v in o.defines.items()},

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from ruleproof.errors import Span
 from ruleproof.language import ruleset as M
+from ruleproof.language.values import signed
 from ruleproof.reporting.files import PATH_KIND_NAMES, counterexample_json
 from ruleproof.verdicts.display import because_text
 from ruleproof.verdicts.result import Result
@@ -70,7 +71,7 @@ def related(ruleset: M.Ruleset, r: Result) -> list[dict[str, Any]]:
         deltas = [f.get(rid) for f in fired]
         if (len(deltas) > 1 and len(set(deltas)) > 1) or (len(deltas) == 1 and deltas[0]):
             shown = ", ".join(
-                f"{t}: {d:+d}" if d is not None else f"{t}: not fired"
+                f"{t}: {signed(d)}" if d is not None else f"{t}: not fired"
                 for t, d in zip(cex.citizens, deltas, strict=False)
             )
             found.append((f"rule {rid} ({shown})", rule.span))

@@ -133,7 +133,7 @@ def parse_json_object(text: str, file: str) -> dict[str, Any]:
     """One JSON object with exact decimals (`Decimal`) and no duplicate keys.
 
     Raises:
-        RulesetError: RP406 malformed, RP702 too large, RP708 a number over the digit limit.
+        RulesetError: RP406 malformed, RP021 too large, RP027 a number over the digit limit.
     """
     size = len(text)
     if size * 4 > JSON_BYTES.value:
@@ -174,7 +174,7 @@ def parse_json_object(text: str, file: str) -> dict[str, Any]:
 
 
 def _too_long(text: str, file: str, number: str) -> Diagnostic:
-    """RP708 at the longest number in `text` (or at its start)."""
+    """RP027 at the longest number in `text` (or at its start)."""
     length, start = longest_digit_run(text)
     if length > DIGITS.value:
         line, col = _position(text, start)

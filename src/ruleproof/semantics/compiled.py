@@ -16,15 +16,25 @@ from __future__ import annotations
 import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from itertools import accumulate, compress, repeat
-from typing import Any
+from typing import Any, assert_never
 
 import attrs
 
 from ruleproof.errors import InternalError
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
-from ruleproof.semantics.evaluate import _compare
+from ruleproof.language.ruleset import Num
+from ruleproof.semantics.algebra import (
+    clamp_value,
+    compare,
+    first_index,
+    floordiv,
+    floormod,
+    score_value,
+)
+from ruleproof.semantics.atoms import atom
 from ruleproof.semantics.outcome import Outcome, RuleFiring, SanctionWhy, Trace
 
 Env = dict[str, Any]
@@ -38,8 +48,8 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add,
     "-": operator.sub,
     "*": operator.mul,
-    "//": operator.floordiv,
-    "%": operator.mod,
+    "//": floordiv,
+    "%": floormod,
 }
 _MISSING = object()
 
@@ -55,6 +65,7 @@ class _Compiler:
             a.name for a in ruleset.attributes if isinstance(a.type, M.IntType | M.RealType)
         }
         self.attributes = {a.name for a in ruleset.attributes}
+        self.types = {a.name: a.type for a in ruleset.attributes}
         self.derived: dict[str, Fn] = {}
 
     def var(self, name: str) -> Fn:
@@ -93,17 +104,17 @@ class _Compiler:
                 name in self.numeric and _numeric_literal(lit) and op not in ("==", "!=")
             ):
                 fn, k = _OPS[op], lit.value  # type: ignore[union-attr]
-                return lambda env: fn(env[name], k)
+                return lambda env: fn(env[name], k)  # numbers: `algebra.compare` is `<` etc.
             case E.Compare(ops, operands):
                 fs = [self.expr(o) for o in operands]
                 if len(ops) == 1:
                     op, lf, rf = ops[0], fs[0], fs[1]
-                    return lambda env: _compare(op, lf(env), rf(env))
+                    return lambda env: compare(op, lf(env), rf(env))
                 pairs = list(zip(ops, range(len(ops)), strict=True))
 
                 def chain(env: Env) -> bool:
                     vals = [f(env) for f in fs]
-                    return all(_compare(op, vals[i], vals[i + 1]) for op, i in pairs)
+                    return all(compare(op, vals[i], vals[i + 1]) for op, i in pairs)
 
                 return chain
             case E.And(args):
@@ -121,7 +132,7 @@ class _Compiler:
             case E.In(item, options, negated):
                 itf = self.expr(item)
                 ofs = [self.expr(o) for o in options]
-                return lambda env: any(_compare("==", itf(env), f(env)) for f in ofs) != negated
+                return lambda env: any(compare("==", itf(env), f(env)) for f in ofs) != negated
             case E.Call(func, args):
                 fs = [self.expr(a) for a in args]
                 if func == "implies":
@@ -132,8 +143,18 @@ class _Compiler:
                     return lambda env: abs(g(env))
                 pick = min if func == "min" else max
                 return lambda env: pick([f(env) for f in fs])
+            case E.FirstMatch(branches, default):
+                conds = [self.expr(c) for c, _ in branches]
+                values = [self.expr(v) for _, v in branches]
+                df = self.expr(default)
+
+                def first(env: Env) -> Any:
+                    i = first_index(partial(f, env) for f in conds)
+                    return df(env) if i is None else values[i](env)
+
+                return first
             case _:
-                raise AssertionError(e)
+                assert_never(e)
 
 
 def _conjuncts(e: E.Expr) -> list[E.Expr]:
@@ -173,10 +194,10 @@ if _plain_slots(RuleFiring) and [f.name for f in attrs.fields(RuleFiring)] == [
     "running",
 ]:
     _SET_ID = RuleFiring.id.__set__  # type: ignore[attr-defined]
-    _SET_DELTA = RuleFiring.delta.__set__  # type: ignore[attr-defined]
-    _SET_RUNNING = RuleFiring.running.__set__  # type: ignore[attr-defined]
+    _SET_DELTA = RuleFiring.delta.__set__  # type: ignore[union-attr]
+    _SET_RUNNING = RuleFiring.running.__set__  # type: ignore[union-attr]
 
-    def _firings(ids: Iterable[str], deltas: list[int], running: Iterable[int]) -> list[RuleFiring]:
+    def _firings(ids: Iterable[str], deltas: list[Num], running: Iterable[Num]) -> list[RuleFiring]:
         """`RuleFiring`s built field by field in bulk: the same objects as calling the class,
         without one Python-level `__init__` call each (tens of thousands per citizen)."""
         out: list[RuleFiring] = list(map(object.__new__, repeat(RuleFiring, len(deltas))))
@@ -187,7 +208,7 @@ if _plain_slots(RuleFiring) and [f.name for f in attrs.fields(RuleFiring)] == [
 
 else:  # pragma: no cover - `RuleFiring` grew validation: build it the ordinary way
 
-    def _firings(ids: Iterable[str], deltas: list[int], running: Iterable[int]) -> list[RuleFiring]:
+    def _firings(ids: Iterable[str], deltas: list[Num], running: Iterable[Num]) -> list[RuleFiring]:
         return list(map(RuleFiring, ids, deltas, running))
 
 
@@ -213,18 +234,15 @@ class _RuleTable:
         for r in rules:
             atoms: list[tuple[str, Any]] = []
             for a in _conjuncts(r.when):
-                match a:
-                    case E.Compare((op,), (E.Var(name, None), lit)) if (
-                        name in c.numeric and _numeric_literal(lit) and op in _FLIP
-                    ):
-                        k = lit.value  # type: ignore[union-attr]
-                        groups.setdefault((name, op), set()).add(k)
-                        atoms.append(("t", (name, op, k)))
-                    case _:
-                        if a not in generic:
-                            generic[a] = len(generic_fns)
-                            generic_fns.append(c.expr(a))
-                        atoms.append(("g", generic[a]))
+                at = atom(a, c.types)
+                if at is not None and at.name in c.numeric and at.op in _FLIP:
+                    groups.setdefault((at.name, at.op), set()).add(at.value)
+                    atoms.append(("t", (at.name, at.op, at.value)))
+                else:
+                    if a not in generic:
+                        generic[a] = len(generic_fns)
+                        generic_fns.append(c.expr(a))
+                    atoms.append(("g", generic[a]))
             parsed.append(atoms)
         # Atom 0 is constantly true; then the groups, each sorted; then the generic atoms.
         index: dict[tuple[str, str, Any], int] = {}
@@ -258,16 +276,25 @@ class _RuleTable:
         consts: list[Any] = []
         adds: list[Fn] = []
         for r in rules:
-            consts.append(r.add.value if isinstance(r.add, E.IntLit) else None)
+            consts.append(r.add.value if isinstance(r.add, E.IntLit | E.RealLit) else None)
             adds.append(c.expr(r.add))
         self._consts = consts
         self._adds = adds
-        dynamic = [i for i, k in enumerate(consts) if k is None]
+        # A group fires when one of its cases does, and is named by that case (as in the
+        # reference evaluator): its cases are tried here, not through its `FirstMatch` add.
+        self._groups_of = [
+            (i, [(c.expr(k.when), c.expr(k.add), k.id) for k in r.cases])
+            for i, r in enumerate(rules)
+            if r.cases
+        ]
+        grouped = {i for i, _ in self._groups_of}
+        dynamic = [i for i, k in enumerate(consts) if k is None and i not in grouped]
         self._dynamic = dynamic
         self._dynamic_holds = _tuple_getter(dynamic)
 
-    def fire(self, env: Env) -> tuple[list[int], list[Any]]:
-        """The indices of the firing rules, in order, and their deltas."""
+    def fire(self, env: Env) -> tuple[list[int], list[Any], dict[int, str]]:
+        """The indices of the firing rules, in order, their deltas, and for each firing group
+        the id of the case that fired."""
         truth = [True] * self._size
         for name, true_first, cut, lits, lo, hi in self._groups:
             k = lo + cut(lits, env[name])
@@ -279,14 +306,21 @@ class _RuleTable:
         holds = list(map(operator.and_, self._first(truth), self._second(truth)))
         for i, f in self._extra:
             holds[i] = bool(f(env))
-        fired = list(compress(range(self._n), holds))
         values = self._consts
-        if self._dynamic:
+        if self._dynamic or self._groups_of:
             values = values.copy()
             adds = self._adds
             for i in compress(self._dynamic, self._dynamic_holds(holds)):
                 values[i] = adds[i](env)
-        return fired, list(map(values.__getitem__, fired))
+        cases: dict[int, str] = {}
+        for i, group in self._groups_of:
+            case = first_index(partial(when, env) for when, _, _ in group)
+            holds[i] = case is not None
+            if case is not None:
+                values[i] = group[case][1](env)
+                cases[i] = group[case][2]
+        fired = list(compress(range(self._n), holds))
+        return fired, list(map(values.__getitem__, fired)), cases
 
 
 class Compiled:
@@ -307,13 +341,12 @@ class Compiled:
         self._table = _RuleTable(c, sc.rules) if sc else None
         if sc is not None:
             c.derived["score"] = self._score
-        tiers = [(t.id, c.expr(t.when)) for t in ruleset.tiers]
+        tier_ids = [t.id for t in ruleset.tiers]
+        tier_fns = [c.expr(t.when) for t in ruleset.tiers]
 
         def tier(env: Env) -> str | None:
-            for tid, f in tiers:
-                if f(env):
-                    return tid
-            return None
+            i = first_index(partial(f, env) for f in tier_fns)
+            return None if i is None else tier_ids[i]
 
         c.derived["tier"] = tier
         self._sanction_names = names
@@ -321,17 +354,13 @@ class Compiled:
         self._score_fn = c.var("score")
         self._tier_fn = c.var("tier")
 
-    def _score(self, env: Env) -> int:
+    def _score(self, env: Env) -> Num:
         sc = self.ruleset.score
         assert sc is not None
         assert self._table is not None
-        total: int = sc.base + sum(self._table.fire(env)[1])
+        total = score_value(sc.base, sc.real) + sum(self._table.fire(env)[1])
         env["__raw__"] = total
-        if sc.lo is not None and total < sc.lo:
-            total = sc.lo
-        if sc.hi is not None and total > sc.hi:
-            total = sc.hi
-        return total
+        return score_value(clamp_value(total, sc.lo, sc.hi), sc.real)
 
     def env(self, citizen: Mapping[str, M.Value]) -> Env:
         """A fresh evaluation environment for one citizen (derived values are memoized in it)."""
@@ -341,7 +370,7 @@ class Compiled:
 
     def outputs(
         self, citizen: Mapping[str, M.Value]
-    ) -> tuple[int | None, str | None, tuple[str, ...]]:
+    ) -> tuple[Num | None, str | None, tuple[str, ...]]:
         """(score, tier, sorted sanctions) of one citizen, without a trace."""
         env = self.env(citizen)
         score = self._score_fn(env) if self.ruleset.score is not None else None
@@ -349,11 +378,11 @@ class Compiled:
         sanctions = tuple(sorted(n for n in self._sanction_names if self._read[n](env)))
         return score, tier, sanctions
 
-    def raw_score(self, citizen: Mapping[str, M.Value]) -> int:
+    def raw_score(self, citizen: Mapping[str, M.Value]) -> Num:
         """The score before clamping: base plus every firing rule's contribution."""
         env = self.env(citizen)
         self._score_fn(env)
-        raw: int = env["__raw__"]
+        raw: Num = env["__raw__"]
         return raw
 
     def function(self, e: E.Expr) -> Fn:
@@ -368,18 +397,18 @@ class Compiled:
         rs = self.ruleset
         env = self.env(citizen)
         firings: list[RuleFiring] = []
-        score: int | None = None
-        raw: int | None = None
+        score: Num | None = None
+        raw: Num | None = None
         if rs.score is not None:
             table = self._table
             assert table is not None
-            fired, deltas = table.fire(env)
-            running = list(accumulate(deltas, initial=rs.score.base))
-            total = running[-1]
-            firings = _firings(map(table._ids.__getitem__, fired), deltas, running[1:])
-            raw = total
-            score = max(total, rs.score.lo) if rs.score.lo is not None else total
-            score = min(score, rs.score.hi) if rs.score.hi is not None else score
+            fired, deltas, cases = table.fire(env)
+            base = score_value(rs.score.base, rs.score.real)
+            running = list(accumulate(deltas, initial=base))
+            raw = running[-1]
+            ids = [cases.get(i) or table._ids[i] for i in fired]
+            firings = _firings(ids, deltas, running[1:])
+            score = score_value(clamp_value(raw, rs.score.lo, rs.score.hi), rs.score.real)
             env["score"] = score
         tier = self._tier_fn(env) if rs.tiers else None
         whys = []

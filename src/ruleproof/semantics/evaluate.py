@@ -11,12 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from fractions import Fraction
+from functools import partial
+from typing import assert_never
 
 from ruleproof.errors import InternalError
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
-from ruleproof.language.ruleset import Value
+from ruleproof.language.ruleset import Num, Value
 from ruleproof.language.values import fmt_value
+from ruleproof.semantics.algebra import (
+    clamp_value,
+    compare,
+    first_index,
+    floordiv,
+    floormod,
+    score_value,
+)
 from ruleproof.semantics.outcome import Outcome, RuleFiring, SanctionWhy, Trace
 
 Lookup = Callable[[E.Var], Value | None]
@@ -47,12 +57,12 @@ def eval_expr(e: E.Expr, lookup: Lookup) -> Value | None:
             if op == "*":
                 return x * y
             if op == "//":
-                return x // y
-            return x % y
+                return floordiv(x, y)  # type: ignore[arg-type]  # ints only (typecheck)
+            return floormod(x, y)  # type: ignore[arg-type]
         case E.Compare(ops, operands):
             values = [eval_expr(o, lookup) for o in operands]
             for cmp, a, b in zip(ops, values, values[1:], strict=False):
-                if not _compare(cmp, a, b):
+                if not compare(cmp, a, b):
                     return False
             return True
         case E.And(args):
@@ -63,7 +73,7 @@ def eval_expr(e: E.Expr, lookup: Lookup) -> Value | None:
             return eval_expr(then, lookup) if eval_expr(cond, lookup) else eval_expr(orelse, lookup)
         case E.In(item, options, negated):
             needle = eval_expr(item, lookup)
-            found = any(_compare("==", needle, eval_expr(o, lookup)) for o in options)
+            found = any(compare("==", needle, eval_expr(o, lookup)) for o in options)
             return found != negated
         case E.Call(func, args):
             vals = [eval_expr(a, lookup) for a in args]
@@ -74,23 +84,11 @@ def eval_expr(e: E.Expr, lookup: Lookup) -> Value | None:
                 return -x if x < 0 else x
             nums = [_num(v) for v in vals]
             return min(nums) if func == "min" else max(nums)
+        case E.FirstMatch(branches, default):
+            i = first_index(partial(eval_expr, c, lookup) for c, _ in branches)
+            return eval_expr(default if i is None else branches[i][1], lookup)
         case _:
-            raise AssertionError(e)
-
-
-def _compare(op: str, a: Value | None, b: Value | None) -> bool:
-    if op == "==":
-        return a == b and (type(a) is bool) == (type(b) is bool)
-    if op == "!=":
-        return not _compare("==", a, b)
-    x, y = _num(a), _num(b)
-    if op == "<":
-        return x < y
-    if op == "<=":
-        return x <= y
-    if op == ">":
-        return x > y
-    return x >= y
+            assert_never(e)
 
 
 class State:
@@ -110,7 +108,7 @@ class State:
         self._sanctions = {s.name: s for s in ruleset.sanctions}
         self._active: set[str] = set()
         self.firings: list[RuleFiring] = []
-        self.raw_score: int | None = None
+        self.raw_score: Num | None = None
 
     def lookup(self, var: E.Var) -> Value | None:
         name = var.name
@@ -141,29 +139,38 @@ class State:
         if name == "score":
             return self._score()
         if name == "tier":
-            for t in self.ruleset.tiers:
-                if eval_expr(t.when, self.lookup):
-                    return t.id
-            return None
+            tiers = self.ruleset.tiers
+            i = first_index(partial(eval_expr, t.when, self.lookup) for t in tiers)
+            return None if i is None else tiers[i].id
         raise InternalError(f"unknown name `{name}` reached the evaluator")
 
-    def _score(self) -> int:
+    def _score(self) -> Num:
         sc = self.ruleset.score
         assert sc is not None
-        total = sc.base
+        total = score_value(sc.base, sc.real)
         self.firings = []
         for r in sc.rules:
-            if eval_expr(r.when, self.lookup):
-                delta = eval_expr(r.add, self.lookup)
-                assert isinstance(delta, int)
-                total += delta
-                self.firings.append(RuleFiring(r.id, delta, total))
+            fired = self._fire(r)
+            if fired is not None:
+                total += fired[1]
+                self.firings.append(RuleFiring(fired[0], fired[1], total))
         self.raw_score = total
-        if sc.lo is not None:
-            total = max(total, sc.lo)
-        if sc.hi is not None:
-            total = min(total, sc.hi)
-        return total
+        return score_value(clamp_value(total, sc.lo, sc.hi), sc.real)
+
+    def _fire(self, r: M.ScoreRule) -> tuple[str, Num] | None:
+        """(the id shown in the trace, what it adds) when the rule fires, else None.
+
+        A group fires when one of its cases does, and the trace names that case.
+        """
+        if r.cases:
+            i = first_index(partial(eval_expr, c.when, self.lookup) for c in r.cases)
+            if i is None:
+                return None
+            case = r.cases[i]
+            return case.id, _num(eval_expr(case.add, self.lookup))
+        if not eval_expr(r.when, self.lookup):
+            return None
+        return r.id, _num(eval_expr(r.add, self.lookup))
 
 
 def evaluate(ruleset: M.Ruleset, citizen: Mapping[str, Value]) -> Outcome:
@@ -185,7 +192,7 @@ def evaluate(ruleset: M.Ruleset, citizen: Mapping[str, Value]) -> Outcome:
         tier=tier if isinstance(tier, str) else None,
         sanctions=tuple(whys),
     )
-    assert score is None or isinstance(score, int)
+    assert score is None or isinstance(score, int | Fraction)
     return Outcome(
         score,
         tier if isinstance(tier, str) else None,

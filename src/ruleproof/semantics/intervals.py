@@ -11,27 +11,16 @@ max(0, hi)]` of its `add`).
 
 from __future__ import annotations
 
-from fractions import Fraction
+from collections.abc import Callable
+from typing import assert_never
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.memo import per_ruleset
+from ruleproof.language.ruleset import Num
+from ruleproof.semantics.algebra import Interval, add_bound, clamp_interval, floordiv, hull
 
-Num = int | Fraction
-Interval = tuple[Num | None, Num | None]
 TOP: Interval = (None, None)
-
-
-def _add(x: Num | None, y: Num | None) -> Num | None:
-    return None if x is None or y is None else x + y
-
-
-def _hull(*ivs: Interval) -> Interval:
-    los, his = [i[0] for i in ivs], [i[1] for i in ivs]
-    return (
-        None if None in los else min(lo for lo in los if lo is not None),
-        None if None in his else max(hi for hi in his if hi is not None),
-    )
 
 
 def _scale(iv: Interval, k: Num) -> Interval:
@@ -90,21 +79,14 @@ class Bounds:
         hi: Num | None = sc.base
         for r in sc.rules:
             clo, chi = self.contribution(r)
-            lo, hi = _add(lo, clo), _add(hi, chi)
+            lo, hi = add_bound(lo, clo), add_bound(hi, chi)
         return lo, hi
 
     def score(self) -> Interval:
         if "score" not in self.memo:
             sc = self.ruleset.score
             assert sc is not None
-            lo, hi = self.raw_score()
-            if sc.lo is not None:
-                lo = sc.lo if lo is None else max(lo, sc.lo)
-                hi = sc.lo if hi is not None and hi < sc.lo else hi
-            if sc.hi is not None:
-                hi = sc.hi if hi is None else min(hi, sc.hi)
-                lo = sc.hi if lo is not None and lo > sc.hi else lo
-            self.memo["score"] = (lo, hi)
+            self.memo["score"] = clamp_interval(self.raw_score(), sc.lo, sc.hi)
         out = self.memo["score"]
         assert isinstance(out, tuple)
         return out
@@ -155,71 +137,101 @@ class Bounds:
         match e:
             case E.IntLit(v) | E.RealLit(v):
                 return (v, v)
-            case E.Var(name, None):
-                return self._name_num(name)
+            case E.Var(name, citizen):
+                return self._name_num(name) if citizen is None else TOP
             case E.Neg(arg):
                 return _scale(self.num(arg), -1)
-            case E.Arith("+", left, right):
-                (a, b), (c, d) = self.num(left), self.num(right)
-                return (_add(a, c), _add(b, d))
-            case E.Arith("-", left, right):
-                (a, b), (c, d) = self.num(left), _scale(self.num(right), -1)
-                return (_add(a, c), _add(b, d))
-            case E.Arith("*", left, right):
-                for k, other in ((left, right), (right, left)):
-                    if isinstance(k, E.IntLit | E.RealLit):
-                        return _scale(self.num(other), k.value)
-                return TOP
-            case E.Arith("//", left, E.IntLit(k)) if k > 0:
-                lo, hi = self.num(left)
-                return (None if lo is None else lo // k, None if hi is None else hi // k)
-            case E.Arith("%", _, E.IntLit(k)) if k > 0:
-                return (0, k - 1)
+            case E.Arith(op, left, right):
+                return self._arith(op, left, right)
             case E.IfElse(cond, then, orelse):
-                t = self.truth(cond)
-                if t is True:
-                    return self.num(then)
-                if t is False:
-                    return self.num(orelse)
-                return _hull(self.num(then), self.num(orelse))
-            case E.Call("min", args):
-                ivs = [self.num(a) for a in args]
-                los = [i[0] for i in ivs]
-                his = [i[1] for i in ivs]
-                return (
-                    None if None in los else min(los),  # type: ignore[type-var]
-                    min(h for h in his if h is not None)
-                    if any(h is not None for h in his)
-                    else None,
+                return self._choose(
+                    self.truth(cond), lambda: self.num(then), lambda: self.num(orelse)
                 )
-            case E.Call("max", args):
-                ivs = [self.num(a) for a in args]
-                los = [i[0] for i in ivs]
-                his = [i[1] for i in ivs]
-                return (
-                    max(lo for lo in los if lo is not None)
-                    if any(lo is not None for lo in los)
-                    else None,
-                    None if None in his else max(hi for hi in his if hi is not None),
-                )
-            case E.Call("abs", (arg,)):
-                lo, hi = self.num(arg)
-                if lo is not None and lo >= 0:
-                    return (lo, hi)
-                if hi is not None and hi <= 0:
-                    return (-hi, None if lo is None else -lo)
-                top = None if lo is None or hi is None else max(-lo, hi)
-                return (0, top)
+            case E.FirstMatch(branches, default):
+                return self._first_match(branches, default)
+            case E.Call(func, args):
+                return self._call(func, args)
+            case E.BoolLit() | E.EnumLit() | E.Not() | E.Compare() | E.And() | E.Or() | E.In():
+                return TOP  # not a number
             case _:
-                return TOP
+                assert_never(e)
+
+    def _arith(self, op: E.ArithOp, left: E.Expr, right: E.Expr) -> Interval:
+        if op == "+" or op == "-":
+            (a, b) = self.num(left)
+            (c, d) = self.num(right) if op == "+" else _scale(self.num(right), -1)
+            return (add_bound(a, c), add_bound(b, d))
+        if op == "*":
+            for lit, other in ((left, right), (right, left)):
+                if isinstance(lit, E.IntLit | E.RealLit):
+                    return _scale(self.num(other), lit.value)
+            return TOP
+        if not (isinstance(right, E.IntLit) and right.value > 0):
+            return TOP  # the typecheck allows only a positive int constant
+        k = right.value
+        if op == "//":  # floor division by k > 0 is monotone
+            lo, hi = self.num(left)
+            return (
+                None if lo is None else floordiv(int(lo), k),
+                None if hi is None else floordiv(int(hi), k),
+            )
+        return (0, k - 1)
+
+    def _choose(
+        self, t: bool | None, then: Callable[[], Interval], orelse: Callable[[], Interval]
+    ) -> Interval:
+        """`then if c else orelse` where `t` is what the analysis knows of `c`."""
+        if t is True:
+            return then()
+        if t is False:
+            return orelse()
+        return hull(then(), orelse())
+
+    def _first_match(
+        self, branches: tuple[tuple[E.Expr, E.Expr], ...], default: E.Expr
+    ) -> Interval:
+        """The hull of every branch value that may be chosen (`algebra.first_match`)."""
+        seen: list[Interval] = []
+        for cond, value in branches:
+            t = self.truth(cond)
+            if t is False:
+                continue
+            seen.append(self.num(value))
+            if t is True:
+                return hull(*seen)
+        return hull(*seen, self.num(default))
+
+    def _call(self, func: E.FuncName, args: tuple[E.Expr, ...]) -> Interval:
+        if func == "implies":
+            return TOP
+        ivs = [self.num(a) for a in args]
+        los, his = [i[0] for i in ivs], [i[1] for i in ivs]
+        known_los = [x for x in los if x is not None]
+        known_his = [x for x in his if x is not None]
+        if func == "min":
+            return (
+                None if len(known_los) < len(los) else min(known_los),
+                min(known_his) if known_his else None,
+            )
+        if func == "max":
+            return (
+                max(known_los) if known_los else None,
+                None if len(known_his) < len(his) else max(known_his),
+            )
+        lo, hi = ivs[0]  # abs
+        if lo is not None and lo >= 0:
+            return (lo, hi)
+        if hi is not None and hi <= 0:
+            return (-hi, None if lo is None else -lo)
+        return (0, None if lo is None or hi is None else max(-lo, hi))
 
     def truth(self, e: E.Expr) -> bool | None:
         """`True`/`False` when bool `e` has that value for every citizen in range, else None."""
         match e:
             case E.BoolLit(v):
                 return v
-            case E.Var(name, None):
-                return self._name_truth(name)
+            case E.Var(name, citizen):
+                return self._name_truth(name) if citizen is None else None
             case E.Not(arg):
                 t = self.truth(arg)
                 return None if t is None else not t
@@ -237,17 +249,26 @@ class Bounds:
                 tp, tq = self.truth(p), self.truth(q)
                 if tp is False or tq is True:
                     return True
-                if tp is True and tq is False:
-                    return False
-                return None
-            case E.Compare(ops, operands) if all(self._numeric(o) for o in operands):
-                ivs = [self.num(o) for o in operands]
-                ts = [_cmp(op, x, y) for op, x, y in zip(ops, ivs, ivs[1:], strict=False)]
-                if False in ts:
-                    return False
-                return True if all(t is True for t in ts) else None
+                return False if tp is True and tq is False else None
+            case E.Compare(ops, operands):
+                return self._compare(ops, operands)
+            case E.IfElse(cond, then, orelse):
+                return _same(self.truth(cond), lambda: self.truth(then), lambda: self.truth(orelse))
+            case E.FirstMatch() | E.In() | E.Call():
+                return None  # not analysed: the caller must not rely on it
+            case E.IntLit() | E.RealLit() | E.EnumLit() | E.Neg() | E.Arith():
+                return None  # not a bool
             case _:
-                return None
+                assert_never(e)
+
+    def _compare(self, ops: tuple[E.CmpOp, ...], operands: tuple[E.Expr, ...]) -> bool | None:
+        if not all(self._numeric(o) for o in operands):
+            return None
+        ivs = [self.num(o) for o in operands]
+        ts = [_cmp(op, x, y) for op, x, y in zip(ops, ivs, ivs[1:], strict=False)]
+        if False in ts:
+            return False
+        return True if all(t is True for t in ts) else None
 
     def _numeric(self, e: E.Expr) -> bool:
         match e:
@@ -262,10 +283,24 @@ class Bounds:
                 )
             case E.IfElse(_, then, _):
                 return self._numeric(then)
+            case E.FirstMatch(_, default):
+                return self._numeric(default)
             case E.Call("min" | "max" | "abs", _):
                 return True
             case _:
                 return False
+
+
+def _same(
+    t: bool | None, then: Callable[[], bool | None], orelse: Callable[[], bool | None]
+) -> bool | None:
+    """The truth of `then if c else orelse` where `t` is what is known of `c`."""
+    if t is True:
+        return then()
+    if t is False:
+        return orelse()
+    a, b = then(), orelse()
+    return a if a is not None and a == b else None
 
 
 def _cmp(op: str, x: Interval, y: Interval) -> bool | None:

@@ -12,15 +12,15 @@ from collections.abc import Mapping
 
 import attrs
 
-from ruleproof.language.ruleset import Value
-from ruleproof.language.values import fmt_value
+from ruleproof.language.ruleset import Num, Value
+from ruleproof.language.values import fmt_value, signed
 
 
 @attrs.frozen
 class RuleFiring:
     id: str
-    delta: int
-    running: int
+    delta: Num
+    running: Num
 
 
 @attrs.frozen
@@ -41,9 +41,9 @@ class ActionStatus:
 
 @attrs.frozen
 class Trace:
-    base: int | None
+    base: Num | None
     rules: tuple[RuleFiring, ...]
-    raw_score: int | None
+    raw_score: Num | None
     clamped: bool
     tier: str | None
     sanctions: tuple[SanctionWhy, ...]
@@ -52,10 +52,10 @@ class Trace:
         """The trace as short lines, as shown in counterexamples and `explain`."""
         out: list[str] = []
         if self.base is not None:
-            out.append(f"base {self.base}")
-            out += [f"rule {r.id}: {r.delta:+d} → {r.running}" for r in self.rules]
+            out.append(f"base {fmt_value(self.base)}")
+            out += [f"rule {r.id}: {signed(r.delta)} → {fmt_value(r.running)}" for r in self.rules]
             if self.clamped:
-                out.append(f"clamped {self.raw_score} to the score range")
+                out.append(f"clamped {fmt_value(self.raw_score)} to the score range")
         out.append(f"tier {self.tier}" if self.tier is not None else "no tier matches")
         for s in self.sanctions:
             if s.imposed:
@@ -66,7 +66,7 @@ class Trace:
 
 @attrs.frozen
 class Outcome:
-    score: int | None
+    score: Num | None
     tier: str | None
     sanctions: tuple[str, ...]
     defines: Mapping[str, Value | None]
@@ -89,7 +89,7 @@ def outcome_changes(a: Outcome, b: Outcome, defines: bool = False) -> list[str]:
     """What differs between two outcomes, as short phrases ("score 410 vs 411")."""
     out = []
     if a.score != b.score:
-        out.append(f"score {a.score} vs {b.score}")
+        out.append(f"score {fmt_value(a.score)} vs {fmt_value(b.score)}")
     if a.tier != b.tier:
         out.append(f"tier {a.tier} vs {b.tier}")
     if a.sanctions != b.sanctions:

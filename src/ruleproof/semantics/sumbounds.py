@@ -14,19 +14,24 @@ are not both counted.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fractions import Fraction
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.memo import per_ruleset
+from ruleproof.semantics.atoms import IntRange, atom, int_interval
 from ruleproof.semantics.intervals import Bounds
 
-Fires = tuple[int, int] | frozenset[bool] | frozenset[str]  # int interval, bool or enum values
+Fires = IntRange | frozenset[bool] | frozenset[str]  # ints (None: unbounded), bools or enum values
 
 
 def fires_at(fires: Fires, value: M.Value) -> bool:
     """Whether a rule firing on `fires` fires at this value of its attribute."""
     if isinstance(fires, tuple):
-        return isinstance(value, int) and fires[0] <= value <= fires[1]
+        lo, hi = fires
+        return (
+            isinstance(value, int) and (lo is None or lo <= value) and (hi is None or value <= hi)
+        )
     return value in fires
 
 
@@ -80,7 +85,8 @@ def group_steps(typ: M.AttrType, group: list[tuple[Fires, int]]) -> list[tuple[M
         at_lo = 0
         for fires, add in group:
             assert isinstance(fires, tuple)
-            start, end = max(fires[0], typ.lo), min(fires[1], typ.hi)
+            start = typ.lo if fires[0] is None else max(fires[0], typ.lo)
+            end = typ.hi if fires[1] is None else min(fires[1], typ.hi)
             if start > end:
                 continue
             if start == typ.lo:
@@ -159,55 +165,39 @@ def _constant(e: E.Expr) -> int | None:
 
 def _fires(e: E.Expr, name: str, typ: M.AttrType) -> Fires | None:
     """The values of attribute `name` for which `e` holds, in the form its type allows."""
-    match e:
-        case E.And(args):
-            parts = [_fires(x, name, typ) for x in args]
-            if any(p is None for p in parts):
-                return None
-            return _intersect([p for p in parts if p is not None])
-        case E.Var(n, None) if n == name and isinstance(typ, M.BoolType):
-            return frozenset({True})
-        case E.Not(E.Var(n, None)) if n == name and isinstance(typ, M.BoolType):
-            return frozenset({False})
-        case E.Compare((op,), (E.Var(n, None), E.EnumLit(v))) if (
-            n == name and isinstance(typ, M.EnumType) and op in ("==", "!=")
-        ):
-            return frozenset({v} if op == "==" else set(typ.values) - {v})
-        case E.Compare((op,), (E.Var(n, None), E.IntLit(k))) if n == name and isinstance(
-            typ, M.IntType
-        ):
-            return _int_fires(op, k)
-        case E.Compare((op,), (E.IntLit(k), E.Var(n, None))) if n == name and isinstance(
-            typ, M.IntType
-        ):
-            flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}[op]
-            return _int_fires(flipped, k)
+    if isinstance(e, E.And):
+        parts = [_fires(x, name, typ) for x in e.args]
+        if any(p is None for p in parts):
+            return None
+        return _intersect([p for p in parts if p is not None])
+    a = atom(e, {name: typ})
+    if a is None or a.name != name:
+        return None
+    match typ:
+        case M.BoolType():
+            assert isinstance(a.value, bool)
+            return frozenset({a.value}) if a.op == "==" else frozenset({not a.value})
+        case M.EnumType(values):
+            assert isinstance(a.value, str)
+            return frozenset({a.value} if a.op == "==" else set(values) - {a.value})
+        case M.IntType():
+            assert isinstance(a.value, int | Fraction)
+            return int_interval(a.op, a.value)
     return None
 
 
-INF = 1 << 62
-
-
-def _int_fires(op: str, k: int) -> tuple[int, int] | None:
-    return {
-        "<": (-INF, k - 1),
-        "<=": (-INF, k),
-        ">": (k + 1, INF),
-        ">=": (k, INF),
-        "==": (k, k),
-    }.get(op)
-
-
 def _intersect(parts: list[Fires]) -> Fires | None:
-    if not parts:
+    first = parts[0] if parts else None
+    if first is None:
         return None
-    first = parts[0]
     if isinstance(first, tuple):
-        lo, hi = -INF, INF
+        lo: int | None = None
+        hi: int | None = None
         for p in parts:
             if not isinstance(p, tuple):
                 return None
-            lo, hi = max(lo, p[0]), min(hi, p[1])
+            lo = p[0] if lo is None else lo if p[0] is None else max(lo, p[0])
+            hi = p[1] if hi is None else hi if p[1] is None else min(hi, p[1])
         return lo, hi
     out: frozenset[object] = frozenset(first)
     for p in parts[1:]:

@@ -25,7 +25,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ruleproof.language.values import fraction_text
+from ruleproof.language.values import fraction_text, signed
 from ruleproof.printable import printable
 from ruleproof.verdicts.safeconsole import SafeConsole
 
@@ -200,7 +200,7 @@ def rules_table(cex: Counterexample) -> Table | None:
     for t in tags:
         table.add_column(t, justify="right")
     for i in ids:
-        table.add_row(f"rule {i}", *[f"{f[i]:+d}" if i in f else "—" for f in fired])
+        table.add_row(f"rule {i}", *[signed(f[i]) if i in f else "—" for f in fired])
     return table
 
 

@@ -16,7 +16,7 @@ from ruleproof.errors import Diagnostic, RulesetError, raise_if_errors
 from ruleproof.language import ruleset as M
 from ruleproof.language.load_ruleset.fields import Reader
 from ruleproof.language.load_ruleset.sections import read_ruleset
-from ruleproof.language.typecheck import typecheck
+from ruleproof.language.typecheck import typecheck, with_score_type
 from ruleproof.language.yamlsource import read_yaml
 from ruleproof.limits import FILE_BYTES, Limit
 
@@ -87,4 +87,4 @@ def _diagnose_text(text: str, file: str) -> tuple[M.Ruleset | None, list[Diagnos
     diagnostics = reader.diagnostics + typecheck(ruleset)
     if any(d.severity == "error" for d in diagnostics):
         return None, diagnostics
-    return ruleset, diagnostics
+    return with_score_type(ruleset), diagnostics

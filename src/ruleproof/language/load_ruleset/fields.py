@@ -114,6 +114,24 @@ class Reader:
         self.error("RP212", f"{what} must be a number", span)
         return None
 
+    def number(self, node: YNode | None, what: str) -> M.Num | None:
+        """A whole number as an int, a decimal (plain or quoted, e.g. `"-0.125"`) as the exact
+        rational it writes."""
+        if isinstance(node, YScalar) and isinstance(node.value, int | float | str):
+            if isinstance(node.value, int) and not isinstance(node.value, bool):
+                return node.value
+            text = node.value if isinstance(node.value, str) else node.raw
+            if decimal_too_long(text):
+                self.diagnostics.append(DIGITS.exceeded(node.span, f"{what} is too long"))
+                return None
+            value = exact_decimal(text)
+            if value is not None:
+                return value.numerator if value.denominator == 1 and "." not in text else value
+        span = node.span if node is not None else Span.point(self.file, 1, 1)
+        shown = node.raw if isinstance(node, YScalar) else "…"
+        self.error("RP212", f"{what} must be a number, got `{shown}`", span)
+        return None
+
     # -- expressions -----------------------------------------------------------------------
     def expr(self, node: YNode | None, what: str, default: str | None = None) -> tuple[E.Expr, str]:
         if node is None:

@@ -40,6 +40,8 @@ TOP_KEYS = [
 ]
 ATTR_KEYS = ["type", "range", "values", "protected", "domain", "changes", "doc"]
 RULE_KEYS = ["id", "when", "add", "cites", "doc"]
+GROUP_KEYS = ["id", "one_of", "cites", "doc"]
+CASE_KEYS = ["id", "when", "add", "cites", "doc"]
 TIER_KEYS = ["id", "when", "doc"]
 SANCTION_KEYS = ["when", "domain", "appeal", "cites", "doc"]
 ACTION_KEYS = ["by", "when", "params", "set", "cites", "doc"]

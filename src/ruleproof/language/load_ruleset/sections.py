@@ -13,6 +13,8 @@ from ruleproof.language.load_ruleset.fields import Reader
 from ruleproof.language.load_ruleset.names import (
     ACTION_KEYS,
     ATTR_KEYS,
+    CASE_KEYS,
+    GROUP_KEYS,
     ID_RE,
     PARAM_KEYS,
     RULE_KEYS,
@@ -20,7 +22,8 @@ from ruleproof.language.load_ruleset.names import (
     TIER_KEYS,
     TOP_KEYS,
 )
-from ruleproof.language.yamlsource import YNode, YScalar
+from ruleproof.language.values import fmt_value
+from ruleproof.language.yamlsource import YMap, YNode, YScalar
 from ruleproof.limits import ID_CHARS, TIERS
 
 
@@ -140,19 +143,19 @@ def read_score(r: Reader, node: YNode | None, span: Span) -> M.Score | None:
     if mp is None:
         return None
     r.check_keys(mp, ["base", "range", "rules"], "`score`")
-    base = 0
+    base: M.Num = 0
     if mp.get("base") is not None:
-        base = r.integer(mp.get("base"), "`score.base`") or 0
+        base = r.number(mp.get("base"), "`score.base`") or 0
     lo = hi = None
     if mp.get("range") is not None and (
         seq := r.expect_seq(mp.get("range"), "`score.range`", mp.span)
     ):
         if len(seq.items) == 2:
-            lo, hi = (r.integer(b, "a bound of `score.range`") for b in seq.items)
+            lo, hi = (r.number(b, "a bound of `score.range`") for b in seq.items)
             if lo is not None and hi is not None and lo > hi:
                 r.error(
                     "RP204",
-                    f"empty score range [{lo}, {hi}]",
+                    f"empty score range [{fmt_value(lo)}, {fmt_value(hi)}]",
                     seq.span,
                     fix="write the low bound first",
                 )
@@ -163,30 +166,62 @@ def read_score(r: Reader, node: YNode | None, span: Span) -> M.Score | None:
         seq := r.expect_seq(mp.get("rules"), "`score.rules`", mp.span)
     ):
         for i, item in enumerate(seq.items):
-            rm = r.expect_map(item, f"score rule #{i + 1}", seq.span)
-            if rm is None:
-                continue
-            r.check_keys(rm, RULE_KEYS, f"score rule #{i + 1}", ("id", "add"))
-            get = rm.get  # bound once: six keys are read for each of up to 100,000 rules
-            rid = r.string(get("id"), "rule `id`", f"rule-{i + 1}")
-            add_node = get("add")
-            if add_node is None:
-                continue
-            when, wt = r.expr(get("when"), f"`when` of rule `{rid}`", "True")
-            add, at = r.expr(add_node, f"`add` of rule `{rid}`")
-            rules.append(
-                M.ScoreRule(
-                    rid,
-                    when,
-                    add,
-                    wt,
-                    at,
-                    r.string(get("cites"), "`cites`"),
-                    r.string(get("doc"), "`doc`"),
-                    rm.span,
-                )
-            )
+            rule = _read_rule(r, item, i, seq.span)
+            if rule is not None:
+                rules.append(rule)
     return M.Score(base, tuple(rules), lo, hi, mp.span)
+
+
+def _read_rule(r: Reader, item: YNode, i: int, span: Span) -> M.ScoreRule | None:
+    """One item of `score.rules`: a rule (`when`, `add`) or a group (`one_of`)."""
+    rm = r.expect_map(item, f"score rule #{i + 1}", span)
+    if rm is None:
+        return None
+    get = rm.get  # bound once: six keys are read for each of up to 100,000 rules
+    if get("one_of") is not None:
+        return _read_group(r, rm, i)
+    r.check_keys(rm, RULE_KEYS, f"score rule #{i + 1}", ("id", "add"))
+    rid = r.string(get("id"), "rule `id`", f"rule-{i + 1}")
+    add_node = get("add")
+    if add_node is None:
+        return None
+    when, wt = r.expr(get("when"), f"`when` of rule `{rid}`", "True")
+    add, at = r.expr(add_node, f"`add` of rule `{rid}`")
+    cites, doc = r.string(get("cites"), "`cites`"), r.string(get("doc"), "`doc`")
+    return M.ScoreRule(rid, when, add, wt, at, cites, doc, rm.span)
+
+
+def _read_group(r: Reader, rm: YMap, i: int) -> M.ScoreRule | None:
+    """A `one_of` group: its cases in order (the first whose `when` holds adds its `add`)."""
+    r.check_keys(rm, GROUP_KEYS, f"score rule #{i + 1}", ("id", "one_of"))
+    rid = r.string(rm.get("id"), "rule `id`", f"rule-{i + 1}")
+    seq = r.expect_seq(rm.get("one_of"), f"`one_of` of rule `{rid}`", rm.span)
+    if seq is None:
+        return None
+    if not seq.items:
+        r.error(
+            "RP204",
+            f"`one_of` of rule `{rid}` has no cases",
+            seq.span,
+            fix="list the cases: `- {id: ..., when: ..., add: ...}`",
+        )
+        return None
+    cases: list[M.Case] = []
+    for j, item in enumerate(seq.items):
+        what = f"case #{j + 1} of rule `{rid}`"
+        cm = r.expect_map(item, what, seq.span)
+        if cm is None:
+            continue
+        r.check_keys(cm, CASE_KEYS, what, ("id", "when", "add"))
+        cid = r.string(cm.get("id"), "case `id`", f"{rid}-{j + 1}")
+        if cm.get("when") is None or cm.get("add") is None:
+            continue
+        when, wt = r.expr(cm.get("when"), f"`when` of case `{cid}`")
+        add, at = r.expr(cm.get("add"), f"`add` of case `{cid}`")
+        cites, doc = r.string(cm.get("cites"), "`cites`"), r.string(cm.get("doc"), "`doc`")
+        cases.append(M.Case(cid, when, add, wt, at, cites, doc, cm.span))
+    cites, doc = r.string(rm.get("cites"), "`cites`"), r.string(rm.get("doc"), "`doc`")
+    return M.group_rule(rid, tuple(cases), cites, doc, rm.span)
 
 
 def read_tiers(r: Reader, node: YNode | None, span: Span) -> list[M.Tier]:

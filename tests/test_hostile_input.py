@@ -353,3 +353,28 @@ def test_property_ids_differing_only_in_case_are_refused() -> None:
 def test_small_suite_still_loads() -> None:
     ruleset = load_text(SMALL_SPEC, "small.yaml")
     assert len(load_properties_text(SMALL_PROPS, "p.yaml", ruleset)) == 5
+
+
+# -- item 4, for git revisions: the size is asked before the blob is read --------------------
+
+
+def test_a_git_blob_over_the_size_limit_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ruleproof.commands import gitsource
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "t@example.invalid")
+    git("config", "user.name", "t")
+    (tmp_path / "x.yaml").write_text(SMALL_SPEC)
+    git("add", "x.yaml")
+    git("commit", "-q", "-m", "v1")
+    small = Limit(FILE_BYTES.code, FILE_BYTES.name, 100, "bytes", "", "")
+    monkeypatch.setattr(gitsource, "FILE_BYTES", small)
+    monkeypatch.setattr(gitsource, "_git_show", None)  # reading the blob would fail the test
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(["diff", "main:x.yaml", "x.yaml"])
+    assert code == 2 and f"error[{FILE_BYTES.code}]" in err

@@ -156,6 +156,18 @@ def test_temporary_files_of_killed_runs_are_cleaned(project: Path) -> None:
     assert not stale.exists() and alive.exists()
 
 
+def test_abandoned_temporary_files_of_earlier_versions_are_cleaned(project: Path) -> None:
+    folder = project / "counterexamples" / "small"
+    folder.mkdir(parents=True)
+    old = folder / f".{VIOLATED[0]}.json.ab_c1234.tmp"  # tempfile.mkstemp's name
+    old.write_text("{")
+    os.utime(old, (1, 1))
+    fresh = folder / f".{VIOLATED[1]}.json.zz_y9876.tmp"
+    fresh.write_text("{")
+    assert _check()[0] == 1
+    assert not old.exists() and fresh.exists()
+
+
 def test_the_pytest_plugin_does_not_collect_temporary_files(project: Path) -> None:
     assert _check()[0] == 1
     names = os.listdir(project / "counterexamples" / "small")

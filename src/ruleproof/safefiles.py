@@ -24,6 +24,7 @@ import os
 import re
 import secrets
 import stat
+import time
 from pathlib import Path
 
 from ruleproof.errors import Diagnostic, RulesetError, Span
@@ -176,10 +177,13 @@ def _same_content(path: Path, data: bytes) -> bool:
 
 
 _TEMP = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)\.[0-9a-f]{16}\.tmp")
+# What earlier versions left (`tempfile.mkstemp`, no pid): removed once surely abandoned.
+_OLD_TEMP = re.compile(r"\.(?P<name>.+\.json)\.[a-z0-9_]{8}\.tmp")
+OLD_TEMP_AGE = 3600.0  # seconds
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
+    if pid == os.getpid() or os.name == "nt":  # Windows' os.kill(pid, 0) would end it
         return True
     try:
         os.kill(pid, 0)
@@ -191,14 +195,20 @@ def _alive(pid: int) -> bool:
 
 
 def clean_stale_temps(folder: Path) -> None:
-    """Remove temporary files of `write_text` whose writing process no longer exists."""
+    """Remove temporary files of `write_text` whose writing process no longer exists (and
+    those of earlier versions once an hour old)."""
     try:
         names = os.listdir(folder)
     except OSError:
         return
+    now = time.time()
     for name in names:
         m = _TEMP.fullmatch(name)
-        if m is not None and not _alive(int(m.group("pid"))):
+        stale = m is not None and not _alive(int(m.group("pid")))
+        if not stale and _OLD_TEMP.fullmatch(name):
+            with contextlib.suppress(OSError):
+                stale = now - (folder / name).lstat().st_mtime > OLD_TEMP_AGE
+        if stale:
             with contextlib.suppress(OSError):
                 (folder / name).unlink()
 

@@ -4,8 +4,8 @@
 `Expr` whose spans point into the original file (`origin` is where the text starts); the
 commonest shape takes a faster route with the same result (`exprfast`). Anything
 outside the subset raises `RulesetError` with the offending node's position. Deep nesting,
-huge inputs and numbers over the digit limit are refused before `ast` sees them (codes RP7xx,
-`ruleproof.limits`), so no input can exhaust the interpreter's stack or its int conversion.
+huge inputs and numbers over the digit limit are refused before `ast` sees them (limits
+RP025-RP027, `ruleproof.limits`), so no input can exhaust the stack or Python's int conversion.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Safe YAML → a small node tree that remembers where every node came from.
 
 `read_yaml(text, file)` parses with PyYAML's event parser (libyaml when available) and builds
-`YMap` / `YSeq` / `YScalar` nodes itself, so it can enforce limits no stock loader has
-(`ruleproof.limits`, codes RP7xx): file size, nesting depth, total node count and total text
+`YMap` / `YSeq` / `YScalar` nodes (`yamlnodes`) itself, so it can enforce limits no stock loader
+has (`ruleproof.limits`, codes RP020-RP031): file size, nesting depth, total node count and total text
 with every use of an alias counted (an alias bomb, or one long expression used through thousands
 of aliases, is refused as the events arrive, never expanded), and integers of at most `DIGITS`
 digits; besides, duplicate mapping keys and tags are refused (nothing is ever constructed beyond
@@ -17,6 +17,7 @@ from typing import Any, cast
 import yaml
 
 from ruleproof.errors import Diagnostic, RulesetError, Span
+from ruleproof.language.yamlnodes import Scalar, SpanTuple, YMap, YNode, YScalar, YSeq
 from ruleproof.limits import DEPTH, DIGITS, FILE_BYTES, NODES, TEXT, Limit, int_too_long
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -33,116 +34,6 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
-
-Scalar = str | int | float | bool | None
-SpanTuple = tuple[str, int, int, int, int]  # the fields of a `Span`, made into one on demand
-
-
-class YScalar:
-    """A scalar: its value, its text, its quoting style (None when plain) and its span.
-
-    Nodes are never changed after reading. The reader passes the span as a plain tuple and the
-    `Span` is only made when asked for: most scalars (keys, ids) never need one.
-    """
-
-    __slots__ = ("_span", "raw", "style", "value")
-    size = 1
-
-    def __init__(
-        self,
-        value: Scalar,
-        raw: str,
-        style: str | None,
-        span: Span | SpanTuple,
-    ) -> None:
-        self.value = value
-        self.raw = raw
-        self.style = style
-        self._span = span
-
-    @property
-    def span(self) -> Span:
-        span = self._span
-        if not isinstance(span, Span):
-            span = self._span = Span(*span)
-        return span
-
-    def text_origin(self) -> tuple[int, int]:
-        """Line and column of the first character of the scalar's text (after any quote)."""
-        span = self._span
-        if isinstance(span, Span):
-            line, col = span.line, span.col
-        else:
-            line, col = span[1], span[2]
-        return line, col + (1 if self.style in ("'", '"') else 0)
-
-    def __repr__(self) -> str:
-        return f"YScalar({self.value!r}, {self.raw!r}, {self.style!r}, {self.span!r})"
-
-
-class YSeq:
-    """A sequence: its items, its span, `size`: its node count with aliases expanded, and
-    `chars`: the characters of its scalars' text, aliases expanded."""
-
-    __slots__ = ("_span", "chars", "items", "size")
-
-    def __init__(
-        self, items: tuple[YNode, ...], span: Span | SpanTuple, size: int, chars: int = 0
-    ) -> None:
-        self.items = items
-        self._span = span
-        self.size = size
-        self.chars = chars
-
-    @property
-    def span(self) -> Span:
-        span = self._span
-        if not isinstance(span, Span):
-            span = self._span = Span(*span)
-        return span
-
-
-class YMap:
-    """A mapping with unique scalar keys, in file order; `size` and `chars` as for `YSeq`."""
-
-    __slots__ = ("_span", "chars", "index", "items", "size")
-
-    def __init__(
-        self,
-        items: tuple[tuple[YScalar, YNode], ...],
-        span: Span | SpanTuple,
-        size: int,
-        index: dict[Scalar, YNode] | None = None,
-        chars: int = 0,
-    ) -> None:
-        self.items = items
-        self._span = span
-        self.size = size
-        self.chars = chars
-        # key value → value, built by the reader (keys are unique); `get` scans `items` without it
-        self.index = index
-
-    @property
-    def span(self) -> Span:
-        span = self._span
-        if not isinstance(span, Span):
-            span = self._span = Span(*span)
-        return span
-
-    def get(self, key: str) -> YNode | None:
-        index = self.index
-        if index is not None and type(key) is str:
-            return index.get(key)
-        for k, v in self.items:
-            if k.value == key:
-                return v
-        return None
-
-    def keys(self) -> list[str]:
-        return [str(k.value) for k, _ in self.items]
-
-
-YNode = YScalar | YSeq | YMap
 
 
 def _span(file: str, event: Any) -> Span:
@@ -162,12 +53,15 @@ def _over(limit: Limit, span: Span, found: str, why: str = "") -> RulesetError:
     return RulesetError([limit.exceeded(span, found, why)])
 
 
+__all__ = ["Scalar", "YMap", "YNode", "YScalar", "YSeq", "read_yaml"]
+
+
 def read_yaml(text: str, file: str) -> YNode | None:
     """Parse one YAML document; `None` for an empty file.
 
     Raises:
         RulesetError: RP001 YAML syntax, RP003 a tag or a non-scalar key, RP004 a duplicate key,
-        RP005 several documents, RP7xx a limit exceeded (size, depth, nodes, text, digits).
+        RP005 several documents, RP020-RP031 a limit exceeded (size, depth, nodes, text, digits).
     """
     start = Span(file, 1, 1, 1, 2)
     size = len(text)

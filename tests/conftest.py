@@ -34,3 +34,15 @@ def assert_golden(path: Path, actual: str) -> None:
         if not REGEN:
             raise AssertionError(f"golden file {path} was missing; wrote it, review and commit it")
     assert actual == path.read_bytes().decode("utf-8"), f"output differs from {path}"
+
+
+def pytest_terminal_summary(terminalreporter: object) -> None:
+    """Print the tally of the differential tests at scale (`tests/differential.py`)."""
+    from differential import summary
+
+    lines = summary()
+    if lines:
+        write = terminalreporter.write_line  # type: ignore[attr-defined]
+        write("differential comparisons (unknowns counted, not skipped):")
+        for line in lines:
+            write("  " + line)

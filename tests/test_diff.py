@@ -479,7 +479,11 @@ def _mutants(rs: M.Ruleset) -> st.SearchStrategy[M.Ruleset]:
         options.append(attrs.evolve(rs, score=attrs.evolve(sc, base=sc.base + 1)))
         options.append(attrs.evolve(rs, score=attrs.evolve(sc, rules=sc.rules[::-1])))
         for i, r in enumerate(sc.rules):
-            flipped = attrs.evolve(r, when=E.Not(r.when))
+            if r.cases:  # a group: its first case's condition flips
+                first = attrs.evolve(r.cases[0], when=E.Not(r.cases[0].when))
+                flipped = M.group_rule(r.id, (first, *r.cases[1:]))
+            else:
+                flipped = attrs.evolve(r, when=E.Not(r.when))
             options.append(
                 attrs.evolve(
                     rs, score=attrs.evolve(sc, rules=(*sc.rules[:i], flipped, *sc.rules[i + 1 :]))

@@ -31,7 +31,11 @@ LIMITS = Limits(timeout=10.0, minimise=False)
 def _changed_rule(rs: M.Ruleset, i: int, delta: int) -> M.Ruleset:
     assert rs.score is not None
     r = rs.score.rules[i]
-    bumped = attrs.evolve(r, add=E.Arith("+", r.add, E.IntLit(delta)))
+    if r.cases:  # a group: every case adds `delta` more
+        cases = tuple(attrs.evolve(c, add=E.Arith("+", c.add, E.IntLit(delta))) for c in r.cases)
+        bumped = M.group_rule(r.id, cases)
+    else:
+        bumped = attrs.evolve(r, add=E.Arith("+", r.add, E.IntLit(delta)))
     rules = (*rs.score.rules[:i], bumped, *rs.score.rules[i + 1 :])
     return attrs.evolve(rs, score=attrs.evolve(rs.score, rules=rules))
 

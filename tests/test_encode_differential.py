@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ruleproof.language import ruleset as M
-from ruleproof.proving.encode import NO_TIER, Copy, Encoding, z3_value
+from ruleproof.proving.encode import NO_TIER, Copy, Encoding, number, score_sort, z3_value
 from ruleproof.semantics.evaluate import evaluate, in_domain
 from ruleproof.testing import citizens, rulesets, values
 
@@ -34,7 +34,8 @@ def _expected_terms(
     out = evaluate(ruleset, citizen)
     rows: list[tuple[str, object, object]] = []
     if ruleset.score is not None:
-        rows.append(("score", copy.value("score"), z3.IntVal(out.score)))
+        assert out.score is not None
+        rows.append(("score", copy.value("score"), number(out.score, score_sort(ruleset.score))))
     if ruleset.tiers:
         code = NO_TIER if out.tier is None else enc.codes.code(out.tier)
         rows.append(("tier", copy.value("tier"), z3.IntVal(code)))

@@ -132,3 +132,15 @@ def test_malformed_groups_are_refused_with_a_position(rules: str, code: str) -> 
         load_text(text, "g.yaml")
     assert code in [d.code for d in err.value.diagnostics]
     assert all(d.span.line >= 1 for d in err.value.diagnostics)
+
+
+def test_a_group_cannot_mean_anything_but_its_cases() -> None:
+    import attrs
+
+    rs = _rs()
+    assert rs.score is not None
+    group = rs.score.rules[0]
+    with pytest.raises(ValueError, match="come from its cases"):
+        attrs.evolve(group, add=E.IntLit(1))
+    with pytest.raises(ValueError, match="come from its cases"):
+        attrs.evolve(group, when=E.BoolLit(False))

@@ -59,6 +59,12 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--no-write", action="store_true", help="write no counterexample files")
     p.add_argument(
+        "--cross-check",
+        action="store_true",
+        help="decide every verdict a fast path gives again with the plain encoding; a "
+        "disagreement is an internal error (slower; for audits and the deep test profile)",
+    )
+    p.add_argument(
         "--no-timing",
         action="store_true",
         help="leave seconds out of the text and JUnit reports (for reproducible output)",
@@ -102,7 +108,7 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     suite = load_suite(args.spec, _property_files(args.spec, args.properties), sources)
     if not args.no_write:
         check_root(args.out)  # before any work: a file or a link where the folder goes
-    results = run_suite(suite, args.timeout, args.rlimit, args.jobs)
+    results = run_suite(suite, args.timeout, args.rlimit, args.jobs, args.cross_check)
     written: list[str] = []
     problems: list[Diagnostic] = []
     if not args.no_write:

@@ -42,6 +42,12 @@ def add_parser(sub: Any) -> None:
         metavar="SECONDS",
         help="solver time per query (default 30)",
     )
+    p.add_argument(
+        "--cross-check",
+        action="store_true",
+        help="repeat a folded comparison on the unfolded versions; a disagreement is an "
+        "internal error (slower)",
+    )
 
 
 def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
@@ -60,7 +66,12 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     if args.outputs is not None:
         sources[OUTPUTS_FILE] = args.outputs
     result = diff_rulesets(
-        versions[0], versions[1], args.old, args.new, args.outputs, Limits(timeout=args.timeout)
+        versions[0],
+        versions[1],
+        args.old,
+        args.new,
+        args.outputs,
+        Limits(timeout=args.timeout, cross_check=args.cross_check),
     )
     if args.format == "json":
         out.write(dumps(to_json(result)))

@@ -88,32 +88,43 @@ def check_block(
     stop: int,
     timeout: float,
     rlimit: int,
+    cross_check: bool = False,
 ) -> list[Result]:
     """Worker entry point: load the suite, check properties `start:stop` with one checker."""
     from ruleproof.proving.checker import Checker
     from ruleproof.proving.solving import Limits
 
     suite = load_suite(spec_file, property_files)
-    checker = Checker(suite.ruleset, Limits(timeout=timeout, rlimit=rlimit))
+    limits = Limits(timeout=timeout, rlimit=rlimit, cross_check=cross_check)
+    checker = Checker(suite.ruleset, limits)
     return [check_one(checker, p) for p in suite.properties[start:stop]]
 
 
 def run_suite(
-    suite: P.Suite, timeout: float = 30.0, rlimit: int = 0, jobs: int = 1
+    suite: P.Suite,
+    timeout: float = 30.0,
+    rlimit: int = 0,
+    jobs: int = 1,
+    cross_check: bool = False,
 ) -> list[Result]:
-    """Every property's result, in file order (see the module docstring for `jobs`)."""
+    """Every property's result, in file order (see the module docstring for `jobs`;
+    `cross_check`: see `ruleproof.proving.checker`)."""
     from ruleproof.proving.checker import Checker
     from ruleproof.proving.solving import Limits
 
     n = len(suite.properties)
     jobs = max(1, min(jobs, n))
     if jobs == 1:
-        checker = Checker(suite.ruleset, Limits(timeout=timeout, rlimit=rlimit))
+        limits = Limits(timeout=timeout, rlimit=rlimit, cross_check=cross_check)
+        checker = Checker(suite.ruleset, limits)
         return [with_baseline(check_one(checker, p), suite.ruleset) for p in suite.properties]
     from ruleproof.commands.workers import run_in_workers
 
     bounds = [(n * k // jobs, n * (k + 1) // jobs) for k in range(jobs)]
-    blocks = [(suite.spec_file, suite.property_files, lo, hi, timeout, rlimit) for lo, hi in bounds]
+    blocks = [
+        (suite.spec_file, suite.property_files, lo, hi, timeout, rlimit, cross_check)
+        for lo, hi in bounds
+    ]
     out: list[Result] = []
     for block in run_in_workers(check_block, blocks):
         out += block

@@ -136,7 +136,14 @@ class ScoreRule:
     cites: str = ""
     doc: str = ""
     span: Span = _span()
-    cases: tuple[Case, ...] = ()
+    cases: tuple[Case, ...] = attrs.field(default=())
+
+    @cases.validator
+    def _one_meaning(self, _: object, cases: tuple[Case, ...]) -> None:
+        # A group's `when` and `add` are what its cases mean, never anything else: every
+        # interpreter reads one or the other, so they must not be able to drift apart.
+        if cases and (self.when != BoolLit(True) or self.add != group_add(cases)):
+            raise ValueError(f"rule `{self.id}`: a group's `when` and `add` come from its cases")
 
     @functools.cached_property
     def _shape(self) -> tuple[frozenset[str], int]:
@@ -157,11 +164,16 @@ class ScoreRule:
         return self._shape[1]
 
 
+def group_add(cases: tuple[Case, ...], span: Span = UNKNOWN_SPAN) -> FirstMatch:
+    """What a group of cases adds: the first case's `add` whose `when` holds, else 0."""
+    return FirstMatch(tuple((c.when, c.add) for c in cases), IntLit(0, span), span)
+
+
 def group_rule(
     rule_id: str, cases: tuple[Case, ...], cites: str = "", doc: str = "", span: Span = UNKNOWN_SPAN
 ) -> ScoreRule:
     """The score rule of a `one_of` group (see `ScoreRule`)."""
-    add = FirstMatch(tuple((c.when, c.add) for c in cases), IntLit(0, span), span)
+    add = group_add(cases, span)
     text = "first of " + ", ".join(c.id for c in cases[:3]) + (", …" if len(cases) > 3 else "")
     return ScoreRule(rule_id, BoolLit(True, span), add, "True", text, cites, doc, span, cases)
 

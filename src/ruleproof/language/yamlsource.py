@@ -1,12 +1,13 @@
 """Safe YAML → a small node tree that remembers where every node came from.
 
 `read_yaml(text, file)` parses with PyYAML's event parser (libyaml when available) and builds
-`YMap` / `YSeq` / `YScalar` nodes (`yamlnodes`) itself, so it can enforce limits no stock loader
-has (`ruleproof.limits`, codes RP020-RP031): file size, nesting depth, total node count and total text
-with every use of an alias counted (an alias bomb, or one long expression used through thousands
-of aliases, is refused as the events arrive, never expanded), and integers of at most `DIGITS`
-digits; besides, duplicate mapping keys and tags are refused (nothing is ever constructed beyond
-str, int, float, bool and null). Other errors are `RulesetError` with codes RP0xx.
+`YMap` / `YSeq` / `YScalar` nodes (`yamlnodes`) itself, so it can enforce limits no stock
+loader has (`ruleproof.limits`, codes RP020-RP031): file size, nesting depth, total node count
+and total text with every use of an alias counted (an alias bomb, or one long expression used
+through thousands of aliases, is refused as the events arrive, never expanded), and integers
+of at most `DIGITS` digits; besides, duplicate mapping keys and tags are refused (nothing is
+ever constructed beyond str, int, float, bool and null). Other errors are `RulesetError` with
+codes RP0xx.
 """
 
 from __future__ import annotations

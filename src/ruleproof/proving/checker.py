@@ -6,6 +6,12 @@ for `appeal_path`, `expires` and `recourse` (`ruleproof.proving.paths`), then th
 end (`ruleproof.proving.z3checker`) for every other kind. All properties of one checker share
 one Z3 encoding. `fast=False` skips the fast paths (the plain encoding decides everything;
 differential tests compare the two).
+
+Cross-check mode (`Limits.cross_check`, `ruleproof check --cross-check`): every verdict a fast
+path or an abstraction gives (a proof from a reduced ruleset, interval bounds, a folded sum; a
+counterexample from sampling) is decided again by the plain encoding with no shortcut, with a
+time limit of its own. Opposite verdicts are an `InternalError` naming both; a plain `unknown`
+leaves the fast verdict standing. `cross_checked` lists what was compared.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import time
 
 import attrs
 
+from ruleproof.errors import InternalError
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.proving.fastpaths import FastPaths
@@ -33,22 +40,42 @@ class Checker:
         self.limits = limits or Limits()
         self.backend = Z3Checker(ruleset, self.limits)
         self.fastpaths = FastPaths(self.backend) if fast else None
+        self.cross_checked: list[tuple[str, str, str]] = []  # (property, fast, plain status)
+        self.answered_by = ""  # "fast path" or "plain" for the last property checked
 
     def check(self, prop: P.Property) -> Result:
-        """The verdict of one property, with the seconds it took."""
+        """The verdict of one property, with the seconds it took.
+
+        Raises:
+            InternalError: in cross-check mode, the plain encoding contradicts a fast path.
+        """
         start = time.monotonic()
         deadline = start + self.limits.timeout
         result = self.fastpaths.check(prop, deadline) if self.fastpaths is not None else None
+        self.answered_by = "plain" if result is None else "fast path"
         if result is None:
-            result = self._plain(prop, deadline)
+            result = self._plain(prop, deadline, bounds=self.fastpaths is not None)
+        elif self.limits.cross_check:
+            self._cross_check(prop, result)
         return attrs.evolve(result, seconds=round(time.monotonic() - start, 3))
 
-    def _plain(self, prop: P.Property, deadline: float) -> Result:
+    def _plain(self, prop: P.Property, deadline: float, bounds: bool) -> Result:
         if isinstance(prop.kind, PATH_KINDS):
-            return check_path(self.backend, prop, deadline, bounds=self.fastpaths is not None)
+            return check_path(self.backend, prop, deadline, bounds=bounds)
         if isinstance(prop.kind, P.Reachable):
             return self.backend.reachable(prop, deadline)
         return self.backend.universal(prop, deadline)
+
+    def _cross_check(self, prop: P.Property, fast: Result) -> None:
+        """Decide `prop` again with the plain encoding and no shortcut (module docstring)."""
+        plain = self._plain(prop, time.monotonic() + self.limits.timeout, bounds=False)
+        self.cross_checked.append((prop.id, fast.status, plain.status))
+        decided = {"proved", "violated"}
+        if fast.status in decided and plain.status in decided and fast.status != plain.status:
+            raise InternalError(
+                f"cross-check: for `{prop.id}` a fast path says {fast.status} ({fast.message}) "
+                f"but the plain encoding says {plain.status} ({plain.message})"
+            )
 
 
 def check_all(

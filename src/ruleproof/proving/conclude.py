@@ -10,7 +10,7 @@ order, and `describe_violation` the one-line message of a counterexample.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
@@ -26,16 +26,23 @@ COUNT_LIMIT = 20_000  # evaluator runs spent on exact counting per violated prop
 
 
 def violated(
-    ruleset: M.Ruleset, prop: P.Property, failures: list[tuple[Query, Counterexample]]
+    ruleset: M.Ruleset,
+    prop: P.Property,
+    failures: list[tuple[Query, Counterexample]],
+    deadline: float | None = None,
 ) -> V.Violated:
-    """The `violated` result for validated failures (the first one is shown)."""
+    """The `violated` result for validated failures (the first one is shown); the share of
+    citizens affected is counted until `deadline` (then it says it was not)."""
     q, cex = failures[0]
     labels = [f.label for f, _ in failures if f.label]
     message = describe_violation(prop, cex)
     if labels:
         message = f"violated for {', '.join(f'`{x}`' for x in labels)}: {message}"
-    count = count_affected(ruleset, q, COUNT_LIMIT)
-    affected = f"affects {count.ratio_text()}" if count is not None else ""
+    try:
+        count = count_affected(ruleset, q, COUNT_LIMIT, deadline)
+        affected = f"affects {count.ratio_text()}" if count is not None else ""
+    except TimeoutError:
+        affected = "affected citizens not counted: the time limit ran out"
     return V.Violated(prop, message, cex, affected=affected)
 
 
@@ -45,15 +52,30 @@ def reachable_result(
     never: list[str],
     unknown: list[str],
     witnesses: Mapping[str, Mapping[str, M.Value]],
+    unchecked: Sequence[str] = (),
 ) -> Result:
-    """The verdict of a `reachable` property from what happened to each of its goals."""
+    """The verdict of a `reachable` property from what happened to each of its goals
+    (`unchecked`: goals left when the time limit ran out)."""
+    late = not_checked(unchecked, goals)
     if never:
         cex = Counterexample({}, {}, note="never: " + "; ".join(never))
         message = f"{len(never)} of {goals} can never happen: " + ", ".join(never)
-        return V.Violated(prop, message, cex, witnesses=witnesses)
-    if unknown:
-        return V.Unknown(prop, "; ".join(unknown), witnesses=witnesses)
+        return V.Violated(prop, message + (f"; {late}" if late else ""), cex, witnesses=witnesses)
+    if unknown or unchecked:
+        return V.Unknown(
+            prop, "; ".join([*unknown, *([late] if late else [])]), witnesses=witnesses
+        )
     return V.Proved(prop, f"all {goals} can happen", witnesses=witnesses)
+
+
+def not_checked(unchecked: Sequence[str], total: int) -> str:
+    """What was left when the time limit ran out, in one phrase ("" when nothing was)."""
+    if not unchecked:
+        return ""
+    shown = ", ".join(unchecked[:5]) + (
+        f" and {len(unchecked) - 5} more" if len(unchecked) > 5 else ""
+    )
+    return f"the time limit ran out with {len(unchecked)} of {total} not checked: {shown}"
 
 
 def proved_relational(prop: P.Property, ruleset: M.Ruleset, cores: set[str]) -> V.Proved:

@@ -439,11 +439,20 @@ def diff_rulesets(
 ) -> DiffResult:
     """Compare two versions over `outputs` (see `plan_outputs`); see the module docstring.
 
-    `limits.timeout` bounds each query (and its minimisation). Raises `RulesetError` for
+    `limits.timeout` bounds each query (and its minimisation). With `limits.cross_check`, a
+    folded (sliced) comparison is repeated on the unfolded versions, and an output one calls
+    different and the other equivalent is an `InternalError`. Raises `RulesetError` for
     versions or outputs that cannot be compared, `InternalError` if the evaluator disagrees
     with the solver.
     """
     limits = limits or Limits()
+    if slicing and limits.cross_check:
+        plain = attrs.evolve(limits, cross_check=False)
+        folded = diff_rulesets(old, new, old_file, new_file, outputs, plain, summaries, True)
+        unfolded = diff_rulesets(old, new, old_file, new_file, outputs, plain, False, False)
+        _agree(folded, unfolded)
+        return folded
+    limits = attrs.evolve(limits, cross_check=False)
     asker = Asker(old, new, limits, slicing)
     cmp = asker.cmp
     outs, out_notes = plan_outputs(old, new, outputs)
@@ -503,6 +512,18 @@ def diff_rulesets(
         rows, cols, moves = _transitions(asker, answers["tier"])
         result = attrs.evolve(result, transitions=moves, old_tiers=rows, new_tiers=cols)
     return result
+
+
+def _agree(folded: DiffResult, unfolded: DiffResult) -> None:
+    """Raise `InternalError` when the folded and the unfolded comparisons contradict."""
+    undecided = {o for o, _ in (*folded.unknown, *unfolded.unknown)}
+    a = {d.output for d in folded.differences} - undecided
+    b = {d.output for d in unfolded.differences} - undecided
+    if a != b:
+        raise InternalError(
+            f"cross-check: the folded diff finds differences in {sorted(a)}, the unfolded "
+            f"encoding in {sorted(b)}"
+        )
 
 
 def _summary_seconds(limits: Limits) -> float:

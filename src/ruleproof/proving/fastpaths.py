@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 
 import attrs
 
@@ -34,8 +35,16 @@ from ruleproof.proving.paths import check_path
 from ruleproof.proving.solving import Sat, Unsat
 from ruleproof.proving.z3checker import Z3Checker
 from ruleproof.semantics.compiled import Compiled, compile_ruleset
+from ruleproof.semantics.foldsum import FoldedSum
 from ruleproof.semantics.intervals import Bounds
-from ruleproof.semantics.reduce import REST, SUMMED, reduce_for, set_by_actions
+from ruleproof.semantics.reduce import (
+    REST,
+    SUMMED,
+    Reduction,
+    fold_for,
+    read_outside_rest,
+    set_by_actions,
+)
 from ruleproof.semantics.sampling import Citizen, Sampler, Test
 from ruleproof.semantics.templates import Query, queries, reach_goals
 from ruleproof.semantics.validate import validate_query
@@ -79,6 +88,9 @@ class FastPaths:
         self._compiled: Compiled | None = None
         self._bounds: Bounds | None = None
         self._reduced: dict[frozenset[str], Z3Checker | None] = {}
+        self._reductions: dict[frozenset[str], Reduction | None] = {}
+        self._compiled_reductions: dict[frozenset[str], Compiled] = {}
+        self._sums: dict[tuple[frozenset[str], frozenset[str]], FoldedSum] = {}
 
     @property
     def compiled(self) -> Compiled:
@@ -116,9 +128,72 @@ class FastPaths:
     def reduced(self, varied: frozenset[str]) -> Z3Checker | None:
         """A back end for the ruleset reduced for `varied` (`semantics.reduce`), or None."""
         if varied not in self._reduced:
-            reduced = reduce_for(self.ruleset, varied)
-            self._reduced[varied] = None if reduced is None else Z3Checker(reduced, self.limits)
+            r = fold_for(self.ruleset, varied)
+            self._reduced[varied] = None if r is None else Z3Checker(r.ruleset, self.limits)
+            self._reductions[varied] = r
         return self._reduced[varied]
+
+    def folded_sum(self, varied: frozenset[str], q: Query) -> FoldedSum | None:
+        """The folded sum of the reduction for `varied`, for a query (None: nothing folded)."""
+        r = self._reductions.get(varied)
+        if r is None or not r.folded:
+            return None
+        pinned = read_outside_rest(r.ruleset)
+        pinned |= E.names(q.assume) | E.names(q.assert_)
+        key = (varied, frozenset(pinned))
+        if key not in self._sums:
+            reduced = self._compiled_reduced(varied)
+
+            def others(c: Mapping[str, M.Value]) -> M.Num:  # the kept rules and the base
+                return reduced.raw_score({**c, REST: 0})
+
+            self._sums[key] = FoldedSum(
+                self.ruleset, r.folded, frozenset(pinned), self.compiled, others
+            )
+        return self._sums[key]
+
+    def concretize(
+        self,
+        q: Query,
+        varied: frozenset[str],
+        found: Mapping[str, Mapping[str, M.Value]],
+        deadline: float,
+    ) -> dict[str, Citizen] | None:
+        """Original citizens for a model of the reduced query, or None.
+
+        The folded rules read no varied attribute, so the citizens share one folded sum; the
+        search (`FoldedSum.concretize`) moves only attributes nothing but folded rules read,
+        until that sum is one for which the reduced ruleset still shows the violation.
+        """
+        sub, fs, r = (
+            self._reduced.get(varied),
+            self.folded_sum(varied, q),
+            self._reductions.get(varied),
+        )
+        rest = None if r is None else r.rest()
+        if sub is None or fs is None or rest is None:
+            return None
+        plain = {t: {k: v for k, v in c.items() if k != REST} for t, c in found.items()}
+        first = q.citizens[0]
+        reduced = Sampler(sub.ruleset, self._compiled_reduced(varied))
+
+        def good(w: M.Num) -> bool:
+            return reduced.violates(q, {t: {**c, REST: w} for t, c in plain.items()})
+
+        v = found[first][REST]
+        assert isinstance(v, int | Fraction) and not isinstance(v, bool)
+        moved = fs.concretize(plain[first], v, good, (rest.lo, rest.hi), deadline)
+        if moved is None:
+            return None
+        free = fs.free()
+        return {t: {**c, **{n: moved[n] for n in free}} for t, c in plain.items()}
+
+    def _compiled_reduced(self, varied: frozenset[str]) -> Compiled:
+        if varied not in self._compiled_reductions:
+            r = self._reductions[varied]
+            assert r is not None
+            self._compiled_reductions[varied] = compile_ruleset(r.ruleset)
+        return self._compiled_reductions[varied]
 
     def counterexample(
         self, citizens: Mapping[str, Citizen], sanction: str | None
@@ -142,15 +217,23 @@ class FastPaths:
                 continue
             if not isinstance(answer, Sat):
                 return None
-            found = sub.citizens_of(copies, answer.model, solver, deadline)
+            found = sub.citizens_of(copies, answer.model, solver, deadline, self._prefer(q))
             citizens = {t: {k: v for k, v in c.items() if k != REST} for t, c in found.items()}
             if not self.sampler().violates(q, citizens):
-                return None  # the folded rules matter here: let the full encoding decide
+                concrete = self.concretize(q, q.varied or frozenset(), found, deadline)
+                if concrete is None or not self.sampler().violates(q, concrete):
+                    return None  # no citizen found for the folded sum: the full encoding decides
+                citizens = concrete
             validate_query(self.ruleset, q, citizens)
             failures.append((q, self.counterexample(citizens, q.label or None)))
         if failures:
-            return conclude.violated(self.ruleset, prop, failures)
+            return conclude.violated(self.ruleset, prop, failures, deadline)
         return conclude.proved_relational(prop, self.ruleset, cores)
+
+    def _prefer(self, q: Query) -> dict[str, M.Value]:
+        """`score~rest` toward the folded sum at the baseline citizen (easiest to realise)."""
+        fs = self.folded_sum(q.varied, q) if q.varied is not None else None
+        return {REST: fs.start()} if fs is not None else {}
 
     # -- forall: a proof on the fully folded ruleset, then sampling ------------------------
     def forall(self, prop: P.Property, deadline: float) -> Result | None:
@@ -163,7 +246,8 @@ class FastPaths:
         if found is None:
             return None
         validate_query(self.ruleset, q, found)
-        return conclude.violated(self.ruleset, prop, [(q, self.counterexample(found, None))])
+        failure = [(q, self.counterexample(found, None))]
+        return conclude.violated(self.ruleset, prop, failure, deadline)
 
     def folded_forall(self, prop: P.Property, deadline: float) -> Result | None:
         """`proved` from the ruleset with every score rule folded into `score~rest`, else None.
@@ -227,7 +311,8 @@ class FastPaths:
             return None
         citizens = {"a": found}
         validate_query(self.ruleset, q, citizens)
-        return conclude.violated(self.ruleset, prop, [(q, self.counterexample(citizens, None))])
+        failure = [(q, self.counterexample(citizens, None))]
+        return conclude.violated(self.ruleset, prop, failure, deadline)
 
     def reachable(self, prop: P.Property, deadline: float) -> Result:
         """Goals unreachable by interval bounds, reached by sampling, the rest by Z3."""
@@ -248,15 +333,20 @@ class FastPaths:
             validate_query(self.ruleset, open_[label][1], {"a": citizen})
             witnesses[label] = citizen
         unknown: list[str] = []
+        unchecked: list[str] = []
         for label, (_, q) in open_.items():
-            if label not in witnesses:
-                found = self.backend.reach(label, q, deadline, never, unknown)
-                if found is not None:
-                    witnesses[label] = found
+            if label in witnesses:
+                continue
+            if time.monotonic() >= deadline:
+                unchecked.append(label)
+                continue
+            found = self.backend.reach(label, q, deadline, never, unknown)
+            if found is not None:
+                witnesses[label] = found
         order = [label for label, _ in goals]
         never.sort(key=order.index)
         witnesses = {k: witnesses[k] for k in order if k in witnesses}
-        return conclude.reachable_result(prop, len(goals), never, unknown, witnesses)
+        return conclude.reachable_result(prop, len(goals), never, unknown, witnesses, unchecked)
 
     def _budget(self, deadline: float) -> float:
         """When sampling must stop: now, below `SAMPLE_MIN_RULES` rules or with an rlimit."""

@@ -20,6 +20,8 @@ evaluator on the citizen it was found for, and the counterexample's `steps` are 
 
 from __future__ import annotations
 
+import time
+
 from ruleproof.language import suite as P
 from ruleproof.proving import conclude
 from ruleproof.proving.pathgoals import (
@@ -61,7 +63,9 @@ def check_path(
     rows: list[tuple[Goal, GoalOutcome]] = []
     for s in checker.ruleset.sanctions:
         goal = sanction_goal(checker.ruleset, kind, s)
-        if isinstance(kind, P.AppealPath) and not s.appeal:
+        if time.monotonic() >= deadline:
+            rows.append((goal, Undecided("not checked: the time limit ran out")))
+        elif isinstance(kind, P.AppealPath) and not s.appeal:
             rows.append((goal, NoAppeal(some_citizen(checker, goal, deadline, bounds))))
         else:
             rows.append((goal, decide(checker, goal, deadline, bounds)))

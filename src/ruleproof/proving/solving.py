@@ -29,6 +29,8 @@ class Limits:
     # Z3's memory cap (MiB, 0 = none). Z3 counts memory per process, not per solver: once
     # exceeded, every later query in the process fails too, so it is off unless asked for.
     memory_mb: int = 0
+    # Re-derive every verdict a fast path gives with the plain encoding (`proving.checker`).
+    cross_check: bool = False
 
 
 @attrs.frozen

@@ -68,19 +68,29 @@ class Z3Checker:
         return answer, copies, solver
 
     def citizens_of(
-        self, copies: Mapping[str, Copy], model: Any, solver: Any, deadline: float
+        self,
+        copies: Mapping[str, Copy],
+        model: Any,
+        solver: Any,
+        deadline: float,
+        prefer: Mapping[str, M.Value] | None = None,
     ) -> dict[str, dict[str, M.Value]]:
-        """Decode a model, minimised toward the baseline citizen when allowed."""
+        """Decode a model, minimised toward the baseline citizen when allowed (attributes in
+        `prefer` toward those values instead, after all the others)."""
         rs = self.ruleset
+        prefer = prefer or {}
         if self.limits.minimise:
             variables: list[tuple[Term, M.AttrType, M.Value]] = []
+            last: list[tuple[Term, M.AttrType, M.Value]] = []
             seen: set[int] = set()  # AST ids: copies sharing an attribute share its term
             for copy in copies.values():
                 for a in rs.attributes:
                     var = copy.attrs[a.name]
                     if var.get_id() not in seen:
                         seen.add(var.get_id())
-                        variables.append((var, a.type, a.baseline()))
+                        into = last if a.name in prefer else variables
+                        into.append((var, a.type, prefer.get(a.name, a.baseline())))
+            variables += last
             budget = max(2.0, self.limits.timeout / 3)
             model = minimise(
                 self.enc, solver, model, variables, min(deadline, time.monotonic() + budget)
@@ -110,7 +120,12 @@ class Z3Checker:
         failures: list[tuple[Query, Counterexample]] = []
         cores: set[str] = set()
         unknown: list[str] = []
-        for q in queries(self.ruleset, prop):
+        qs = queries(self.ruleset, prop)
+        unchecked: list[str] = []
+        for q in qs:
+            if time.monotonic() >= deadline:
+                unchecked.append(q.label or prop.id)
+                continue
             answer, copies, solver = self.violation(q, deadline)
             if isinstance(answer, Sat):
                 citizens = self.citizens_of(copies, answer.model, solver, deadline)
@@ -122,9 +137,10 @@ class Z3Checker:
                 assert isinstance(answer, Unknown)
                 unknown.append(f"{q.label}: {answer.reason}" if q.label else answer.reason)
         if failures:
-            return conclude.violated(self.ruleset, prop, failures)
-        if unknown:
-            return V.Unknown(prop, "; ".join(unknown))
+            return conclude.violated(self.ruleset, prop, failures, deadline)
+        late = conclude.not_checked(unchecked, len(qs))
+        if unknown or late:
+            return V.Unknown(prop, "; ".join([*unknown, *([late] if late else [])]))
         return conclude.proved_relational(prop, self.ruleset, cores)
 
     def reachable(self, prop: P.Property, deadline: float) -> Result:
@@ -134,11 +150,15 @@ class Z3Checker:
         unknown: list[str] = []
         witnesses: dict[str, Mapping[str, M.Value]] = {}
         goals = reach_goals(self.ruleset, prop.kind)
+        unchecked: list[str] = []
         for (label, _), q in zip(goals, queries(self.ruleset, prop), strict=True):
+            if time.monotonic() >= deadline:
+                unchecked.append(label)
+                continue
             found = self.reach(label, q, deadline, never, unknown)
             if found is not None:
                 witnesses[label] = found
-        return conclude.reachable_result(prop, len(goals), never, unknown, witnesses)
+        return conclude.reachable_result(prop, len(goals), never, unknown, witnesses, unchecked)
 
     def reach(
         self, label: str, q: Query, deadline: float, never: list[str], unknown: list[str]

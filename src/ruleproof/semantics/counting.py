@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from collections.abc import Iterator
 
 import attrs
@@ -161,8 +162,14 @@ def _all_exprs(ruleset: M.Ruleset, q: Query) -> list[E.Expr]:
     return out
 
 
-def count_affected(ruleset: M.Ruleset, q: Query, limit: int = DEFAULT_LIMIT) -> Count | None:
-    """The exact number of affected citizens over the relevant attributes, or None."""
+def count_affected(
+    ruleset: M.Ruleset, q: Query, limit: int = DEFAULT_LIMIT, deadline: float | None = None
+) -> Count | None:
+    """The exact number of affected citizens over the relevant attributes, or None.
+
+    Raises:
+        TimeoutError: `deadline` (a `time.monotonic()` value) passed before the count ended.
+    """
     if (len(q.citizens) == 2 and q.varied is None) or len(q.citizens) > 2:
         return None
     support = support_sets(ruleset)
@@ -186,7 +193,9 @@ def count_affected(ruleset: M.Ruleset, q: Query, limit: int = DEFAULT_LIMIT) -> 
     if size * alternatives > limit:
         return None
     affected = possible = 0
-    for a, weight in _assignments(ruleset, order, doms):
+    for i, (a, weight) in enumerate(_assignments(ruleset, order, doms)):
+        if deadline is not None and i % 64 == 0 and time.monotonic() >= deadline:
+            raise TimeoutError("the time limit ran out while counting")
         if in_domain(ruleset, a) is not None:
             continue
         possible += weight

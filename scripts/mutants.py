@@ -81,8 +81,8 @@ MUTANTS = [
     Mutant(
         "dropped-rule",
         SEM + "reduce.py",
-        "        lo, hi = lo + clo, hi + chi\n        folded += 1",
-        "        lo, hi = (lo + clo, hi + chi) if folded else (lo, hi)\n        folded += 1",
+        "        lo, hi = lo + clo, hi + chi\n        folded.append(r)",
+        "        lo, hi = (lo + clo, hi + chi) if folded else (lo, hi)\n        folded.append(r)",
         "the first folded rule is left out of the folded sum's range",
     ),
     Mutant(
@@ -129,11 +129,9 @@ MUTANTS = [
     ),
     Mutant(
         "unchecked-reduction",
-        "src/ruleproof/proving/fastpaths.py",
-        "            if not self.sampler().violates(q, citizens):\n"
-        "                return None  # the folded rules matter here: let the full encoding"
-        " decide\n",
-        "",
+        "src/ruleproof/proving/folding.py",
+        "        if self.original.violates(q, citizens):\n            return Shown(citizens)",
+        "        return Shown(citizens)",
         "a reduced counterexample is kept without checking it on the original ruleset",
     ),
     Mutant(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import io
+import sys
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -101,14 +103,19 @@ def _property_files(spec: str, given: Sequence[str]) -> list[str]:
 
 def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     from ruleproof.commands.run_suite import load_suite, run_suite
+    from ruleproof.proving.stages import Stages
     from ruleproof.reporting.files import write_counterexample_files
     from ruleproof.reporting.output import EXIT_INTERNAL, emit, exit_code
+    from ruleproof.reporting.progress import ProgressLine
     from ruleproof.safefiles import check_root
 
     suite = load_suite(args.spec, _property_files(args.spec, args.properties), sources)
     if not args.no_write:
         check_root(args.out)  # before any work: a file or a link where the folder goes
-    results = run_suite(suite, args.timeout, args.rlimit, args.jobs, args.cross_check)
+    stages = Stages(len(suite.properties))
+    quiet = getattr(args, "quiet", False)
+    with ProgressLine(stages, io.StringIO() if quiet else sys.stderr):
+        results = run_suite(suite, args.timeout, args.rlimit, args.jobs, args.cross_check, stages)
     written: list[str] = []
     problems: list[Diagnostic] = []
     if not args.no_write:

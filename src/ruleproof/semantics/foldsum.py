@@ -11,7 +11,8 @@ A model of the folded query picks a value `v` for it that may be no original cit
   but the sum;
 - `concretize(c, v, good)`: an original citizen equal to `c` outside the free attributes whose
   sum `w` makes `good(w)` hold, near `v`: `run_around` finds the run of sums around `v` where
-  `good` holds (the caller's test on the folded ruleset), then greedy moves of free
+  `good` holds (the caller's test on the folded ruleset; past `SCAN` sums each way it widens by
+  doubling steps), then greedy moves of free
   attributes (biggest swings first, starting where an earlier search landed nearest) bring
   the sum close, and an exact subset-sum over attributes no rule reads together lands it.
 
@@ -76,6 +77,7 @@ class FoldedSum:
         self._free: dict[str, list[int]] | None = None
         self._order: list[str] | None = None
         self._groups: dict[str, _Group] = {}
+        self._fns: dict[int, tuple[Fn, Fn]] = {}
         self._start: M.Num | None = None
         self.landed: list[tuple[M.Num, dict[str, M.Value]]] = []  # (sum, free values) found
         self.candidates: dict[str, Sequence[M.Value]] = {}  # per free attribute
@@ -125,9 +127,17 @@ class FoldedSum:
             if one is not None:
                 simple.append(one[1:])
                 continue
-            other.append((self.compiled.function(r.when), self.compiled.function(r.add)))
+            other.append(self._closures(i))
             reads |= name_support(self.ruleset, r.reads, self._support)
         return _Group(tuple(simple), tuple(other), tuple(sorted(reads)))
+
+    def _closures(self, i: int) -> tuple[Fn, Fn]:
+        """Rule `i`'s `when` and `add` as closures, built once (rules read several attributes)."""
+        hit = self._fns.get(i)
+        if hit is None:
+            r = self.rules[i]
+            hit = self._fns[i] = (self.compiled.function(r.when), self.compiled.function(r.add))
+        return hit
 
     def free(self) -> dict[str, list[int]]:
         """Attribute → indexes of the folded rules reading it, for attributes not pinned."""
@@ -173,6 +183,10 @@ class FoldedSum:
             b = v
             while b < min(hi, v + SCAN) and good(b + 1):
                 b += 1
+            if a == v - SCAN:
+                a = _gallop(a, lo, good, -1)
+            if b == v + SCAN:
+                b = _gallop(b, hi, good, 1)
             return a, b
         return _reach(v, lo, good, -1), _reach(v, hi, good, 1)
 
@@ -188,9 +202,23 @@ class FoldedSum:
         `good` hold, searched near `v` within `bounds` (module docstring), or None."""
         a, b = self.run_around(v, good, *bounds)
         stop = time.monotonic() + SEARCH_SECONDS
-        if deadline is not None:
+        if deadline is not None:  # and up to half of what is left when that is more
+            stop = max(stop, time.monotonic() + (deadline - time.monotonic()) / 2)
             stop = min(stop, deadline)
         return _Search(self, dict(citizen)).land(a, b, stop)
+
+
+def _gallop(start: int, end: int, good: Callable[[M.Num], bool], sign: int) -> int:
+    """Past a full scan: doubling steps toward `end` while `good` holds at the points tried,
+    then halving back to the last good one (the run's far end, where `good` is an interval)."""
+    best, step = start, SCAN
+    while step and (end - best) * sign > 0:
+        trial = best + sign * min(step, abs(end - best))
+        if good(trial):
+            best, step = trial, step * 2
+        else:
+            step //= 2
+    return best
 
 
 def _reach(v: M.Num, end: M.Num, good: Callable[[M.Num], bool], sign: int) -> M.Num:
@@ -332,7 +360,8 @@ class _Search:
             case M.IntType(lo, hi):
                 near: set[int] = {lo, hi}
                 for i in self.f.free()[name]:
-                    for k in _int_literals(self.f.rules[i].when):
+                    r = self.f.rules[i]  # a group's conditions are in its add (FirstMatch)
+                    for k in _int_literals(r.when) | _int_literals(r.add):
                         near.update(x for x in (k - 1, k, k + 1) if lo <= x <= hi)
                 return sorted(near)[:MAX_CANDIDATES]
             case M.RealType(lo, hi):

@@ -25,6 +25,7 @@ import re
 import shutil
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import attrs
@@ -119,9 +120,8 @@ def _write(path: Path, text: str) -> None:
 
 def _argv(case: Case) -> list[str]:
     if case.target == "lint":
-        return ["lint", "spec/small.yaml", "--timeout", str(TIMEOUT)] + (
-            [] if case.solver else ["--no-solver"]
-        )
+        solver = [] if case.solver else ["--no-solver"]
+        return ["lint", "spec/small.yaml", "--timeout", str(TIMEOUT), "--format", case.fmt, *solver]
     if case.target == "check":
         out = ["check", "spec/small.yaml", "--timeout", str(TIMEOUT), "--out", "out"]
         return [*out, "--format", case.fmt]
@@ -157,6 +157,20 @@ def _problems_in_output(code: int, out: str, err: str, allowed: set[int]) -> lis
     return problems
 
 
+def _document_problems(case: Case, out: str) -> list[str]:
+    """A JSON, SARIF or JUnit document must parse, also when it reports bad input."""
+    if case.target == "plugin" or not out.strip():
+        return []
+    try:
+        if case.fmt in ("json", "sarif"):
+            json.loads(out)
+        elif case.fmt == "junit":
+            ET.fromstring(out.encode("utf-8"))
+    except (ValueError, ET.ParseError) as exc:
+        return [f"the {case.fmt} output does not parse: {exc}"]
+    return []
+
+
 def _run_plugin(project: Path) -> tuple[int, str, str]:
     import pytest
 
@@ -190,8 +204,9 @@ def run_case(case: Case) -> list[str]:
             allowed = {0, 1, 2, 3}
         seconds = time.monotonic() - start
         problems = _problems_in_output(code, out, err, allowed)
-        if code == 2 and case.target != "plugin" and "error[RP" not in out + err:
+        if code == 2 and case.target != "plugin" and not re.search(r"RP\d{3}", out + err):
             problems.append("exit 2 without a diagnostic")
+        problems += _document_problems(case, out)
         if seconds > _deadline(case):
             problems.append(f"took {seconds:.1f} s, over {_deadline(case):.0f} s")
         after = {k: v for k, v in tree(work).items() if not k.startswith("project/out")}
@@ -210,7 +225,8 @@ def random_case(rnd: random.Random, target: str) -> Case:
     fmt = rnd.choice(["text", "json"])
     if target == "lint":
         seed = rnd.choice([SMALL_SPEC, *worked_specs()]) if rnd.random() < 0.5 else SMALL_SPEC
-        return Case("lint", spec=mutate_yaml(seed, rnd), solver=rnd.random() < 0.3)
+        fmt = rnd.choice(["text", "json", "github"])
+        return Case("lint", spec=mutate_yaml(seed, rnd), fmt=fmt, solver=rnd.random() < 0.3)
     if target == "check":
         fmt = rnd.choice(["text", "json", "sarif", "junit"])
         if rnd.random() < 0.5:

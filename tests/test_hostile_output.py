@@ -41,7 +41,7 @@ def _all_results_shown(out: str) -> bool:
 def test_out_naming_a_file_exits_2_before_any_work(project: Path) -> None:
     (project / "results").write_text("not a folder\n")
     code, _, err = _check("--out", "results")
-    assert code == 2 and "error[RP604]" in err and "is a file" in err
+    assert code == 2 and "error[RP607]" in err and "is a file" in err
     assert (project / "results").read_text() == "not a folder\n"
 
 
@@ -49,7 +49,7 @@ def test_out_naming_a_dangling_link_exits_2_and_creates_nothing(project: Path) -
     target = project.parent / "outside" / "made-by-ruleproof"
     (project / "results").symlink_to(target)
     code, _, err = _check("--out", "results")
-    assert code == 2 and "error[RP604]" in err and "symbolic link" in err
+    assert code == 2 and "error[RP607]" in err and "symbolic link" in err
     assert not target.exists()
 
 
@@ -58,7 +58,7 @@ def test_a_symlinked_counterexamples_folder_is_not_followed(project: Path) -> No
     before = tree(outside)
     (project / "counterexamples").symlink_to(outside)
     code, _, err = _check()
-    assert code == 2 and "error[RP604]" in err
+    assert code == 2 and "error[RP607]" in err
     assert tree(outside) == before
 
 
@@ -68,7 +68,7 @@ def test_a_symlinked_ruleset_folder_is_not_followed(project: Path) -> None:
     (project / "counterexamples").mkdir()
     (project / "counterexamples" / "small").symlink_to(outside)
     code, out, err = _check()
-    assert code == 2 and "error[RP604]" in err and _all_results_shown(out)
+    assert code == 2 and "error[RP607]" in err and _all_results_shown(out)
     assert tree(outside) == before
 
 
@@ -96,7 +96,7 @@ def test_a_folder_that_cannot_be_written_exits_2_and_keeps_every_result(
 
     monkeypatch.setattr(os, "open", refusing_open)
     code, out, err = _check()
-    assert code == 2 and err.count("error[RP604]") == 2 and "Permission denied" in err
+    assert code == 2 and err.count("error[RP607]") == 2 and "Permission denied" in err
     assert _all_results_shown(out)
 
 
@@ -112,7 +112,7 @@ def test_one_file_that_cannot_be_written_does_not_stop_the_others(
 
     monkeypatch.setattr(os, "replace", failing_replace)
     code, out, err = _check()
-    assert code == 2 and err.count("error[RP604]") == 1 and "No space left" in err
+    assert code == 2 and err.count("error[RP607]") == 1 and "No space left" in err
     assert _all_results_shown(out)
     folder = project / "counterexamples" / "small"
     assert sorted(p.name for p in folder.iterdir()) == [f"{VIOLATED[1]}.json"]
@@ -140,7 +140,7 @@ def test_a_read_only_counterexample_file_is_not_replaced(project: Path) -> None:
     kept.write_text('{"kept": true}\n')
     kept.chmod(0o444)
     code, out, err = _check()
-    assert code == 2 and "error[RP604]" in err and "read-only" in err
+    assert code == 2 and "error[RP607]" in err and "read-only" in err
     assert kept.read_text() == '{"kept": true}\n' and _all_results_shown(out)
 
 
@@ -202,5 +202,5 @@ def test_init_does_not_write_through_a_linked_folder(
     (root / "spec").symlink_to(outside)
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(["init", "new"])
-    assert code == 2 and "error[RP604]" in err
+    assert code == 2 and "error[RP607]" in err
     assert list(outside.iterdir()) == []

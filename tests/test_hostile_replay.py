@@ -156,17 +156,23 @@ def test_explain_points_at_each_listed_key(tmp_path: Path) -> None:
 
 # -- item 11: control characters are shown escaped, and JUnit stays XML ----------------------
 
+# Enum values may not hold C0 control characters (RP218), but C1 ones and bidirectional-text
+# controls are letters to YAML and names to the loader: they must reach no output raw.
 ESC_SPEC = (
     SMALL_SPEC.replace(
-        "values: [none, buddhist, muslim]", 'values: [none, "b\\e[2Jx", "m\\x01\\x9b"]'
+        "values: [none, buddhist, muslim]", 'values: [none, "b\\u202ex", "m\\x9b\\u2066"]'
     )
-    .replace("religion == 'muslim'\", add: -10", "religion == 'b\\e[2Jx'\", add: -10")
-    .replace("religion == 'muslim'\", add: 10", "religion == 'm\\x01\\x9b'\", add: 7")
+    .replace("religion == 'muslim'\", add: -10", "religion == 'b\\u202ex'\", add: -10")
+    .replace("religion == 'muslim'\", add: 10", "religion == 'm\\x9b\\u2066'\", add: 7")
 )
 
 
 def _raw_controls(text: str) -> list[str]:
-    return sorted({c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0})
+    return sorted(
+        c
+        for c in set(text)
+        if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0 or c in "\u202e\u2066"
+    )
 
 
 @pytest.fixture
@@ -188,7 +194,7 @@ def test_check_output_holds_no_raw_control_characters(esc_project: Path, fmt: st
         json.loads(out)
     if fmt != "text":
         return
-    assert "\\x01" in out  # shown escaped, not dropped
+    assert "\\x9b" in out and "\\u202e" in out  # shown escaped, not dropped
 
 
 def test_an_unknown_key_cannot_forge_output(tmp_path: Path) -> None:
@@ -202,17 +208,28 @@ def test_an_unknown_key_cannot_forge_output(tmp_path: Path) -> None:
     assert "\\x1b[2J" in err
 
 
-def test_lint_escapes_keys_values_and_source_lines(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_lint_escapes_keys_values_and_source_lines(tmp_path: Path, fmt: str) -> None:
     spec = SMALL_SPEC.replace("title:", '"\\e[2Jtitle\\x07":')
     (tmp_path / "s.yaml").write_text(spec)
-    code, out, _ = run_cli(["lint", "--no-solver", str(tmp_path / "s.yaml")])
-    assert code == 2 and _raw_controls(out) == [] and "\\x1b[2Jtitle\\x07" in out
+    code, out, _ = run_cli(["lint", "--no-solver", "--format", fmt, str(tmp_path / "s.yaml")])
+    assert code == 2 and _raw_controls(out) == []
+    if fmt == "text":
+        assert "\\x1b[2Jtitle\\x07" in out
+
+
+def test_bad_input_in_junit_is_xml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_project(tmp_path, SMALL_SPEC.replace("title:", '"\\e[2Jtitle\\x07":'))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["check", "spec/small.yaml", "--format", "junit"])
+    assert code == 2 and _raw_controls(out + err) == []
+    ET.fromstring(out.encode("utf-8"))
 
 
 def test_explain_and_replay_text_hold_no_raw_control_characters(esc_project: Path) -> None:
     assert run_cli(["check", "spec/small.yaml"])[0] == 1
     code, out, err = run_cli(["replay", "spec/small.yaml"])
     assert code == 1 and _raw_controls(out + err) == []
-    (esc_project / "c.json").write_text(CITIZEN.replace('"none"', '"m\\u0001\\u009b"'))
+    (esc_project / "c.json").write_text(CITIZEN.replace('"none"', '"m\\u009b\\u2066"'))
     code, out, err = run_cli(["explain", "spec/small.yaml", "c.json"])
-    assert code == 0 and _raw_controls(out + err) == [] and "m\\x01\\x9b" in out
+    assert code == 0 and _raw_controls(out + err) == [] and "m\\x9b\\u2066" in out

@@ -6,6 +6,14 @@ from pathlib import Path
 
 import pytest
 
+# In-process pytester runs drop the modules they imported afterwards; importing the stages here
+# first keeps one copy of each class (else `isinstance` fails when this file runs alone).
+import ruleproof.commands.cli
+import ruleproof.commands.replay
+import ruleproof.commands.run_suite
+import ruleproof.proving.checker
+import ruleproof.pytest_plugin
+import ruleproof.reporting.files  # noqa: F401
 from conftest import GOLDEN
 
 pytest_plugins = ["pytester"]
@@ -91,3 +99,49 @@ def test_unrelated_yaml_and_json_are_ignored(pytester: pytest.Pytester) -> None:
     (pytester.path / "data.json").write_text("{}")
     pytester.makepyfile(test_ok="def test_ok():\n    pass\n")
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+REACH = """\
+properties:
+  - id: every-tier-reachable
+    reachable: tiers
+  - id: someone-rich
+    exists: [a]
+    assert: "a.debt > 5000"
+    expect: violated
+"""
+
+
+@pytest.mark.parametrize("expect", ["", "    expect: violated\n"])
+def test_reachable_findings_are_rechecked_not_skipped(
+    project: pytest.Pytester, expect: str
+) -> None:
+    spec = project.path / "spec" / "small.yaml"
+    text = spec.read_text()
+    # a third tier no one can get: `reachable: tiers` is violated and saved with no citizens
+    old = '  - {id: A, when: "score >= 1000"}\n'
+    spec.write_text(text.replace(old, '  - {id: Z, when: "score > 5000"}\n' + old))
+    (project.path / "properties" / "small.yaml").write_text(
+        REACH.replace("    reachable: tiers\n", "    reachable: tiers\n" + expect)
+    )
+    _save_counterexamples(project.path)
+    saved = project.path / "counterexamples" / "small"
+    assert sorted(p.name for p in saved.iterdir()) == [
+        "every-tier-reachable.json",
+        "someone-rich.json",
+    ]
+    result = project.runpytest("-v", "counterexamples")
+    if expect:
+        result.assert_outcomes(passed=2)
+    else:
+        result.assert_outcomes(passed=1, failed=1)
+        result.stdout.fnmatch_lines(
+            ["*every-tier-reachable: still violated*", "*can never happen: tier Z*"]
+        )
+    assert "SKIPPED" not in result.stdout.str()
+    # the rule fix shows as a passing replay
+    spec.write_text(
+        spec.read_text().replace('when: "score > 5000"', 'when: "score >= 1000 and debt == 0"')
+    )
+    result = project.runpytest("-v", "counterexamples")
+    result.assert_outcomes(passed=2)

@@ -103,8 +103,15 @@ class RulesetError(RuleproofError, ValueError):
     """An input (ruleset, property file, citizen, counterexample) is wrong; carries diagnostics."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """`str()` of the error lists each diagnostic on one line, with its fix (the
+        did-you-mean hint, where there is one): `file:line:col: CODE: message (fix: …)`."""
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
-        super().__init__("\n".join(f"{d.span}: {d.code}: {d.message}" for d in self.diagnostics))
+        super().__init__(
+            "\n".join(
+                f"{d.span}: {d.code}: {d.message}" + (f" (fix: {d.fix})" if d.fix else "")
+                for d in self.diagnostics
+            )
+        )
 
     def render(self, sources: dict[str, str] | None = None) -> str:
         """Every diagnostic (at most `MAX_RENDERED`, then how many more), compiler-style, with

@@ -13,7 +13,9 @@ On by default once ruleproof is installed, and it only ever looks at files pytes
   `spec/RULESET.yaml` next to `counterexamples/`, or the file in `spec/` whose `ruleset` id is
   RULESET; the property comes from the matching `properties/` file. The test fails while the
   counterexample still violates a property that does not expect it; it passes once the rules
-  are fixed (the counterexample then documents the fix) and skips what cannot be replayed.
+  are fixed (the counterexample then documents the fix). A `reachable` or `exists` finding
+  has no citizens: its property is checked again with the solver instead. A file whose spec
+  or property is gone is skipped.
 
 Switch it off with `-p no:ruleproof`, `--no-ruleproof`, or `ruleproof = false` in the ini
 file; `--ruleproof-timeout SECONDS` (ini `ruleproof_timeout`) bounds each property's check.
@@ -214,7 +216,11 @@ class ReplayItem(pytest.Item):
         self.sources[str(self.path)] = text
         saved = read_counterexample_text(text, str(self.path), suite.ruleset)
         ruleset: M.Ruleset = suite.ruleset
-        outcome = replay(ruleset, saved, {p.id: p for p in suite.properties}.get(saved.property))
+        prop = {p.id: p for p in suite.properties}.get(saved.property)
+        if prop is not None and isinstance(prop.kind, P.Reachable | P.Exists):
+            self._recheck(ruleset, prop)
+            return
+        outcome = replay(ruleset, saved, prop)
         self.user_properties.append(("ruleproof_replay", outcome.verdict))
         if outcome.verdict == "skipped":
             pytest.skip(outcome.detail)
@@ -227,6 +233,23 @@ class ReplayItem(pytest.Item):
             if outcome.counterexample is not None:
                 console.print(counterexample_group(outcome.counterexample))
             raise RuleproofFailure(buf.getvalue())
+
+    def _recheck(self, ruleset: M.Ruleset, prop: P.Property) -> None:
+        """A `reachable` or `exists` finding has no citizens to replay: the checker decides
+        again whether it still holds (passes when fixed, or when `expect: violated`)."""
+        from ruleproof.commands.run_suite import check_one, with_baseline
+        from ruleproof.proving.checker import Checker
+        from ruleproof.proving.solving import Limits
+        from ruleproof.verdicts.display import plain_text
+
+        checker = Checker(ruleset, Limits(timeout=_timeout(self.config)))
+        result = with_baseline(check_one(checker, prop), ruleset)
+        verdict = {"violated": "still violates", "proved": "fixed"}.get(result.status, "unknown")
+        self.user_properties.append(("ruleproof_replay", verdict))
+        if result.status == "proved" or (result.status == "violated" and prop.expect == "violated"):
+            return
+        what = "still violated" if result.status == "violated" else result.status
+        raise RuleproofFailure(f"{prop.id}: {what}, re-checked by the solver\n{plain_text(result)}")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         text = _input_error(excinfo.value, getattr(self, "sources", {}))

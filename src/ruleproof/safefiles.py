@@ -13,7 +13,7 @@ below it must be real folders (they are created when missing), and a link at `pa
 replaced, not followed. A read-only `path` is refused, not silently replaced. A file whose
 content would not change is left untouched. Temporary files left by a killed run (their process
 no longer exists) are removed from the folders written to. Problems are `RulesetError`s with
-code RP604. `check_root(root)` refuses, before any work, a root that cannot be a folder.
+code RP607. `check_root(root)` refuses, before any work, a root that cannot be a folder.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def _write_error(path: Path | str, message: str, fix: str) -> RulesetError:
     return RulesetError(
         [
             Diagnostic(
-                "RP604",
+                "RP607",
                 message,
                 Span.point(str(path), 1, 1),
                 why="output files are written only into real folders below the one chosen",
@@ -217,7 +217,7 @@ def write_text(root: str | Path, path: str | Path, text: str) -> bool:
     """Write `text` (UTF-8, "\\n" line ends) to `path` below `root`; False when unchanged.
 
     Raises:
-        RulesetError: RP604 when the file cannot be written (see the module docstring).
+        RulesetError: RP607 when the file cannot be written (see the module docstring).
     """
     root, path = Path(root), Path(path)
     _real_dirs(root, path.parent)

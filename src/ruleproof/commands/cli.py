@@ -25,6 +25,9 @@ from ruleproof.commands import (
     cli_init,
     cli_lint,
     cli_replay,
+    cli_report,
+    cli_rule,
+    cli_schema,
 )
 from ruleproof.commands.cli_common import (
     EXIT_INPUT,
@@ -45,13 +48,28 @@ COMMANDS: dict[str, tuple[Callable[[Any], None], Command]] = {
     "diff": (cli_diff.add_parser, cli_diff.run),
     "init": (cli_init.add_parser, cli_init.run),
     "impact": (cli_impact.add_parser, cli_impact.run),
+    "rule": (cli_rule.add_parser, cli_rule.run),
+    "schema": (cli_schema.add_parser, cli_schema.run),
+    "report": (cli_report.add_parser, cli_report.run),
 }
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ruleproof")
+    except PackageNotFoundError:
+        return "0+unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ruleproof",
         description="Prove properties of scoring and sanctioning rulesets; explain outcomes.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"ruleproof {_version()}", help="show the version"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add, _ in COMMANDS.values():

@@ -54,4 +54,6 @@ def number(kind: Callable[[str], Any], ok: Callable[[Any], bool], what: str) -> 
 
 POSITIVE_SECONDS = number(float, lambda v: 0 < v < 1e9, "a positive number of seconds")
 POSITIVE_INT = number(int, lambda v: 0 < v <= 1024, "a whole number from 1 to 1024")
-NATURAL = number(int, lambda v: 0 <= v < 2**63, "a whole number, 0 or more")
+# Z3 keeps its resource limit in 32 bits (`proving.solving.MAX_RLIMIT`; a test keeps them equal)
+RLIMIT_MAX = 2**32 - 1
+RLIMIT = number(int, lambda v: 0 <= v <= RLIMIT_MAX, f"a whole number from 0 to {RLIMIT_MAX:,}")

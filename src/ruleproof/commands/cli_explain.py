@@ -9,12 +9,11 @@ from ruleproof.commands.cli_common import (
     EXIT_OK,
     Sources,
 )
-from ruleproof.commands.explain import explain_json, explain_text
+from ruleproof.commands.explain import explain, explain_text
 from ruleproof.language.load_ruleset import load_text
 from ruleproof.limits import JSON_BYTES
 from ruleproof.reporting.files import dumps
 from ruleproof.semantics.citizen import read_citizen
-from ruleproof.semantics.evaluate import evaluate
 
 
 def add_parser(sub: Any) -> None:
@@ -32,8 +31,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     ruleset = load_text(sources.read(args.spec), args.spec)
     citizen = read_citizen(sources.read(args.citizen, JSON_BYTES), args.citizen, ruleset)
-    outcome = evaluate(ruleset, citizen)
-    doc = explain_json(ruleset, args.spec, args.citizen, citizen, outcome)
+    doc = explain(ruleset, citizen).to_json(args.spec, args.citizen)
     if args.format == "json":
         out.write(dumps(doc))
     else:

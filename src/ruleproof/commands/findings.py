@@ -37,7 +37,7 @@ def one_line(ruleset: M.Ruleset, cex: Counterexample | None, limit: int = 6) -> 
     if not cex.citizens:
         return cex.note
     base = ruleset.baseline()
-    if len(cex.citizens) == 2:
+    if len(cex.citizens) == 2 and not cex.failing:
         a, b = (cex.citizens[t] for t in ("a", "b"))
         diff = cex.differing()
         shared = [k for k in a if k not in diff and a[k] != base[k]]
@@ -60,6 +60,10 @@ def one_line(ruleset: M.Ruleset, cex: Counterexample | None, limit: int = 6) -> 
         outs.append(f"tier {o.tier}")
     outs.append(f"sanctions {list(o.sanctions)}")
     text = (vals or "the baseline citizen") + " → " + ", ".join(outs)
+    if cex.failing:
+        more = len(cex.failing) - 1
+        tail = "1 more sanction fails" if more == 1 else f"{more} more sanctions fail"
+        return text + f" ({cex.sanction}; {tail})"
     return text + (f" ({cex.sanction})" if cex.sanction and len(cex.citizens) == 1 else "")
 
 

@@ -10,7 +10,8 @@
   starting condition (its sanction, or any sanction, still imposed; the `recourse` `when`
   still true), and no recorded step from it may now be enabled and reach the target. Longer
   paths that a rule change opened are not searched here: `ruleproof check` finds them;
-- `reachable` findings have no citizens and are `skipped` (only the solver can replay them).
+- `reachable` and `exists` findings have no citizens and are `skipped` (only the solver can
+  re-check them; the pytest plugin does).
 
 Saved citizens are judged against the current attributes: an attribute the ruleset gained
 takes its baseline value and one it lost is dropped (both noted); a citizen that is no longer
@@ -91,11 +92,11 @@ def replay(ruleset: M.Ruleset, saved: Saved, prop: P.Property | None) -> Replay:
             "skipped",
             f"property `{saved.property}` is not in the property files; nothing to replay against",
         )
-    if isinstance(prop.kind, P.Reachable):
+    if isinstance(prop.kind, P.Reachable | P.Exists):
         return Replay(
             saved,
             "skipped",
-            "a reachability finding has no citizens; `ruleproof check` re-checks it",
+            f"a `{prop.kind_name}` finding has no citizens; `ruleproof check` re-checks it",
             prop.expect,
         )
     _check_citizens(ruleset, saved, prop)
@@ -107,6 +108,7 @@ def replay(ruleset: M.Ruleset, saved: Saved, prop: P.Property | None) -> Replay:
         {t: evaluate(ruleset, c) for t, c in citizens.items()},
         saved.steps,
         sanction=saved.sanction,
+        failing=saved.failing,
         baseline=ruleset.baseline(),
     )
     if isinstance(prop.kind, P.AppealPath | P.Expires | P.Recourse):
@@ -173,6 +175,8 @@ def _path_still(
     prop: P.Property,
     citizens: Mapping[str, Mapping[str, M.Value]],
 ) -> tuple[bool, str]:
+    if saved.failing:
+        return _each_failing(ruleset, saved, prop, citizens)
     a = citizens.get("a") or next(iter(citizens.values()))
     k = prop.kind
     if isinstance(k, P.Recourse):
@@ -198,6 +202,43 @@ def _path_still(
         if new is not None and _target(ruleset, saved, prop, new):
             return False, f"the recorded step `{s.action}` now reaches the target"
     return True, f"{start}; the recorded steps still do not reach the target"
+
+
+def _each_failing(
+    ruleset: M.Ruleset,
+    saved: Saved,
+    prop: P.Property,
+    citizens: Mapping[str, Mapping[str, M.Value]],
+) -> tuple[bool, str]:
+    """A file explaining several failing sanctions still violates while one of them does: a
+    sanction with no appeal action declared (`appeal_path`), or a citizen that still has its
+    sanction and whose recorded steps for it still do not end it."""
+    still: list[str] = []
+    for name, tag in saved.failing:
+        sanction = ruleset.sanction(name)
+        if sanction is None:
+            continue
+        if isinstance(prop.kind, P.AppealPath) and not sanction.appeal:
+            still.append(f"`{name}` declares no appeal action")
+            continue
+        if tag is None or tag not in citizens:
+            continue
+        one = attrs.evolve(
+            saved,
+            sanction=name,
+            failing=(),
+            steps=tuple(
+                attrs.evolve(s, citizen="a")
+                for s in saved.steps
+                if s.citizen == tag and s.sanction == name
+            ),
+        )
+        found, _ = _path_still(ruleset, one, prop, {"a": citizens[tag]})
+        if found:
+            still.append(f"`{name}` (citizen {tag})")
+    if still:
+        return True, "still violated for " + ", ".join(still)
+    return False, "no saved citizen is still stuck with its sanction"
 
 
 def _typed_params(action: M.Action, raw: Mapping[str, Any]) -> dict[str, M.Value] | None:

@@ -90,12 +90,18 @@ def check_block(
     timeout: float,
     rlimit: int,
     cross_check: bool = False,
+    ids: Sequence[str] | None = None,
 ) -> list[Result]:
-    """Worker entry point: load the suite, check properties `start:stop` with one checker."""
+    """Worker entry point: load the suite, keep the properties `ids` (in file order), check
+    those at `start:stop` with one checker."""
     from ruleproof.proving.checker import Checker
     from ruleproof.proving.solving import Limits
 
     suite = load_suite(spec_file, property_files)
+    if ids is not None:
+        wanted = set(ids)
+        kept = tuple(p for p in suite.properties if p.id in wanted)
+        suite = attrs.evolve(suite, properties=kept)
     limits = Limits(timeout=timeout, rlimit=rlimit, cross_check=cross_check)
     checker = Checker(suite.ruleset, limits)
     return [check_one(checker, p) for p in suite.properties[start:stop]]
@@ -124,8 +130,9 @@ def run_suite(
     from ruleproof.commands.workers import run_in_workers
 
     bounds = [(n * k // jobs, n * (k + 1) // jobs) for k in range(jobs)]
+    ids = [p.id for p in suite.properties]
     blocks = [
-        (suite.spec_file, suite.property_files, lo, hi, timeout, rlimit, cross_check)
+        (suite.spec_file, suite.property_files, lo, hi, timeout, rlimit, cross_check, ids)
         for lo, hi in bounds
     ]
     out: list[Result] = []
@@ -141,18 +148,31 @@ def check_text(ruleset: M.Ruleset, text: str, timeout: float = 30.0, rlimit: int
         RulesetError: the text is malformed or does not fit the ruleset.
     """
     from ruleproof.language.load_suite import parse_query
+
+    return check_property(ruleset, parse_query(text, ruleset), timeout, rlimit)
+
+
+def check_property(
+    ruleset: M.Ruleset, prop: P.Property, timeout: float = 30.0, rlimit: int = 0
+) -> Result:
+    """Check one property against `ruleset` with a checker of its own.
+
+    Raises:
+        ValueError: `rlimit` is outside 0 … 2**32 - 1.
+    """
     from ruleproof.proving.checker import Checker
     from ruleproof.proving.solving import Limits
 
-    prop = parse_query(text, ruleset)
     result = check_one(Checker(ruleset, Limits(timeout=timeout, rlimit=rlimit)), prop)
     return with_baseline(result, ruleset)
 
 
 def with_baseline(r: Result, ruleset: M.Ruleset) -> Result:
-    """The result with its counterexample knowing the ruleset's baseline (for rendering)."""
+    """The result with its counterexample and witnesses knowing the ruleset and its baseline
+    (for display)."""
+    if r.witnesses and not isinstance(r, Error):
+        r = attrs.evolve(r, baseline=ruleset.baseline())
     if r.counterexample is None:
         return r
-    return attrs.evolve(
-        r, counterexample=attrs.evolve(r.counterexample, baseline=ruleset.baseline())
-    )
+    cex = attrs.evolve(r.counterexample, baseline=ruleset.baseline(), ruleset=ruleset)
+    return attrs.evolve(r, counterexample=cex)

@@ -3,11 +3,14 @@
 `scaffold(root, force)` writes `spec/example.yaml` (a small scoring and sanctioning ruleset),
 `properties/example.yaml` (its property suite, with one documented, expected finding),
 `counterexamples/README.md`, `.pre-commit-config.yaml` (a local hook running `ruleproof check`
-on every ruleset) and `.github/workflows/ruleproof.yml` (CI: `check` every ruleset and `diff`
-it against the pull request's base branch). It never overwrites a file unless `force` is true:
-if any target exists, nothing is written and `RulesetError` RP008 lists every one. Files are
-written atomically below `root` and never through a symbolic link (a link where a folder goes is
-RP604; `ruleproof.safefiles`). Returns the paths written, in a fixed order.
+on every ruleset) and `.github/workflows/ruleproof.yml` (CI: `check` every ruleset with its
+findings uploaded to code scanning as SARIF, replay the saved counterexamples with pytest, and
+`diff` every ruleset against the pull request's base branch). ruleproof is not published on
+PyPI, so the recipes install it from its repository pinned to a commit (`install_requirement`),
+never by a bare name that anyone could register. It never overwrites a file unless `force` is
+true: if any target exists, nothing is written and `RulesetError` RP008 lists every one. Files
+are written atomically below `root` and never through a symbolic link (a link where a folder
+goes is RP607; `ruleproof.safefiles`). Returns the paths written, in a fixed order.
 """
 
 from __future__ import annotations
@@ -123,7 +126,7 @@ removes a violation shows up as a passing test, and a regression as a failing on
 
 PRE_COMMIT = """\
 # pre-commit (https://pre-commit.com): check every ruleset before each commit.
-#   pip install pre-commit ruleproof && pre-commit install
+#   pip install pre-commit "{install}" && pre-commit install
 repos:
   - repo: local
     hooks:
@@ -138,16 +141,23 @@ repos:
           done; exit $status'
 """
 
+# `{install}` is a pip requirement for ruleproof pinned to a commit of its repository (it is not
+# published on PyPI), or, when `init` cannot tell where ruleproof came from, a repository
+# variable that the first step asks the user to set.
 WORKFLOW = """\
-# CI for rules: prove every property, and show reviewers who is treated differently.
-# Per ruleset the two commands are:
+# CI for rules: prove every property, show the findings in code scanning, replay the saved
+# counterexamples, and show reviewers who is treated differently. Per ruleset:
 #   ruleproof check spec/x.yaml properties/x.yaml
-#   ruleproof diff origin/${{ github.base_ref }}:spec/x.yaml spec/x.yaml
+#   ruleproof diff origin/${{{{ github.base_ref }}}}:spec/x.yaml spec/x.yaml
 name: ruleproof
 on:
   pull_request:
   push:
     branches: [main]
+
+permissions:
+  contents: read
+  security-events: write  # upload the SARIF findings to code scanning
 
 jobs:
   rules:
@@ -159,18 +169,41 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - run: pip install ruleproof
+      - name: Install ruleproof (not on PyPI; pinned to a commit of its repository)
+        env:
+          RULEPROOF_PIP: {install_env}
+        run: |
+          if [ -z "$RULEPROOF_PIP" ]; then
+            echo "::error::set the repository variable RULEPROOF_PIP to a pinned requirement," \\
+              "e.g. ruleproof @ git+https://github.com/OWNER/ruleproof@COMMIT"
+            exit 1
+          fi
+          pip install "$RULEPROOF_PIP" pytest
       - name: Check every ruleset against its properties
         run: |
+          mkdir -p sarif
           status=0
           for spec in spec/*.yaml; do
-            ruleproof check "$spec" "properties/$(basename "$spec")" || status=1
+            name=$(basename "$spec" .yaml)
+            ruleproof check "$spec" "properties/$name.yaml" --sarif "sarif/$name.sarif" || status=1
           done
           exit $status
+      - name: Show the findings in code scanning
+        if: always() && hashFiles('sarif/*.sarif') != ''
+        uses: github/codeql-action/upload-sarif@v3
+        with:
+          sarif_file: sarif
+          category: ruleproof
+      - name: Replay the saved counterexamples (a fix shows as a passing test)
+        if: always()
+        run: |
+          code=0
+          python -m pytest -q counterexamples || code=$?
+          [ "$code" -eq 0 ] || [ "$code" -eq 5 ]  # 5: no counterexample saved yet
       - name: Who is treated differently than on the base branch?
         if: github.event_name == 'pull_request'
         env:
-          BASE_REF: ${{ github.base_ref }}
+          BASE_REF: ${{{{ github.base_ref }}}}
         run: |
           status=0
           for spec in spec/*.yaml; do
@@ -181,7 +214,7 @@ jobs:
             code=0
             ruleproof diff "origin/$BASE_REF:$spec" "$spec" > diff.txt || code=$?
             cat diff.txt
-            { echo "### $spec"; echo '```'; cat diff.txt; echo '```'; } >> "$GITHUB_STEP_SUMMARY"
+            {{ echo "### $spec"; echo '```'; cat diff.txt; echo '```'; }} >> "$GITHUB_STEP_SUMMARY"
             case $code in
               0|1) ;;  # 1: some citizens are treated differently; for the reviewer to judge
               3) echo "::warning file=$spec::ruleproof diff could not decide (timeout)" ;;
@@ -191,18 +224,87 @@ jobs:
           exit $status
 """
 
-FILES: tuple[tuple[str, str], ...] = (
-    ("spec/example.yaml", RULESET),
-    ("properties/example.yaml", PROPERTIES),
-    ("counterexamples/README.md", COUNTEREXAMPLES),
-    (".pre-commit-config.yaml", PRE_COMMIT),
-    (".github/workflows/ruleproof.yml", WORKFLOW),
-)
+VARIABLE = "${{ vars.RULEPROOF_PIP }}"
+PLACEHOLDER = "ruleproof @ git+https://github.com/OWNER/ruleproof@COMMIT"
 
 
-def scaffold(root: Path, force: bool = False) -> list[Path]:
-    """Write the starter project under `root` (created if missing); see the module docstring."""
-    targets = [(root / rel, text) for rel, text in FILES]
+def install_requirement() -> str | None:
+    """A pip requirement for the running ruleproof, pinned to a commit, or None.
+
+    From the installation's PEP 610 record (`direct_url.json`): a VCS install gives its URL and
+    commit; an install from a local git checkout gives the checkout's `origin` remote and its
+    HEAD commit. Anything else (an unknown source) gives None.
+    """
+    import json
+    import subprocess
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        raw = distribution("ruleproof").read_text("direct_url.json")
+    except PackageNotFoundError:
+        return None
+    try:
+        info = json.loads(raw or "null")
+    except ValueError:
+        return None
+    if not isinstance(info, dict) or not isinstance(info.get("url"), str):
+        return None
+    vcs = info.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
+        return f"ruleproof @ git+{info['url']}@{vcs['commit_id']}"
+    if not info["url"].startswith("file://"):
+        return None
+    from urllib.parse import unquote, urlparse
+
+    folder = unquote(urlparse(info["url"]).path)
+
+    def git(*args: str) -> str | None:
+        try:
+            proc = subprocess.run(
+                ["git", "-C", folder, *args], capture_output=True, text=True, timeout=10
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return proc.stdout.strip() if proc.returncode == 0 and proc.stdout.strip() else None
+
+    remote, commit = git("remote", "get-url", "origin"), git("rev-parse", "HEAD")
+    if remote is None or commit is None or remote.startswith(("/", "file:", ".")):
+        return None
+    return f"ruleproof @ git+{remote}@{commit}"
+
+
+def files(install: str | None) -> tuple[tuple[str, str], ...]:
+    """The starter project's files; `install` pins ruleproof in the CI recipes (see above)."""
+    env = json_string(install) if install else VARIABLE
+    return (
+        ("spec/example.yaml", RULESET),
+        ("properties/example.yaml", PROPERTIES),
+        ("counterexamples/README.md", COUNTEREXAMPLES),
+        (
+            ".pre-commit-config.yaml",
+            PRE_COMMIT.format(install=install or "ruleproof @ git+…@COMMIT"),
+        ),
+        (".github/workflows/ruleproof.yml", WORKFLOW.format(install_env=env)),
+    )
+
+
+def json_string(text: str) -> str:
+    """`text` as a double-quoted YAML scalar (JSON string syntax is valid YAML)."""
+    import json
+
+    return json.dumps(text)
+
+
+FILES = files(None)
+
+
+def scaffold(root: Path, force: bool = False, install: str | None = None) -> list[Path]:
+    """Write the starter project under `root` (created if missing); see the module docstring.
+
+    `install` is the pip requirement the CI recipes install ruleproof with (default: where
+    the running ruleproof was installed from, pinned to its commit, when that can be told).
+    """
+    targets = [(root / rel, text) for rel, text in files(install or install_requirement())]
     if not force:
         existing = [p for p, _ in targets if p.exists()]
         if existing:
@@ -230,6 +332,6 @@ def scaffold(root: Path, force: bool = False) -> list[Path]:
                     )
                 ]
             )
-        write_text(root, path, text)  # below `root` only, never through a link (RP604)
+        write_text(root, path, text)  # below `root` only, never through a link (RP607)
         written.append(path)
     return written

@@ -8,6 +8,7 @@ reads, `expr_depth` is the height of an expression tree.
 
 from __future__ import annotations
 
+from ruleproof.errors import Span
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 
@@ -146,3 +147,24 @@ def expr_depth(e: E.Expr) -> int:
         for c in E.children(node):
             append((c, d))
     return best
+
+
+def cycle_span(ruleset: M.Ruleset, cycle: list[Node]) -> Span:
+    """Where a cycle shows in the file: the first name, in file order, by which one member of
+    the cycle reads the next (a define's, a rule's, a tier's or a sanction's expression)."""
+    found: list[Span] = []
+    members = cycle if cycle[0] != cycle[-1] else cycle[:-1]
+    for i, node in enumerate(members):
+        nxt = members[(i + 1) % len(members)]
+        stack = node_exprs(ruleset, node)
+        while stack:
+            x = stack.pop()
+            if isinstance(x, E.Var):
+                if node_of(ruleset, x.name) == nxt and not x.span.file.startswith("<"):
+                    found.append(x.span)
+            elif not isinstance(x, _LEAVES):
+                stack.extend(E.children(x))
+    if found:
+        return min(found, key=lambda sp: (sp.line, sp.col))
+    first = ruleset.define(cycle[0].split(":")[-1])
+    return first.span if first else ruleset.span

@@ -263,6 +263,7 @@ class Ruleset:
         return {a.name: a for a in self.attributes}
 
     def attribute(self, name: str) -> Attribute:
+        """The attribute called `name` (raises `KeyError` if there is none)."""
         return self.attribute_index[name]
 
     def baseline(self) -> dict[str, Value]:
@@ -278,10 +279,13 @@ class Ruleset:
         return {s.name: s for s in reversed(self.sanctions)}
 
     def define(self, name: str) -> Define | None:
+        """The define called `name`, or None."""
         return self._define_index.get(name)
 
     def sanction(self, name: str) -> Sanction | None:
+        """The sanction called `name`, or None."""
         return self._sanction_index.get(name)
 
     def action(self, name: str) -> Action | None:
+        """The action called `name`, or None."""
         return next((a for a in self.actions if a.name == name), None)

@@ -105,6 +105,18 @@ class Forall:
     assert_text: str
 
 
+@attrs.frozen
+class Exists:
+    """Some possible citizens satisfy `assume` and `assert` together: the dual of `Forall`
+    (`exists a, b: φ` is true iff `forall a, b: not φ` is violated). A witness proves it."""
+
+    citizens: tuple[str, ...]
+    assume: Expr
+    assert_: Expr
+    assume_text: str
+    assert_text: str
+
+
 Kind = (
     Always
     | Independent
@@ -116,6 +128,7 @@ Kind = (
     | TiersTotal
     | Reachable
     | Forall
+    | Exists
 )
 
 KIND_KEYS: dict[type, str] = {
@@ -129,6 +142,7 @@ KIND_KEYS: dict[type, str] = {
     TiersTotal: "tiers_total",
     Reachable: "reachable",
     Forall: "forall",
+    Exists: "exists",
 }
 
 

@@ -18,6 +18,7 @@ from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.dependencies import (
     Node,
+    cycle_span,
     dependency_graph,
     expr_depth,
     find_cycle,
@@ -194,9 +195,7 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
     cycle = find_cycle(graph)
     if cycle:
         pretty = " → ".join(c.split(":")[-1] for c in cycle)
-        first = cycle[0].split(":")[-1]
-        d = ruleset.define(first)
-        span = d.span if d else ruleset.span
+        span = cycle_span(ruleset, cycle)
         out.append(
             Diagnostic(
                 "RP205",

@@ -23,6 +23,7 @@ import attrs
 from ruleproof.errors import InternalError
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
+from ruleproof.proving.exists import check_exists
 from ruleproof.proving.fastpaths import FastPaths
 from ruleproof.proving.paths import check_path
 from ruleproof.proving.solving import Limits
@@ -85,6 +86,8 @@ class Checker:
             return check_path(self.backend, prop, deadline, bounds=bounds)
         if isinstance(prop.kind, P.Reachable):
             return self.backend.reachable(prop, deadline)
+        if isinstance(prop.kind, P.Exists):
+            return check_exists(self.backend, prop, deadline)
         return self.backend.universal(prop, deadline)
 
     def _cross_check(self, prop: P.Property, fast: Result) -> None:

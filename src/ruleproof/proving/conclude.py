@@ -14,9 +14,8 @@ from collections.abc import Mapping, Sequence
 
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
-from ruleproof.language.values import fmt_value
 from ruleproof.semantics.counting import count_affected
-from ruleproof.semantics.outcome import outcome_changes
+from ruleproof.semantics.outcome import outcome_changes, outcome_phrase
 from ruleproof.semantics.templates import Query
 from ruleproof.verdicts import result as V
 from ruleproof.verdicts.result import Counterexample, Result
@@ -35,7 +34,7 @@ def violated(
     citizens affected is counted until `deadline` (then it says it was not)."""
     q, cex = failures[0]
     labels = [f.label for f, _ in failures if f.label]
-    message = describe_violation(prop, cex)
+    message = describe_violation(prop, cex, ruleset)
     if labels:
         message = f"violated for {', '.join(f'`{x}`' for x in labels)}: {message}"
     try:
@@ -99,7 +98,9 @@ def order_labels(ruleset: M.Ruleset, labels: set[str]) -> tuple[str, ...]:
     return tuple(sorted(labels, key=lambda x: (rank.get(x, len(rank)), x)))
 
 
-def describe_violation(prop: P.Property, cex: Counterexample) -> str:
+def describe_violation(
+    prop: P.Property, cex: Counterexample, ruleset: M.Ruleset | None = None
+) -> str:
     """One line saying what the counterexample shows."""
     outs = cex.outcomes
     if len(outs) == 2 and "a" in outs and "b" in outs:
@@ -113,6 +114,11 @@ def describe_violation(prop: P.Property, cex: Counterexample) -> str:
         )
     if "a" in outs:
         o = outs["a"]
-        score = fmt_value(o.score)
-        return f"citizen a gets score {score}, tier {o.tier}, sanctions {list(o.sanctions)}"
+        has = (
+            (True, True, True)
+            if ruleset is None
+            else (ruleset.score is not None, bool(ruleset.tiers), bool(ruleset.sanctions))
+        )
+        phrase = outcome_phrase(o, *has)
+        return f"citizen a gets {phrase}" if phrase else "citizen a violates it"
     return "counterexample found"

@@ -215,7 +215,7 @@ class Session:
         if r == z3.unsat:
             return NotFound()
         if r != z3.sat:
-            return Undecided(explain_unknown(s, self.cmp.enc_old, seconds, self.limits))
+            return Undecided(explain_unknown(s, self.cmp.enc_old, seconds, self.limits, deadline))
         model = s.model()
         if minimal and self.limits.minimise:
             budget = min(deadline, time.monotonic() + max(2.0, seconds / 3))

@@ -13,15 +13,21 @@ decided by a counterexample-guided loop over a shared encoding:
 
 The loop ends by the deadline (`unknown`, with the reason), never by a guess. A stuck citizen
 is minimised toward the baseline (and re-checked to be stuck), then `lifelong` tries to show
-that no path of any length helps it (then `bound` is null). Every witness is replayed by the
-evaluator on the citizen it was found for, and the counterexample's `steps` are re-checked with
-`evaluate.step`.
+that no path of any length helps it (then `bound` is null). When several sanctions fail, the
+counterexample explains each (`Counterexample.failing`): its citizen and the steps tried for
+it; `bound` is null when some sanction is stuck for paths of any length (or has no appeal).
+Every witness is replayed by the evaluator on the citizen it was found for, and the
+counterexample's `steps` are re-checked with `evaluate.step`.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
+import attrs
+
+from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.proving import conclude
 from ruleproof.proving.pathgoals import (
@@ -36,8 +42,9 @@ from ruleproof.proving.pathgoals import (
 )
 from ruleproof.proving.pathsearch import decide, some_citizen
 from ruleproof.proving.z3checker import Z3Checker
+from ruleproof.semantics.outcome import Step
 from ruleproof.verdicts import result as V
-from ruleproof.verdicts.result import Result
+from ruleproof.verdicts.result import Counterexample, Result
 
 
 def check_path(
@@ -84,6 +91,10 @@ def _result(
         if per_sanction:
             names = ", ".join(f"`{g.sanction}`" for g, _ in failures)
             message = f"violated for {names}: {message}"
+        if per_sanction and len(failures) > 1:
+            cex, forever = _every_failure(checker, failures)
+            bound = None if forever else within
+            return V.Violated(prop, message, cex, bound=bound)
         forever = isinstance(outcome, Stuck) and outcome.forever
         if isinstance(outcome, Stuck):
             cex = checker.counterexample(
@@ -122,6 +133,45 @@ def _result(
     return V.Proved(
         prop, message, bound=within, because=conclude.order_labels(checker.ruleset, core)
     )
+
+
+def _tag(i: int) -> str:
+    return "abcdefghijklmnopqrstuvwxyz"[i] if i < 26 else f"c{i + 1}"
+
+
+def _every_failure(
+    checker: Z3Checker, failures: list[tuple[Goal, Stuck | NoAppeal]]
+) -> tuple[Counterexample, bool]:
+    """One counterexample explaining every failing sanction: a citizen for each (equal
+    citizens share a tag), the steps tried for each sanction, and the notes; and whether some
+    sanction's citizen is stuck for paths of any length."""
+    tags: dict[tuple[tuple[str, M.Value], ...], str] = {}
+    citizens: dict[str, Mapping[str, M.Value]] = {}
+    steps: list[Step] = []
+    failing: list[tuple[str, str | None]] = []
+    notes: list[str] = []
+    for goal, outcome in failures:
+        assert goal.sanction is not None
+        citizen = outcome.citizen
+        tag = None
+        if citizen is not None:
+            key = tuple(citizen.items())
+            tag = tags.setdefault(key, _tag(len(tags)))
+            citizens[tag] = citizen
+        failing.append((goal.sanction, tag))
+        if isinstance(outcome, Stuck):
+            assert tag is not None
+            steps += [attrs.evolve(s, citizen=tag, sanction=goal.sanction) for s in outcome.steps]
+        else:
+            never = "" if citizen is not None else " (and it can never be imposed)"
+            notes.append(f"`{goal.sanction}` declares no appeal action{never}")
+    first = failures[0][0].sanction
+    cex = checker.counterexample(
+        citizens, sanction=first, steps=tuple(steps), note="; ".join(notes)
+    )
+    # any length: a citizen stuck for paths of any length, or a sanction without an appeal
+    forever = any(isinstance(o, NoAppeal) or o.forever for _, o in failures)
+    return attrs.evolve(cex, failing=tuple(failing)), forever
 
 
 def _stuck_message(goal: Goal, outcome: Stuck | NoAppeal, within: int) -> str:

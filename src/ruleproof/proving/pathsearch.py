@@ -65,7 +65,7 @@ def decide(checker: Z3Checker, goal: Goal, deadline: float, bounds: bool = True)
             )
             return Proved(witnesses, core)
         if r != z3.sat:
-            return Undecided(explain_unknown(solver, enc, remaining, limits))
+            return Undecided(explain_unknown(solver, enc, remaining, limits, deadline))
         if minimising:
             citizen = checker.citizens_of({"a": a}, solver.model(), solver, deadline)["a"]
         else:

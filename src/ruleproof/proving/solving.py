@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -19,18 +20,27 @@ import z3
 
 from ruleproof.language import ruleset as M
 from ruleproof.proving.encode import Encoding, Term, z3_value
+from ruleproof.proving.fewest import fewest, least_real
+
+MAX_RLIMIT = 2**32 - 1  # Z3 keeps `rlimit` in 32 bits; a larger value would wrap around
 
 
 @attrs.frozen
 class Limits:
     timeout: float = 30.0  # wall-clock seconds per property (backstop)
-    rlimit: int = 0  # Z3 resource limit per check (reproducible across machines); 0 = none
+    # Z3 resource limit per check (reproducible across machines); 0 = none
+    rlimit: int = attrs.field(default=0)
     minimise: bool = True
     # Z3's memory cap (MiB, 0 = none). Z3 counts memory per process, not per solver: once
     # exceeded, every later query in the process fails too, so it is off unless asked for.
     memory_mb: int = 0
     # Re-derive every verdict a fast path gives with the plain encoding (`proving.checker`).
     cross_check: bool = False
+
+    @rlimit.validator
+    def _rlimit_fits(self, _: object, value: int) -> None:
+        if not 0 <= value <= MAX_RLIMIT:
+            raise ValueError(f"rlimit must be a whole number from 0 to {MAX_RLIMIT:,}, got {value}")
 
 
 @attrs.frozen
@@ -62,14 +72,32 @@ def new_solver(limits: Limits, seconds: float) -> Any:
     return s
 
 
-def explain_unknown(solver: Any, enc: Encoding, seconds: float, limits: Limits) -> str:
+CLOCK_SLACK = 0.05  # seconds: a check ending this close to its deadline ran out of time
+
+
+def explain_unknown(
+    solver: Any, enc: Encoding, seconds: float, limits: Limits, deadline: float | None = None
+) -> str:
+    """Why a check answered `unknown`, in words (`seconds`: the time it was given).
+
+    Z3 says "canceled" both when its timer fires and when `rlimit` runs out; with `deadline`
+    (when the check's own timeout would fire) a check that stopped well before it is reported
+    as the resource limit it hit, not as a timeout.
+    """
     raw = str(solver.reason_unknown())
-    if "timeout" in raw or "canceled" in raw:
-        why = f"timed out after {seconds:.1f} s"
-    elif "memory" in raw:
+    stopped = "timeout" in raw or "canceled" in raw
+    early = deadline is not None and time.monotonic() < deadline - max(CLOCK_SLACK, seconds / 50)
+    if "memory" in raw:
         why = f"solver memory limit reached ({limits.memory_mb:,} MiB)"
-    elif "resource" in raw or "rlimit" in raw:
+    elif limits.rlimit and ("resource" in raw or "rlimit" in raw or (stopped and early)):
         why = f"solver resource limit reached (rlimit {limits.rlimit:,})"
+    elif stopped and limits.rlimit and deadline is None:
+        why = (
+            f"timed out after {seconds:.1f} s or reached the solver resource limit "
+            f"(rlimit {limits.rlimit:,})"
+        )
+    elif stopped:
+        why = f"timed out after {seconds:.1f} s"
     else:
         why = f"solver gave up ({raw})"
     if enc.nonlinear:
@@ -98,7 +126,7 @@ def solve(
             sorted({enc.labels[str(t)] for t in solver.unsat_core() if str(t) in enc.labels})
         )
         return Unsat(labels), solver
-    return Unknown(explain_unknown(solver, enc, remaining, limits)), solver
+    return Unknown(explain_unknown(solver, enc, remaining, limits, deadline)), solver
 
 
 def minimise(
@@ -107,9 +135,17 @@ def minimise(
     model: Any,
     variables: Sequence[tuple[Term, M.AttrType, M.Value]],
     deadline: float,
+    groups: Sequence[Sequence[Term]] = (),
+    uncounted: int = 0,
 ) -> Any:
-    """A model as close to the baseline values as the time allows (never leaves the query)."""
-    return _Minimiser(enc, solver, deadline).run(model, variables)
+    """A model as close to the baseline values as the time allows (never leaves the query).
+
+    `groups` lists, per attribute, the distinct terms the citizens of a tuple have for it;
+    the citizens then differ in as few attributes as they can before anything else. The last
+    `uncounted` variables (synthetic ones, such as a folded sum) are minimised but not counted
+    as changed attributes.
+    """
+    return _Minimiser(enc, solver, deadline).run(model, variables, groups, uncounted)
 
 
 class _Minimiser:
@@ -129,29 +165,51 @@ class _Minimiser:
         except z3.Z3Exception:
             return z3.unknown  # the model found so far stands
 
-    def run(self, model: Any, variables: Sequence[tuple[Term, M.AttrType, M.Value]]) -> Any:
-        """The lexicographically least model, variable by variable, in the given order.
+    def run(
+        self,
+        model: Any,
+        variables: Sequence[tuple[Term, M.AttrType, M.Value]],
+        groups: Sequence[Sequence[Term]] = (),
+        uncounted: int = 0,
+    ) -> Any:
+        """The least model: fewest differing attributes (`groups`), then fewest variables off
+        their baseline (`proving.fewest`), then lexicographically, variable by variable, in
+        the given order.
 
         Each variable is pinned to its baseline if the query allows it (given the pins before
         it), else to the least value that works: the int nearest its baseline (the smaller of
         two equally near; an attribute's baseline is its low bound, so this is its smallest
-        value), the first enum value, `True`.
-        The lexicographic minimum is unique, so the result does not depend on which model the
-        solver happened to find first (nor on what else it solved before). A variable that the
+        value), the first enum value, `True`, a real just above its boundary with few digits.
+        The minimum is unique, so the result does not depend on which model the solver
+        happened to find first (nor on what else it solved before). A variable that the
         current model already has at its target is pinned without a solver call.
         """
         # Cores here only steer the search; minimising them costs seconds on large rulesets.
         self.solver.set("core.minimize", False)
         try:
-            return self._run(model, variables)
+            return self._run(model, variables, groups, uncounted)
         finally:
             self.solver.set("core.minimize", True)
 
-    def _run(self, model: Any, variables: Sequence[tuple[Term, M.AttrType, M.Value]]) -> Any:
+    def _run(
+        self,
+        model: Any,
+        variables: Sequence[tuple[Term, M.AttrType, M.Value]],
+        groups: Sequence[Sequence[Term]],
+        uncounted: int,
+    ) -> Any:
         best = model
         pins: list[Term] = []
         targets = [var == z3_value(base, self.enc.codes) for var, _, base in variables]
         best = self._mostly_baseline(best, targets)
+        differ = [z3.Or([t != g[0] for t in g[1:]]) for g in groups if len(g) > 1]
+        counted = targets[: len(targets) - uncounted]
+        for indicators in (differ, [z3.Not(t) for t in counted]):
+            best, pin = fewest(
+                lambda extra: self.check([*pins, *extra]), self.model, best, indicators
+            )
+            if pin is not None:
+                pins.append(pin)
         for var, typ, base in variables:
             if time.monotonic() >= self.deadline:
                 break
@@ -169,6 +227,9 @@ class _Minimiser:
             best = self._least(var, typ, base, best, pins)
             pins.append(var == best.eval(var, model_completion=True))
         return best
+
+    def model(self) -> Any:
+        return self.solver.model()
 
     def _mostly_baseline(self, model: Any, targets: list[Term]) -> Any:
         """A model with many variables at their baseline (core-guided), to start from.
@@ -207,7 +268,19 @@ class _Minimiser:
                     return self.solver.model()
                 if r != z3.unsat:
                     return model
-        return model  # bools are True here; reals keep the solver's value
+        if isinstance(typ, M.RealType) and isinstance(base, Fraction) and base == typ.lo:
+            high = model.eval(var, model_completion=True)
+            at = Fraction(high.numerator_as_long(), high.denominator_as_long())
+            found = least_real(
+                lambda extra: self.check([*pins, *extra]),
+                self.model,
+                var,
+                typ.lo,
+                at,
+                typ.hi - typ.lo,
+            )
+            return found if found is not None else model
+        return model  # bools are True here
 
     def _bisect(self, var: Term, typ: M.IntType, model: Any, pinned: list[Term]) -> Any:
         """The model with `var` as close to its low bound as the query allows."""

@@ -49,7 +49,9 @@ def explain_steps(
     checker: Z3Checker, goal: Goal, citizen: Mapping[str, M.Value], deadline: float
 ) -> tuple[Step, ...]:
     """For each action that may start a path: not enabled and why (the failed guard with its
-    values), or the longest path starting with it and what still holds where it ends."""
+    values), or the longest path starting with it (the least actions of that length, params
+    at their high end, so the same inputs give the same steps) and what still holds where it
+    ends."""
     rs, enc = checker.ruleset, checker.enc
     out: list[Step] = []
     for action in goal.shape.first:
@@ -61,6 +63,7 @@ def explain_steps(
             E.BoolLit(True),
             checker.limits,
             deadline,
+            prefer="canonical",  # one path whatever the solver found before
             lengths=range(goal.shape.within, 0, -1),
         )
         if isinstance(found, SearchUnknown):

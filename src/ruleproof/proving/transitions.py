@@ -31,7 +31,9 @@ from ruleproof.proving.solving import Limits, explain_unknown, new_solver
 from ruleproof.semantics.evaluate import holds
 from ruleproof.semantics.validate_paths import Act, replay
 
-Prefer = Literal["extreme", "least"]
+# extreme: params at an end of their range (witness paths); least: the lexicographically least
+# path (recourse); canonical: the least actions with params at their high end (explanations)
+Prefer = Literal["extreme", "least", "canonical"]
 
 
 @attrs.frozen
@@ -234,8 +236,10 @@ def find_path(
     Lengths are tried in the order given (default: shortest first, from `shape.min_len` to
     `shape.within`). With `prefer="extreme"` each param is pushed to its high end, else its low
     end, if the path still works (so one path serves many citizens); with `prefer="least"` the
-    params are minimised lexicographically toward their low ends. The path is replayed by the
-    evaluator; a disagreement raises `InternalError`.
+    actions, then the params are minimised lexicographically (actions in declaration order,
+    params toward their low ends); `prefer="canonical"` takes the least actions with each param
+    as high as the path allows. "least" and "canonical" give the same path whatever the solver
+    solved before. The path is replayed by the evaluator; a disagreement raises `InternalError`.
     """
     ruleset = enc.ruleset
     order = list(lengths) if lengths is not None else list(range(shape.min_len, shape.within + 1))
@@ -251,7 +255,7 @@ def find_path(
         assumptions = [*enc.trackers.values(), lit, *unroll.active[:length]]
         r = _check(solver, deadline, assumptions)
         if r == z3.unknown:
-            return SearchUnknown(explain_unknown(solver, enc, deadline - time.monotonic(), limits))
+            return SearchUnknown(explain_unknown(solver, enc, limits.timeout, limits, deadline))
         if r == z3.unsat:
             continue
         path = _settle(enc, solver, unroll, length, assumptions, prefer, deadline)
@@ -282,12 +286,25 @@ def _settle(
     prefer: Prefer,
     deadline: float,
 ) -> list[Act]:
-    """Fix the model's action choices, then move each param toward the preferred value."""
+    """Fix the action choices, then move each param toward the preferred value.
+
+    With `prefer` "least" or "canonical" the choices are the lexicographically least sequence
+    (each step the first allowed action, in declaration order, with which the path still
+    works) and each int param is settled by bisection, so the path does not depend on which
+    model the solver happened to find; with "extreme", the model's choices.
+    """
     model = solver.model()
     fixed = list(assumptions)
     picks: list[M.Action] = []
+    rank = {a.name: n for n, a in enumerate(enc.ruleset.actions)}
+    by_rank = sorted(range(len(unroll.allowed)), key=lambda k: rank[unroll.allowed[k].name])
     for i in range(length):
         j = model.eval(unroll.choices[i], model_completion=True).as_long()
+        if prefer != "extreme":
+            for k in by_rank[: by_rank.index(j)]:
+                if _check(solver, deadline, [*fixed, unroll.choices[i] == k]) == z3.sat:
+                    model, j = solver.model(), k
+                    break
         fixed.append(unroll.choices[i] == j)
         picks.append(unroll.allowed[j])
     for i, a in enumerate(picks):
@@ -298,8 +315,8 @@ def _settle(
                 if _check(solver, deadline, [*fixed, term == z3_value(value, enc.codes)]) == z3.sat:
                     model = solver.model()
                     break
-            if prefer == "least" and isinstance(p.type, M.IntType):
-                model = _bisect(solver, term, p.type, fixed, model, deadline)
+            if prefer != "extreme" and isinstance(p.type, M.IntType):
+                model = _bisect(solver, term, p.type, fixed, model, deadline, prefer == "least")
             fixed.append(term == model.eval(term, model_completion=True))
     path: list[Act] = []
     for i, a in enumerate(picks):
@@ -314,25 +331,36 @@ def _settle(
 def _preferred(t: M.AttrType, prefer: Prefer) -> list[M.Value]:
     match t:
         case M.BoolType():
-            return [True, False] if prefer == "extreme" else [False]
+            return [False, True] if prefer == "least" else [True, False]
         case M.IntType(lo, hi) | M.RealType(lo, hi):
-            return [hi, lo] if prefer == "extreme" else [lo]
+            return [lo] if prefer == "least" else [hi, lo]
         case M.EnumType(values):
-            return [values[-1], values[0]] if prefer == "extreme" else [values[0]]
+            if prefer == "extreme":
+                return [values[-1], values[0]]
+            return list(values) if prefer == "least" else list(reversed(values))
 
 
 def _bisect(
-    solver: Any, term: Term, typ: M.IntType, fixed: list[Term], model: Any, deadline: float
+    solver: Any,
+    term: Term,
+    typ: M.IntType,
+    fixed: list[Term],
+    model: Any,
+    deadline: float,
+    least: bool = True,
 ) -> Any:
-    lo, hi = typ.lo, model.eval(term, model_completion=True).as_long()
+    """The model with the int param `term` at its least (else greatest) feasible value."""
+    at = model.eval(term, model_completion=True).as_long()
+    lo, hi = (typ.lo, at) if least else (at, typ.hi)
     while lo < hi:
-        mid = lo + (hi - lo) // 2
-        r = _check(solver, deadline, [*fixed, term <= mid])
+        mid = lo + (hi - lo + (0 if least else 1)) // 2
+        r = _check(solver, deadline, [*fixed, term <= mid if least else term >= mid])
         if r == z3.sat:
             model = solver.model()
-            hi = model.eval(term, model_completion=True).as_long()
+            at = model.eval(term, model_completion=True).as_long()
+            lo, hi = (lo, at) if least else (at, hi)
         elif r == z3.unsat:
-            lo = mid + 1
+            lo, hi = (mid + 1, hi) if least else (lo, mid - 1)
         else:
             break
     return model

@@ -95,10 +95,24 @@ class Z3Checker:
                         seen.add(var.get_id())
                         into = last if a.name in prefer else variables
                         into.append((var, a.type, prefer.get(a.name, a.baseline())))
-            variables += last
+            variables += last  # not counted as changes: they stand for no person's attribute
+            groups = [
+                list(
+                    {
+                        copy.attrs[a.name].get_id(): copy.attrs[a.name] for copy in copies.values()
+                    }.values()
+                )
+                for a in rs.attributes
+            ]
             budget = max(2.0, self.limits.timeout / 3)
             model = minimise(
-                self.enc, solver, model, variables, min(deadline, time.monotonic() + budget)
+                self.enc,
+                solver,
+                model,
+                variables,
+                min(deadline, time.monotonic() + budget),
+                groups,
+                uncounted=len(last),
             )
         return {
             tag: {

@@ -58,17 +58,23 @@ def render_check(
     timing: bool = True,
     show_all: bool = False,
     written: Sequence[str] = (),
+    quiet: bool = False,
 ) -> None:
-    """The `ruleproof check` text report."""
+    """The `ruleproof check` text report; `quiet`: only the results that are not as
+    expected (table and details), then the summary line."""
     files = ", ".join(property_files)
-    console.print(f"ruleset {ruleset_id} ({spec_file}), properties from {files}")
-    console.print(results_table(results, timing))
-    for r in results:
+    shown = [r for r in results if not r.matches_expectation] if quiet else list(results)
+    if not quiet:
+        console.print(f"ruleset {ruleset_id} ({spec_file}), properties from {files}")
+    if shown:
+        console.print(results_table(shown, timing))
+    for r in shown:
         if r.status == "proved" and not r.because and r.message in ("", "holds"):
             continue
         console.print()
         console.print(result_group(r, show_all))
-    console.print()
+    if shown or not quiet:
+        console.print()
     console.print(summary_line(results))
     if written:
         folders = sorted({str(_parent(w)) for w in written})

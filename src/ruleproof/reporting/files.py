@@ -59,17 +59,21 @@ def outcome_json(o: Outcome) -> JsonDoc:
 
 
 def step_json(s: Step) -> JsonDoc:
-    return {
+    doc: JsonDoc = {
         "citizen": s.citizen,
         "action": s.action,
         "enabled": s.enabled,
         "detail": s.detail,
         "params": {k: value_json(s.params[k]) for k in sorted(s.params)},
     }
+    if s.sanction is not None:
+        doc["sanction"] = s.sanction
+    return doc
 
 
 def counterexample_json(ruleset: M.Ruleset, cex: Counterexample, path: bool) -> JsonDoc:
-    """`citizens`, `outcomes`, `trace` (lines per citizen), `sanction`, `note`; `steps` if path."""
+    """`citizens`, `outcomes`, `trace` (lines per citizen), `sanction`, `note`; `failing` (each
+    failing sanction with its citizen's tag) when several sanctions fail; `steps` if path."""
     tags = sorted(cex.citizens)
     doc: JsonDoc = {
         "citizens": {t: citizen_json(ruleset, cex.citizens[t]) for t in tags},
@@ -78,13 +82,16 @@ def counterexample_json(ruleset: M.Ruleset, cex: Counterexample, path: bool) -> 
         "sanction": cex.sanction,
         "note": cex.note,
     }
+    if cex.failing:
+        doc["failing"] = [{"sanction": n, "citizen": t} for n, t in cex.failing]
     if path:
         doc["steps"] = [step_json(s) for s in cex.steps]
     return doc
 
 
 def result_json(ruleset: M.Ruleset, r: Result) -> JsonDoc:
-    """One entry of `results` in `check --format json` (DESIGN §5, plus `expect`, `because`)."""
+    """One entry of `results` in `check --format json` (DESIGN §5, plus `expect`, `because`,
+    and `witnesses`: who shows a `reachable` goal or an `exists` query possible)."""
     p = r.property
     cex = r.counterexample
     return {
@@ -98,6 +105,7 @@ def result_json(ruleset: M.Ruleset, r: Result) -> JsonDoc:
         "message": r.message,
         "affected": r.affected,
         "because": list(r.because),
+        "witnesses": {k: citizen_json(ruleset, c) for k, c in r.witnesses.items()},
         "counterexample": (
             None
             if cex is None
@@ -142,7 +150,7 @@ def write_atomic(path: Path, text: str) -> None:
     (`ruleproof.safefiles.write_text`, with `path`'s folder as the root).
 
     Raises:
-        RulesetError: RP604 when it cannot be written.
+        RulesetError: RP607 when it cannot be written.
     """
     write_text(path.parent, path, text)
 
@@ -153,7 +161,7 @@ def write_counterexample_files(
     """Write one file per violated result below `out_dir`, as many as can be written.
 
     Returns the paths of the files (written, or already holding that content), in result order,
-    and an RP604 diagnostic for each file that could not be written: a link or a file where a
+    and an RP607 diagnostic for each file that could not be written: a link or a file where a
     folder goes, a read-only file, a folder that cannot be written (`safefiles.write_text`).
     A file whose content would not change is left untouched (not even its modification time).
     Files of properties that are now proved are kept: they are the regression corpus that
@@ -178,7 +186,7 @@ def write_counterexample_files(
 def write_counterexamples(
     out_dir: str | Path, ruleset: M.Ruleset, results: Iterable[Result]
 ) -> list[Path]:
-    """`write_counterexample_files`, raising `RulesetError` (RP604) for the files that could
+    """`write_counterexample_files`, raising `RulesetError` (RP607) for the files that could
     not be written after writing the others; returns the paths written, in result order."""
     written, problems = write_counterexample_files(out_dir, ruleset, results)
     if problems:
@@ -201,6 +209,7 @@ class Saved:
     steps: tuple[Step, ...] = ()
     sanction: str | None = None
     message: str = ""
+    failing: tuple[tuple[str, str | None], ...] = ()
 
 
 def _bad(file: str, message: str, fix: str = "") -> RulesetError:
@@ -256,6 +265,7 @@ def read_counterexample_text(text: str, file: str, ruleset: M.Ruleset | None = N
             raise _bad(file, "each of `counterexample.steps` needs an `action`")
         raw_params = s.get("params")
         params: dict[str, Any] = raw_params if isinstance(raw_params, dict) else {}
+        for_sanction = s.get("sanction")
         steps.append(
             Step(
                 str(s.get("citizen", "a")),
@@ -263,8 +273,15 @@ def read_counterexample_text(text: str, file: str, ruleset: M.Ruleset | None = N
                 bool(s.get("enabled", False)),
                 str(s.get("detail", "")),
                 {k: _plain(v) for k, v in params.items()},
+                for_sanction if isinstance(for_sanction, str) else None,
             )
         )
+    failing: list[tuple[str, str | None]] = []
+    for f in cex.get("failing") or []:
+        if not (isinstance(f, dict) and isinstance(f.get("sanction"), str)):
+            raise _bad(file, "each of `counterexample.failing` needs a `sanction`")
+        tag = f.get("citizen")
+        failing.append((f["sanction"], tag if isinstance(tag, str) else None))
     sanction = cex.get("sanction")
     saved = Saved(
         file,
@@ -275,6 +292,7 @@ def read_counterexample_text(text: str, file: str, ruleset: M.Ruleset | None = N
         tuple(steps),
         sanction if isinstance(sanction, str) else None,
         str(data.get("message", "")),
+        tuple(failing),
     )
     if ruleset is not None and saved.ruleset != ruleset.id:
         raise RulesetError(

@@ -44,8 +44,10 @@ def emit(
     timing: bool = True,
     show_all: bool = False,
     written: Sequence[str] = (),
+    quiet: bool = False,
 ) -> None:
-    """Write the report of `results` to `out` in format `fmt` (one of `FORMATS`)."""
+    """Write the report of `results` to `out` in format `fmt` (one of `FORMATS`); `quiet`
+    leaves the properties that are as expected out of the text report."""
     if fmt == "json":
         out.write(dumps(report_json(suite.ruleset, suite.spec_file, results)))
     elif fmt == "sarif":
@@ -63,4 +65,14 @@ def emit(
             timing=timing,
             show_all=show_all,
             written=written,
+            quiet=quiet,
         )
+
+
+def write_sarif(path: str, suite: Suite, results: Sequence[Result]) -> None:
+    """The SARIF log of `results` written (atomically) to the file `path`."""
+    from pathlib import Path
+
+    from ruleproof.reporting.files import write_atomic
+
+    write_atomic(Path(path), dumps(sarif_log(suite.ruleset, results)))

@@ -7,13 +7,19 @@ attribute, RP402 an unknown one, RP403 a value of the wrong type, RP404 a value 
 not in the enum, RP405 an `assume` that does not hold, RP406 malformed JSON. Real values may be
 JSON numbers (read exactly, never through a float) or strings such as "1/3", "0.25" or "-2".
 `value_json` is the inverse for output: reals become exact strings, everything else stays a
-JSON scalar.
+JSON scalar. `citizen_from_python(values, ruleset)` applies the same checks to a Python mapping
+(the API's `Ruleset.evaluate`): there reals may also be `Fraction`, `Decimal` or a finite
+`float` (read as the decimal it prints as, so `0.1` is 1/10), and positions are unknown.
+Numbers are read within the digit limit (RP027, `ruleproof.limits`) before any is converted, a
+file within the JSON size limit (RP021); at most `MAX_LISTED` problems of one kind are listed.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -26,6 +32,8 @@ from ruleproof.limits import (
     JSON_BYTES,
     decimal_too_long,
     exact_decimal,
+    fraction_too_long,
+    int_too_long,
     longest_digit_run,
 )
 from ruleproof.semantics.evaluate import State, eval_expr
@@ -186,11 +194,16 @@ def _too_long(text: str, file: str, number: str) -> Diagnostic:
 
 
 def _as_fraction(v: Any) -> Fraction | None:
-    """A real value from JSON: a number, or a string such as "1/3", "0.25" or "-2"."""
+    """A real value: a number, or a string such as "1/3", "0.25" or "-2"; None for anything
+    else and for numbers over the digit limit (`_too_long_number` tells those apart)."""
     if isinstance(v, bool):
         return None
-    if isinstance(v, int | Decimal):
-        return Fraction(v)
+    if isinstance(v, Decimal):
+        return Fraction(v) if v.is_finite() and not decimal_too_long(str(v)) else None
+    if isinstance(v, int | Fraction):
+        return None if _too_long_number(v) else Fraction(v)
+    if isinstance(v, float):
+        return Fraction(repr(v)) if math.isfinite(v) else None
     if not isinstance(v, str):
         return None
     num, slash, den = v.partition("/")
@@ -203,7 +216,16 @@ def _as_fraction(v: Any) -> Fraction | None:
     return value / d if d else None
 
 
-def _string_too_long(v: Any) -> bool:
+def _too_long_number(v: Any) -> bool:
+    """Whether `v` is a number (or the text of one) over the digit limit."""
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int):
+        return int_too_long(v)
+    if isinstance(v, Fraction):
+        return fraction_too_long(v)
+    if isinstance(v, Decimal):
+        return v.is_finite() and decimal_too_long(str(v))
     return isinstance(v, str) and (
         any(decimal_too_long(part) for part in v.split("/", 1))
         or longest_digit_run(v)[0] > DIGITS.value
@@ -212,7 +234,9 @@ def _string_too_long(v: Any) -> bool:
 
 def _convert(attr: M.Attribute, v: Any) -> tuple[M.Value | None, str, str]:
     """(value, code, message): value is None when the raw JSON value is unusable."""
-    shown = str(v) if isinstance(v, Decimal) else json.dumps(v, default=str)
+    if _too_long_number(v):  # checked first: such a number cannot even be shown
+        return None, DIGITS.code, f"`{attr.name}` is a number with too many digits"
+    shown = str(v) if isinstance(v, Decimal | float) else json.dumps(v, default=str)
     match attr.type:
         case M.BoolType():
             if isinstance(v, bool):
@@ -226,8 +250,6 @@ def _convert(attr: M.Attribute, v: Any) -> tuple[M.Value | None, str, str]:
             return None, "RP403", f"`{attr.name}` must be a whole number, got {shown}"
         case M.RealType(lo, hi):
             r = _as_fraction(v)
-            if r is None and _string_too_long(v):
-                return None, DIGITS.code, f"`{attr.name}` is a number with too many digits"
             if r is None:
                 return (
                     None,
@@ -259,11 +281,46 @@ def _convert(attr: M.Attribute, v: Any) -> tuple[M.Value | None, str, str]:
             return None, "RP404", f"`{attr.name}` = {shown} is not one of {', '.join(values)}"
 
 
+Locate = Callable[[str], Span]  # where an attribute's value is (for diagnostics)
+
+
 def read_citizen(text: str, file: str, ruleset: M.Ruleset) -> dict[str, M.Value]:
     """Validate a citizen JSON text against `ruleset`. Raises `RulesetError` (RP401–RP406)."""
     data = parse_json_object(text, file)
     start = Span.point(file, *_position(text, max(text.find("{"), 0)))
     keys = _Keys(text, file)
+    return _validate(data, ruleset, start, keys.key, keys.value)
+
+
+def citizen_from_python(
+    values: object, ruleset: M.Ruleset, file: str = "<citizen>"
+) -> dict[str, M.Value]:
+    """Validate a citizen given as a Python mapping (attribute name → value) against `ruleset`.
+
+    Returns the citizen with exact values (reals as `Fraction`).
+
+    Raises:
+        RulesetError: RP406 not a mapping; RP401–RP405 as `read_citizen`.
+    """
+    start = Span.point(file, 1, 1)
+    if not isinstance(values, Mapping):
+        raise _malformed(
+            file,
+            "a citizen must be a mapping of attribute names to values, not "
+            f"{type(values).__name__}",
+            fix='pass a dict, e.g. {"debt": 0, "evades": False}',
+        )
+    data = {k if isinstance(k, str) else repr(k): v for k, v in values.items()}
+    return _validate(data, ruleset, start, lambda _: start, lambda _: start)
+
+
+def _validate(
+    data: Mapping[str, Any],
+    ruleset: M.Ruleset,
+    start: Span,
+    key_span: Locate,
+    value_span: Locate,
+) -> dict[str, M.Value]:
     diags: list[Diagnostic] = []
     citizen: dict[str, M.Value] = {}
     names = [a.name for a in ruleset.attributes]
@@ -273,7 +330,7 @@ def read_citizen(text: str, file: str, ruleset: M.Ruleset) -> dict[str, M.Value]
             Diagnostic(
                 "RP402",
                 f"unknown attribute `{key}`",
-                keys.key(key),
+                key_span(key),
                 why=f"ruleset `{ruleset.id}` has no attribute `{key}`",
                 fix=did_you_mean(key, names) or "remove it",
             )
@@ -301,7 +358,7 @@ def read_citizen(text: str, file: str, ruleset: M.Ruleset) -> dict[str, M.Value]
                 Diagnostic(
                     code,
                     message,
-                    keys.value(attr.name),
+                    value_span(attr.name),
                     fix=f"write e.g. {_example(attr)} ({attr.type})",
                 )
             )
@@ -311,6 +368,11 @@ def read_citizen(text: str, file: str, ruleset: M.Ruleset) -> dict[str, M.Value]
         diags.append(_more("RP401", missing - MAX_LISTED, "missing attributes", start))
     if diags:
         raise RulesetError(diags)
+    _check_assumptions(ruleset, citizen, start)
+    return citizen
+
+
+def _check_assumptions(ruleset: M.Ruleset, citizen: dict[str, M.Value], start: Span) -> None:
     state = State(ruleset, citizen)
     for asm in ruleset.assumptions:
         if not eval_expr(asm.expr, state.lookup):
@@ -327,7 +389,6 @@ def read_citizen(text: str, file: str, ruleset: M.Ruleset) -> dict[str, M.Value]
                     )
                 ]
             )
-    return citizen
 
 
 def _more(code: str, n: int, what: str, span: Span) -> Diagnostic:

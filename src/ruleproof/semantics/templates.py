@@ -5,7 +5,7 @@ Every one-state property of DESIGN §3 is sugar over `Query`: citizens, an `assu
 second citizen may differ from the first (all others are equal, which the encoder exploits by
 sharing terms). A property is violated iff some possible citizens satisfy `assume` and not
 `assert`. `reachable` is the dual (each item must be satisfiable) and is expanded to one query
-per item.
+per item; so is `exists` (one query, whose violation is the witness).
 """
 
 from __future__ import annotations
@@ -116,6 +116,9 @@ def queries(ruleset: M.Ruleset, prop: P.Property) -> list[Query]:
             return [Query(("a",), TRUE, E.In(E.Var("tier", "a"), ids))]
         case P.Forall(citizens, assume, assert_):
             return [Query(citizens, assume, assert_)]
+        case P.Exists(citizens, assume, assert_):
+            # a "violation" of this query is a witness: `assume` and `assert` both hold
+            return [Query(citizens, assume, E.Not(assert_))]
         case P.Reachable():
             return [
                 Query(("a",), TRUE, E.Not(goal), label=label)

@@ -233,19 +233,25 @@ def steps_table(cex: Counterexample) -> Table | None:
     if not cex.steps:
         return None
     table = titled_table("steps tried")
-    for col in ("from", "action", "enabled", "what happened"):
+    per_sanction = any(s.sanction is not None for s in cex.steps)
+    cols = ("for", "from", "action", "enabled", "what happened")
+    for col in cols if per_sanction else cols[1:]:
         table.add_column(col)
     for s in cex.steps:
         params = ", ".join(f"{k}={cell(v)}" for k, v in s.params.items())
         action = f"{s.action}({params})" if params else s.action
-        table.add_row(s.citizen, action, "yes" if s.enabled else "no", s.detail)
+        row = [s.citizen, action, "yes" if s.enabled else "no", s.detail]
+        table.add_row(*([s.sanction or ""] if per_sanction else []), *row)
     return table
 
 
 def counterexample_group(cex: Counterexample, show_all: bool = False) -> Group:
     """Every part of a counterexample that has something to show, as one renderable."""
     parts: list[RenderableType] = []
-    if cex.sanction:
+    if cex.failing:
+        who = ", ".join(f"{n} (citizen {t})" if t else f"{n} (no citizen)" for n, t in cex.failing)
+        parts.append(Text(f"for sanctions {who}"))
+    elif cex.sanction:
         parts.append(Text(f"for sanction {cex.sanction}"))
     if cex.note:
         parts.append(Text(cex.note))
@@ -298,6 +304,10 @@ def result_group(r: Result, show_all: bool = False, heading: bool = True) -> Gro
     cex = r.counterexample
     if cex is not None and (cex.citizens or cex.steps or cex.note not in r.message):
         parts.append(counterexample_group(cex, show_all))
+    if r.witnesses:
+        from ruleproof.verdicts.witnesses import witnesses_table
+
+        parts.append(witnesses_table(r.witnesses, {} if show_all else r.baseline))
     return Group(*parts)
 
 
@@ -309,14 +319,18 @@ def plain_text(obj: Result | Counterexample, width: int = WIDTH) -> str:
 
 
 def html(obj: Result | Counterexample) -> str:
-    """A result or counterexample as an HTML fragment (Jupyter's `_repr_html_`)."""
-    console = make_console(io.StringIO(), width=WIDTH, record=True, colour=True)
-    console.print(renderable(obj))
-    return console.export_html(
-        inline_styles=True,
-        code_format='<pre style="font-family: '
-        "Menlo, 'DejaVu Sans Mono', consolas, monospace\">{code}</pre>",
-    )
+    """A result or counterexample as an HTML fragment (Jupyter's `_repr_html_`): real tables
+    and the score waterfall (`ruleproof.verdicts.htmlview`)."""
+    from ruleproof.semantics.display.links import Links
+    from ruleproof.semantics.display.style import fragment
+    from ruleproof.verdicts.htmlview import counterexample_html, result_html
+
+    prefix = f"rp-{id(obj):x}"
+    if hasattr(obj, "status"):
+        cex = obj.counterexample  # type: ignore[union-attr]
+        links = Links(cex.ruleset if cex is not None else None)
+        return fragment(result_html(obj, links, prefix))  # type: ignore[arg-type]
+    return fragment(counterexample_html(obj, Links(obj.ruleset), prefix))
 
 
 def renderable(obj: Result | Counterexample) -> Group:

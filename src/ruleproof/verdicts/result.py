@@ -8,12 +8,15 @@ A `Result` is one property's verdict, one of four classes:
 - `Unknown`: with the reason (time, resources, non-linear arithmetic), never a guess;
 - `Error`: the property is ill-formed, or ruleproof failed on it (`internal`).
 
-Each has `status` (the DESIGN's status string), `counterexample` (None but for `Violated`) and
-the fields its status needs. A `Counterexample` names its citizens (`a`, `b`, …) with every
-attribute value, their outcomes and traces, and for path properties the `steps` that were tried.
+Each has `status` (the DESIGN's status string), `counterexample` (None but for `Violated`),
+`witnesses` (who shows it possible: one citizen per `reachable` goal that can happen, the
+citizens of an `exists` witness) and the fields its status needs. A `Counterexample` names its
+citizens (`a`, `b`, …) with every attribute value, their outcomes and traces, and for path
+properties the `steps` that were tried.
 
-All of them display as tables: `rich` uses `__rich__` in a terminal, Jupyter uses
-`_repr_html_`, and `str()` gives the same table as plain text (`ruleproof.verdicts.display`).
+All of them display as tables: `rich` uses `__rich__` in a terminal, `str()` gives the same
+tables as plain text (`ruleproof.verdicts.display`), and Jupyter's `_repr_html_` gives HTML
+tables with the score waterfall (`ruleproof.verdicts.htmlview`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
+from ruleproof.language import ruleset as M
 from ruleproof.language.ruleset import Value
 from ruleproof.language.suite import Property, Status
 from ruleproof.semantics.outcome import Outcome, Step
@@ -51,9 +55,13 @@ class Counterexample(_Displayed):
     outcomes: Mapping[str, Outcome]
     steps: tuple[Step, ...] = ()
     note: str = ""
-    sanction: str | None = None  # for per-sanction properties: the sanction that failed
+    sanction: str | None = None  # for per-sanction properties: the (first) sanction that failed
+    # when several sanctions fail: each with the tag of its citizen (None: never imposed)
+    failing: tuple[tuple[str, str | None], ...] = ()
     # the ruleset's baseline citizen, when known: rendering then hides values equal to it
     baseline: Mapping[str, Value] = attrs.field(factory=dict, eq=False, repr=False)
+    # the ruleset, when known: display only (tier bands, links to the source lines)
+    ruleset: M.Ruleset | None = attrs.field(default=None, eq=False, repr=False)
 
     def differing(self) -> list[str]:
         """Attribute names whose values differ between the citizens (pairs), in order."""
@@ -88,6 +96,8 @@ class Proved(_Verdict):
     bound: int | None = None
     witnesses: Witnesses = attrs.field(factory=dict)
     seconds: float = 0.0
+    # the ruleset's baseline citizen, when known: witnesses are then shown by what differs
+    baseline: Mapping[str, Value] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 @attrs.frozen(str=False)
@@ -101,6 +111,8 @@ class Violated(_Verdict):
     affected: str = ""  # exact share of possible citizens affected, e.g. "1 in 40 (…)"
     witnesses: Witnesses = attrs.field(factory=dict)
     seconds: float = 0.0
+    # the ruleset's baseline citizen, when known: witnesses are then shown by what differs
+    baseline: Mapping[str, Value] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 @attrs.frozen(str=False)
@@ -114,6 +126,8 @@ class Unknown(_Verdict):
     bound: int | None = None
     witnesses: Witnesses = attrs.field(factory=dict)
     seconds: float = 0.0
+    # the ruleset's baseline citizen, when known: witnesses are then shown by what differs
+    baseline: Mapping[str, Value] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 @attrs.frozen(str=False)
@@ -124,6 +138,7 @@ class Error(_Verdict):
     affected: ClassVar[str] = ""
     bound: ClassVar[None] = None
     witnesses: ClassVar[Witnesses] = {}
+    baseline: ClassVar[Mapping[str, Value]] = {}
     property: Property
     message: str
     seconds: float = 0.0

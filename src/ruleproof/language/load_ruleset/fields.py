@@ -7,13 +7,15 @@ section readers (`sections`) and the property reader build on it.
 
 from __future__ import annotations
 
+import json
+import re
 from fractions import Fraction
 
 from ruleproof.errors import Diagnostic, RulesetError, Span, did_you_mean
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.exprparse import ExprCache, Origin, parse_expr
-from ruleproof.language.load_ruleset.names import NAME_RE, RESERVED
+from ruleproof.language.load_ruleset.names import NAME_RE, RESERVED, VALUE_NAME_RE
 from ruleproof.language.yamlsource import YMap, YNode, YScalar, YSeq
 from ruleproof.limits import DIGITS, ENUM_VALUES, decimal_too_long, exact_decimal
 
@@ -228,6 +230,9 @@ class Reader:
                         fix=f'quote it: "{raw}"',
                     )
                     continue
+                if not VALUE_NAME_RE.match(v.value):
+                    self.bad_value_name(v, what)
+                    continue
                 if v.value in seen:
                     self.error("RP207", f"enum value `{v.value}` is listed twice in {what}", v.span)
                     continue
@@ -246,6 +251,31 @@ class Reader:
                 or "use bool, int, real or enum",
             )
         return None
+
+    def bad_value_name(self, v: YScalar, what: str) -> None:
+        """RP218: an enum value that cannot be a name (with the likely fix)."""
+        text = str(v.value)
+        words = text.split()
+        if len(words) > 1 and all(VALUE_NAME_RE.match(w) for w in words):
+            fix = (
+                f"if these are {len(words)} values, separate them with commas: "
+                f"`{', '.join(words)}`; else write `{'_'.join(words)}`"
+            )
+        else:
+            fix = (
+                "use letters, digits, `_`, `-` or `.`, e.g. `"
+                + ("_".join(re.findall(r"[^\s'\",\[\]{}:#\x00-\x1f\x7f]+", text)) or "value")
+                + "`"
+            )
+        self.error(
+            "RP218",
+            f"enum value {json.dumps(text, ensure_ascii=False)} of {what} is not a name",
+            v.span,
+            why="expressions name enum values in quotes ('x') and messages print them bare; "
+            "a space, quote, comma, bracket, colon or control character is almost always a "
+            "slip, such as a missing comma in `[a b, c]`",
+            fix=fix,
+        )
 
     def name(self, key: YScalar, what: str) -> str:
         name = str(key.value)

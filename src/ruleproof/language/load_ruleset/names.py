@@ -6,6 +6,10 @@ import re
 
 ID_RE = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")
 NAME_RE = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*\Z")
+# An enum value or a domain is a name: no space, quote, comma, bracket, brace, colon, `#` or
+# control character (a flow list with a missing comma, `[a b, c]`, would otherwise make the
+# value `a b`); letters, digits and marks such as `-`, `.`, `+`, `/`, `<`, `%` are fine.
+VALUE_NAME_RE = re.compile(r"""\A[^\s'",\[\]{}:#\x00-\x1f\x7f]+\Z""")
 RESERVED = {
     "score",
     "tier",
@@ -37,6 +41,7 @@ TOP_KEYS = [
     "tiers",
     "sanctions",
     "actions",
+    "domains",
 ]
 ATTR_KEYS = ["type", "range", "values", "protected", "domain", "changes", "doc"]
 RULE_KEYS = ["id", "when", "add", "cites", "doc"]

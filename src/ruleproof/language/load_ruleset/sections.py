@@ -9,6 +9,7 @@ from typing import cast
 
 from ruleproof.errors import Span, did_you_mean
 from ruleproof.language import ruleset as M
+from ruleproof.language.load_ruleset.domains import check_domains
 from ruleproof.language.load_ruleset.fields import Reader
 from ruleproof.language.load_ruleset.names import (
     ACTION_KEYS,
@@ -49,6 +50,7 @@ def read_ruleset(r: Reader, root: YNode | None) -> M.Ruleset | None:
             fix=f"e.g. `{re.sub(r'[^a-z0-9-]+', '-', rid.lower()).strip('-') or 'x'}`",
         )
     attributes = read_attributes(r, node.get("attributes"), node.span)
+    check_domains(r, node)
     assumptions = []
     assume = node.get("assume")
     if assume is not None and (seq := r.expect_seq(assume, "`assume`", node.span)):

@@ -84,12 +84,12 @@ def read_entry(r: PropertyReader, node: YNode, default_id: str | None = None) ->
         )
         return None
     key, value = kinds[0]
-    if key.value != "forall":
+    if key.value not in ("forall", "exists"):
         for extra in ("assume", "assert"):
             if (k := key_of(node, extra)) is not None:
                 r.error(
                     "RP502",
-                    f"`{extra}` belongs to `forall` queries, not `{key.value}`",
+                    f"`{extra}` belongs to `forall` and `exists` queries, not `{key.value}`",
                     k.span,
                     fix=f"remove `{extra}`, or write a `forall` query",
                 )
@@ -189,4 +189,6 @@ def read_kind(
         return K.recourse(r, value)
     if name == "reachable":
         return K.reachable(r, value, key)
+    if name == "exists":
+        return K.exists(r, value, entry)
     return K.forall(r, value, entry)

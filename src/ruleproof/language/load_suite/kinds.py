@@ -8,6 +8,7 @@ or `None`, and reports every problem to the reader's diagnostics; none of them r
 
 from __future__ import annotations
 
+import difflib
 from typing import Literal, cast
 
 from ruleproof.errors import did_you_mean
@@ -58,12 +59,35 @@ def monotone(r: PropertyReader, value: YNode) -> P.Monotone | None:
                 "RP506",
                 f"`direction` must be nondecreasing or nonincreasing, got `{shown(dir_node)}`",
                 dir_node.span,
-                fix=did_you_mean(str(d), ["nondecreasing", "nonincreasing"])
-                or "`nonincreasing`: a higher value never raises the output",
+                fix=direction_hint(str(d)),
             )
     if var is None or output is None or direction is None:
         return None
     return P.Monotone(var, output, direction)  # type: ignore[arg-type]
+
+
+# Words people write for a direction, by what they mean; spelling is judged only after meaning,
+# since `decreasing` is closer in letters to `nondecreasing` than to what it means.
+_DIRECTION_WORDS = {
+    "nonincreasing": ("decreasing", "descending", "down", "falling", "lower", "nonincreasing"),
+    "nondecreasing": ("increasing", "ascending", "up", "rising", "higher", "nondecreasing"),
+}
+_DIRECTION_MEANING = {
+    "nonincreasing": "a higher value never raises the output",
+    "nondecreasing": "a higher value never lowers the output",
+}
+
+
+def direction_hint(given: str) -> str:
+    """The fix for a wrong `direction`: the keyword that means what `given` says (a misspelt
+    word is matched to the nearest word first, then to what that word means)."""
+    word = given.lower().replace("-", "").replace("_", "").replace(" ", "")
+    meaning = {w: keyword for keyword, words in _DIRECTION_WORDS.items() for w in words}
+    close = difflib.get_close_matches(word, sorted(meaning), n=1, cutoff=0.6)
+    if close:
+        keyword = meaning[close[0]]
+        return f"write `{keyword}`: {_DIRECTION_MEANING[keyword]}"
+    return "write `nonincreasing` (a higher value never raises the output) or `nondecreasing`"
 
 
 def monotone_in(r: PropertyReader, node: YNode) -> str | None:
@@ -245,13 +269,26 @@ def reachable(r: PropertyReader, value: YNode, key: YScalar) -> P.Reachable | No
 
 
 def forall(r: PropertyReader, value: YNode, entry: YMap) -> P.Forall | None:
-    names = read_citizens(r, value)
+    parts = _quantified(r, value, entry, "forall")
+    return P.Forall(*parts) if parts is not None else None
+
+
+def exists(r: PropertyReader, value: YNode, entry: YMap) -> P.Exists | None:
+    parts = _quantified(r, value, entry, "exists")
+    return P.Exists(*parts) if parts is not None else None
+
+
+def _quantified(
+    r: PropertyReader, value: YNode, entry: YMap, word: str
+) -> tuple[tuple[str, ...], E.Expr, E.Expr, str, str] | None:
+    """Citizens, `assume`, `assert` and their texts of a `forall` or `exists` entry."""
+    names = read_citizens(r, value, word)
     assume_node = entry.get("assume")
     assert_node = entry.get("assert")
     if assert_node is None:
         r.error(
             "RP507",
-            "a `forall` query is missing `assert`",
+            f"a `{word}` query is missing `assert`",
             entry.span,
             fix='add e.g. `assert: "a.tier == b.tier"`',
         )
@@ -261,22 +298,22 @@ def forall(r: PropertyReader, value: YNode, entry: YMap) -> P.Forall | None:
     if assert_node is None:
         return None
     assert_ = r.expr(assert_node, "`assert`", names)
-    return P.Forall(names, assume, assert_, expr_text(assume_node, "True"), expr_text(assert_node))
+    return names, assume, assert_, expr_text(assume_node, "True"), expr_text(assert_node)
 
 
-def read_citizens(r: PropertyReader, node: YNode) -> tuple[str, ...] | None:
+def read_citizens(r: PropertyReader, node: YNode, word: str = "forall") -> tuple[str, ...] | None:
     if isinstance(node, YScalar) and node.value is None:
-        r.error("RP514", "`forall` declares no citizens", node.span, fix="write `forall: [a, b]`")
+        r.error("RP514", f"`{word}` declares no citizens", node.span, fix=f"write `{word}: [a, b]`")
         return None
-    words = r.words(node, "`forall`")
+    words = r.words(node, f"`{word}`")
     if words is None:
         return None
     ok = True
-    for word, span in words:
-        if not NAME_RE.match(word) or word in RESERVED:
+    for name, span in words:
+        if not NAME_RE.match(name) or name in RESERVED:
             r.error(
                 "RP514",
-                f"`{word}` cannot name a citizen",
+                f"`{name}` cannot name a citizen",
                 span,
                 fix="use a short identifier such as `a`, `b`",
             )
@@ -285,13 +322,13 @@ def read_citizens(r: PropertyReader, node: YNode) -> tuple[str, ...] | None:
         r.diagnostics.append(
             CITIZENS.exceeded(
                 node.span,
-                f"`forall` declares {len(words)} citizens",
+                f"`{word}` declares {len(words)} citizens",
                 why="each citizen adds a copy of the ruleset to the solver's problem",
             )
         )
         ok = False
     elif not words:
-        r.error("RP514", "`forall` declares no citizens", node.span, fix="write `forall: [a, b]`")
+        r.error("RP514", f"`{word}` declares no citizens", node.span, fix=f"write `{word}: [a, b]`")
         ok = False
     if len({w for w, _ in words}) != len(words):
         ok = False  # the repetition is reported by `words`

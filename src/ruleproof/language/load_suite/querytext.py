@@ -4,6 +4,8 @@
 - `forall a, b: ASSUME => ASSERT` — with an assumption (`=>` outside quotes, at most once);
 - inside a `forall` body, a top-level `P implies Q` (outside brackets and quotes, after an
   operand) means `implies(P, Q)`; chains group to the right;
+- `exists a, b: PHI` — some possible citizens with PHI (a witness proves it; `=>` is refused:
+  join conditions with `and`);
 - `always: PHI` or just `PHI` — a one-citizen property, ∀c. PHI(c);
 - `KIND: VALUE` for any other kind key — that kind's YAML, e.g. `reachable: tiers`.
 
@@ -27,7 +29,7 @@ from ruleproof.language.yamlsource import YNode, YScalar, read_yaml
 from ruleproof.limits import CITIZENS, EXPR_CHARS
 
 KINDS = list(P.KIND_KEYS.values())
-_QUERY_RE = re.compile(r"^(\s*)forall(?=[\s\[])\s*\[?([^:\]]*)\]?\s*:", re.S)
+_QUERY_RE = re.compile(r"^(\s*)(forall|exists)(?=[\s\[])\s*\[?([^:\]]*)\]?\s*:", re.S)
 _KIND_PREFIX_RE = re.compile(r"^\s*([a-z_]+)\s*:")
 _NOT_OPERAND_END = {"and", "or", "not", "if", "else", "in", "is"}
 
@@ -43,13 +45,14 @@ def query(r: PropertyReader, text: str) -> P.Property | None:
         return forall_query(r, text, m)
     m = _KIND_PREFIX_RE.match(text)
     if m is not None and m[1] in KINDS and m[1] != "always":
-        if m[1] == "forall":
+        if m[1] in ("forall", "exists"):
             r.error(
                 "RP516",
-                "malformed `forall` query",
+                f"malformed `{m[1]}` query",
                 whole,
                 why="in a query the citizens come before the colon",
-                fix="write `forall a, b: ASSUME => ASSERT` or `forall a, b: ASSERT`",
+                fix="write `forall a, b: ASSUME => ASSERT`, `forall a, b: ASSERT` or "
+                "`exists a, b: CONDITION`",
             )
             return None
         return read_entry(r, _as_map(read_yaml(text, r.file), whole), "query")
@@ -59,8 +62,10 @@ def query(r: PropertyReader, text: str) -> P.Property | None:
 
 
 def forall_query(r: PropertyReader, text: str, m: re.Match[str]) -> P.Property | None:
+    """`forall a, b: [ASSUME =>] ASSERT` or `exists a, b: CONDITION` (`m` from `_QUERY_RE`)."""
     whole = Span.point(r.file, 1, 1, max(len(text), 1))
-    names = [n.strip() for n in m[2].split(",")]
+    word = m[2]
+    names = [n.strip() for n in m[3].split(",")]
     bad = [n for n in names if not NAME_RE.match(n) or n in RESERVED]
     if not bad and len(names) > MAX_CITIZENS:
         r.diagnostics.append(
@@ -72,14 +77,27 @@ def forall_query(r: PropertyReader, text: str, m: re.Match[str]) -> P.Property |
     if bad or not 1 <= len(names) <= MAX_CITIZENS or len(set(names)) != len(names):
         r.error(
             "RP514",
-            f"`forall` must declare 1 to {MAX_CITIZENS} distinct citizen "
-            f"names, got `{m[2].strip()}`",
-            offset_span(r, text, m.start(2)),
-            fix="e.g. `forall a, b: a.debt == b.debt => a.tier == b.tier`",
+            f"`{word}` must declare 1 to {MAX_CITIZENS} distinct citizen "
+            f"names, got `{m[3].strip()}`",
+            offset_span(r, text, m.start(3)),
+            fix=f"e.g. `{word} a, b: a.debt == b.debt and a.tier != b.tier`",
         )
         return None
     citizens = tuple(names)
     arrows = _top_level(text, m.end(), "=>")
+    if word == "exists":
+        if arrows:
+            r.error(
+                "RP516",
+                "`=>` belongs to `forall` queries",
+                offset_span(r, text, arrows[0]),
+                why="`exists a: P => Q` would hold for any citizen without P",
+                fix="join the conditions with `and`: `exists a, b: P and Q`",
+            )
+            return None
+        cond = query_expr(r, text, m.end(), citizens)
+        kind_e = P.Exists(citizens, E.BoolLit(True), cond, "True", text[m.end() :].strip())
+        return P.Property("query", kind_e, file=r.file, span=whole)
     if len(arrows) > 1:
         r.error(
             "RP516",

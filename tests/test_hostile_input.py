@@ -302,6 +302,15 @@ def test_names_ending_in_a_newline_are_refused(old: str, new: str, code: str) ->
     assert code in codes(exc)
 
 
+def test_enum_values_ending_in_a_newline_are_refused() -> None:
+    spec = SMALL_SPEC.replace(
+        "values: [none, buddhist, muslim]", 'values: [none, "buddhist\\n", muslim]'
+    )
+    with pytest.raises(RulesetError) as exc:
+        load_text(spec, "small.yaml")
+    assert "RP218" in codes(exc)
+
+
 def test_property_ids_ending_in_a_newline_are_refused() -> None:
     ruleset = load_text(SMALL_SPEC, "small.yaml")
     with pytest.raises(RulesetError) as exc:

@@ -204,3 +204,11 @@ def test_init_does_not_write_through_a_linked_folder(
     code, _, err = run_cli(["init", "new"])
     assert code == 2 and "error[RP607]" in err
     assert list(outside.iterdir()) == []
+
+
+def test_an_impact_plot_that_cannot_be_written_exits_2(tmp_path: Path) -> None:
+    import test_cli_impact as impact
+
+    (tmp_path / "plot.svg").mkdir()  # a folder where the file goes
+    code, _, err = impact._run(tmp_path, "--plot", str(tmp_path / "plot.svg"))
+    assert code == 2 and "error[RP607]" in err

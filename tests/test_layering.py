@@ -22,7 +22,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "ruleproof"
 
 STAGES: list[tuple[str, ...]] = [
-    ("errors",),  # diagnostics and error classes, used by every stage
+    ("errors", "limits", "printable", "safefiles"),  # diagnostics, limits, safe text and files
     ("language",),  # YAML, expressions, ruleset and property IR, typecheck
     ("semantics",),  # evaluators, abstractions, queries, validation, sampling
     ("verdicts",),  # results and counterexamples, and how one displays

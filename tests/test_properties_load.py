@@ -412,7 +412,7 @@ ERRORS = [
      "{id: a, recourse: {actions: [], within: 2}}"),
     ("RP514", 2, 25, "`score` cannot name a citizen",
      '{id: a, forall: [a, score], assert: "True"}'),
-    ("RP514", 2, 21, "declares 5 citizens",
+    ("RP030", 2, 21, "declares 5 citizens",
      '{id: a, forall: [a, b, c, d, e], assert: "True"}'),
     ("RP515", 2, 48, "`debt` does not say whose value it is",
      '{id: a, forall: [a, b], assert: "a.debt == debt"}'),
@@ -634,7 +634,7 @@ QUERY_ERRORS = [
     ("forall a, b: a.debt == b.debt implies b.tier == 'Z'", "RP203", 1, 49),
     ("independent: {of: nothing}", "RP508", 1, 19),
     ("expires: {within: 0}", "RP512", 1, 19),
-    ("x" * 100_001, "RP516", 1, 1),
+    ("x" * 100_001, "RP025", 1, 1),
 ]
 
 

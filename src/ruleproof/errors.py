@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from ruleproof.printable import printable
+
 
 @attrs.frozen(order=True)
 class Span:
@@ -47,34 +49,50 @@ class Diagnostic:
     severity: str = "error"  # "error" or "warning"
 
     def render(self, source: str | None = None) -> str:
-        """Compiler-style text: `file:line:col: error[CODE]: message`, line, caret, why, fix."""
-        lines = [f"{self.span}: {self.severity}[{self.code}]: {self.message}"]
+        """Compiler-style text: `file:line:col: error[CODE]: message`, line, caret, why, fix.
+
+        Control characters of the input (in the message, the file name, the source line) are
+        shown escaped (`ruleproof.printable`), never raw.
+        """
+        where = printable(str(self.span))
+        lines = [f"{where}: {self.severity}[{self.code}]: {printable(self.message)}"]
         if source is not None:
-            src_lines = source.splitlines()
-            if 1 <= self.span.line <= len(src_lines):
-                text = src_lines[self.span.line - 1]
-                gutter = str(self.span.line)
-                lines.append(f"{' ' * (4 - len(gutter))}{gutter} | {text}")
-                if self.span.end_line == self.span.line:
-                    width = max(self.span.end_col - self.span.col, 1)
-                else:
-                    width = max(len(text) - self.span.col + 1, 1)
-                width = min(width, max(len(text) - self.span.col + 1, 1))
-                start = 0
-                if len(text) > MAX_SHOWN:  # show a window of a very long line around the span
-                    start = max(0, min(self.span.col - 11, len(text) - MAX_SHOWN))
-                    shown = text[start : start + MAX_SHOWN]
-                    before = "…" if start else ""
-                    after = "…" if start + MAX_SHOWN < len(text) else ""
-                    lines[-1] = f"{' ' * (4 - len(gutter))}{gutter} | {before}{shown}{after}"
-                    start -= len(before)
-                    width = min(width, MAX_SHOWN - (self.span.col - 1 - start) + 1)
-                lines.append(f"     | {' ' * (self.span.col - 1 - start)}{'^' * width}")
+            lines += _source_lines(self.span, source)
         if self.why:
-            lines.append(f"   why: {self.why}")
+            lines.append(f"   why: {printable(self.why)}")
         if self.fix:
-            lines.append(f"   fix: {self.fix}")
+            lines.append(f"   fix: {printable(self.fix)}")
         return "\n".join(lines)
+
+
+def _source_lines(span: Span, source: str) -> list[str]:
+    """The span's source line (a window around the span if it is long) and a caret line."""
+    src_lines = source.splitlines()
+    if not 1 <= span.line <= len(src_lines):
+        return []
+    text = src_lines[span.line - 1]
+    gutter = str(span.line)
+    if span.end_line == span.line:
+        width = max(span.end_col - span.col, 1)
+    else:
+        width = max(len(text) - span.col + 1, 1)
+    width = min(width, max(len(text) - span.col + 1, 1))
+    start = 0
+    before = after = ""
+    if len(text) > MAX_SHOWN:  # show a window of a very long line around the span
+        start = max(0, min(span.col - 11, len(text) - MAX_SHOWN))
+        before = "…" if start else ""
+        after = "…" if start + MAX_SHOWN < len(text) else ""
+        width = min(width, MAX_SHOWN - (span.col - 1 - start) + 1 - len(before))
+        text = text[start : start + MAX_SHOWN]
+    lead = text[: max(span.col - 1 - start, 0)]
+    marked = text[max(span.col - 1 - start, 0) : max(span.col - 1 - start, 0) + width]
+    pad = len(before) + len(printable(lead))
+    carets = max(width + len(printable(marked)) - len(marked), 1)
+    return [
+        f"{' ' * (4 - len(gutter))}{gutter} | {before}{printable(text)}{after}",
+        f"     | {' ' * pad}{'^' * carets}",
+    ]
 
 
 class RuleproofError(Exception):
@@ -96,8 +114,16 @@ class RulesetError(RuleproofError, ValueError):
         )
 
     def render(self, sources: dict[str, str] | None = None) -> str:
+        """Every diagnostic (at most `MAX_RENDERED`, then how many more), compiler-style, with
+        its source line when `sources` (file name → text) has the file."""
         sources = sources or {}
-        return "\n\n".join(d.render(sources.get(d.span.file)) for d in self.diagnostics)
+        shown = [d.render(sources.get(d.span.file)) for d in self.diagnostics[:MAX_RENDERED]]
+        if len(self.diagnostics) > MAX_RENDERED:
+            shown.append(f"… and {len(self.diagnostics) - MAX_RENDERED:,} more diagnostics")
+        return "\n\n".join(shown)
+
+
+MAX_RENDERED = 200
 
 
 class InternalError(RuleproofError, RuntimeError):

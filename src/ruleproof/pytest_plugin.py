@@ -19,21 +19,24 @@ On by default once ruleproof is installed, and it only ever looks at files pytes
 
 Switch it off with `-p no:ruleproof`, `--no-ruleproof`, or `ruleproof = false` in the ini
 file; `--ruleproof-timeout SECONDS` (ini `ruleproof_timeout`) bounds each property's check.
-Bad input (a wrong spec or property file) is reported as that file's collection error,
-compiler-style, without a traceback.
+Bad input (a wrong spec, property or counterexample file) is reported as that file's
+collection error or its item's failure, compiler-style, without a traceback; so is a bug in
+ruleproof (say RULEPROOF_DEBUG=1 to see its traceback).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ruleproof.errors import RuleproofError, RulesetError
+from ruleproof.errors import InternalError, RuleproofError, RulesetError
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
+from ruleproof.printable import printable
 from ruleproof.verdicts.result import Result
 
 _SPEC_INDEX = pytest.StashKey[dict[Path, dict[str, Path]]]()
@@ -93,10 +96,16 @@ class RuleproofFailure(Exception):
 
 
 def _input_error(exc: BaseException, sources: dict[str, str]) -> str | None:
+    """The report of a failure without a traceback: diagnostics compiler-style, a ruleproof
+    failure as its text, any other exception as an internal error (a bug in ruleproof; its
+    traceback is shown with RULEPROOF_DEBUG set). None for pytest's own outcomes."""
     if isinstance(exc, RulesetError):
         return exc.render(sources)
     if isinstance(exc, RuleproofError | RuleproofFailure):
-        return str(exc)
+        return printable(str(exc), lines=True)
+    if isinstance(exc, Exception) and not os.environ.get("RULEPROOF_DEBUG"):
+        message = printable(f"{type(exc).__name__}: {exc}")
+        return printable(str(InternalError(message)), lines=True)
     return None
 
 
@@ -161,14 +170,15 @@ def _spec_for(config: pytest.Config, project: Path, ruleset_id: str) -> Path | N
         return direct
     index = config.stash.setdefault(_SPEC_INDEX, {})
     if project not in index:
+        from ruleproof.language.load_ruleset import read_text
         from ruleproof.language.yamlsource import YMap, YScalar, read_yaml
 
         found: dict[str, Path] = {}
         for f in sorted((project / "spec").glob("*.yaml")):
             try:
-                node = read_yaml(f.read_text(encoding="utf-8"), str(f))
+                node = read_yaml(read_text(f), str(f))
                 rid = node.get("ruleset") if isinstance(node, YMap) else None
-            except (RuleproofError, OSError, UnicodeDecodeError):
+            except RuleproofError:
                 continue
             if isinstance(rid, YScalar) and isinstance(rid.value, str):
                 found.setdefault(rid.value, f)
@@ -189,6 +199,8 @@ class ReplayItem(pytest.Item):
     def runtest(self) -> None:
         from ruleproof.commands.replay import replay
         from ruleproof.commands.run_suite import default_property_file, load_suite
+        from ruleproof.language.load_ruleset import read_text
+        from ruleproof.limits import JSON_BYTES
         from ruleproof.reporting.files import read_counterexample_text
         from ruleproof.verdicts.display import counterexample_group, make_console
 
@@ -200,7 +212,7 @@ class ReplayItem(pytest.Item):
         props_file = default_property_file(spec)
         files = [str(props_file)] if props_file.is_file() else []
         suite = load_suite(str(spec), files, self.sources)
-        text = self.path.read_text(encoding="utf-8")
+        text = read_text(self.path, JSON_BYTES)
         self.sources[str(self.path)] = text
         saved = read_counterexample_text(text, str(self.path), suite.ruleset)
         ruleset: M.Ruleset = suite.ruleset

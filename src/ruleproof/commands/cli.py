@@ -38,6 +38,7 @@ from ruleproof.commands.cli_common import (
     Sources,
 )
 from ruleproof.errors import InternalError, RulesetError
+from ruleproof.printable import printable
 
 Command = Callable[[argparse.Namespace, IO[str], Sources], int]
 COMMANDS: dict[str, tuple[Callable[[Any], None], Command]] = {
@@ -95,7 +96,7 @@ def main(
         err.write(exc.render(sources) + "\n")
         return EXIT_INPUT
     except InternalError as exc:
-        err.write(f"ruleproof: {exc}\n")
+        err.write(f"ruleproof: {printable(str(exc), lines=True)}\n")
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         err.write("ruleproof: interrupted\n")
@@ -105,7 +106,8 @@ def main(
     except Exception as exc:  # a bug: say so, never show a traceback as if it were a finding
         if os.environ.get("RULEPROOF_DEBUG"):
             raise
-        err.write(f"ruleproof: {InternalError(f'{type(exc).__name__}: {exc}')}\n")
+        message = printable(f"{type(exc).__name__}: {exc}")
+        err.write(f"ruleproof: {printable(str(InternalError(message)), lines=True)}\n")
         return EXIT_INTERNAL
 
 

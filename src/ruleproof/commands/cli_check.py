@@ -181,9 +181,10 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     from ruleproof.commands.selection import select
     from ruleproof.proving.stages import Stages
     from ruleproof.reporting.diagnostics_out import emit_input_errors
-    from ruleproof.reporting.files import write_counterexamples
-    from ruleproof.reporting.output import emit, exit_code, write_sarif
+    from ruleproof.reporting.files import write_counterexample_files
+    from ruleproof.reporting.output import EXIT_INTERNAL, emit, exit_code, write_sarif
     from ruleproof.reporting.progress import ProgressLine
+    from ruleproof.safefiles import check_root
 
     fmt = args.format or "text"
     try:
@@ -194,6 +195,8 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
         if args.select or args.keyword is not None:
             chosen = select(suite.properties, args.select or (), args.keyword)
             suite = attrs.evolve(suite, properties=tuple(chosen))
+        if not args.no_write:
+            check_root(args.out)  # before any work: a file or a link where the folder goes
     except RulesetError as exc:
         emit_input_errors(fmt, out, args.spec or "<no spec>", exc.diagnostics, sources)
         raise
@@ -202,10 +205,15 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     with ProgressLine(stages, io.StringIO() if quiet else sys.stderr):
         results = run_suite(suite, args.timeout, args.rlimit, args.jobs, args.cross_check, stages)
     written: list[str] = []
+    problems: list[Diagnostic] = []
     if not args.no_write:
-        written = [str(p) for p in write_counterexamples(args.out, suite.ruleset, results)]
+        paths, problems = write_counterexample_files(args.out, suite.ruleset, results)
+        written = [str(p) for p in paths]
     if args.sarif:
-        write_sarif(args.sarif, suite, results)
+        try:
+            write_sarif(args.sarif, suite, results)
+        except RulesetError as exc:  # reported after the results, as the other files
+            problems += exc.diagnostics
     emit(
         fmt,
         out,
@@ -216,4 +224,7 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
         written=written,
         quiet=args.quiet,
     )
-    return exit_code(results)
+    code = exit_code(results)
+    if problems and code != EXIT_INTERNAL:
+        raise RulesetError(problems)  # every result is shown; the files that failed say why
+    return code

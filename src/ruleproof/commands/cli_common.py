@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ruleproof.language.load_ruleset import read_text
+from ruleproof.limits import FILE_BYTES, Limit
 
 EXIT_OK, EXIT_FINDING, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 
@@ -15,8 +16,9 @@ EXIT_OK, EXIT_FINDING, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70
 class Sources(dict[str, str]):
     """File name → text of every input read, so diagnostics can show their source lines."""
 
-    def read(self, path: str) -> str:
-        text = read_text(path)
+    def read(self, path: str, limit: Limit = FILE_BYTES) -> str:
+        """The text of the file at `path` (at most `limit` bytes), remembered for diagnostics."""
+        text = read_text(path, limit)
         self[path] = text
         return text
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import IO, Any
 
 from ruleproof.commands.cli_common import (
@@ -57,6 +56,7 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     from ruleproof.proving.diffplan import OUTPUTS_FILE
     from ruleproof.proving.solving import Limits
     from ruleproof.reporting.diffreport import render_text, to_json
+    from ruleproof.reporting.files import dumps
 
     versions = []
     for spec in (args.old, args.new):
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
         Limits(timeout=args.timeout, cross_check=args.cross_check),
     )
     if args.format == "json":
-        out.write(json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n")
+        out.write(dumps(to_json(result)))
     else:
         render_text(result, out)
     return {"equivalent": EXIT_OK, "different": EXIT_FINDING, "unknown": EXIT_UNKNOWN}[

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import IO, Any
 
 from ruleproof.commands.cli_common import (
@@ -12,6 +11,8 @@ from ruleproof.commands.cli_common import (
 )
 from ruleproof.commands.explain import explain, explain_text
 from ruleproof.language.load_ruleset import load_text
+from ruleproof.limits import JSON_BYTES
+from ruleproof.reporting.files import dumps
 from ruleproof.semantics.citizen import read_citizen
 
 
@@ -29,10 +30,10 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     ruleset = load_text(sources.read(args.spec), args.spec)
-    citizen = read_citizen(sources.read(args.citizen), args.citizen, ruleset)
+    citizen = read_citizen(sources.read(args.citizen, JSON_BYTES), args.citizen, ruleset)
     doc = explain(ruleset, citizen).to_json(args.spec, args.citizen)
     if args.format == "json":
-        out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        out.write(dumps(doc))
     else:
         explain_text(doc, out)
     return EXIT_OK

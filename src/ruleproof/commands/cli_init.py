@@ -10,6 +10,7 @@ from ruleproof.commands.cli_common import (
     EXIT_OK,
     Sources,
 )
+from ruleproof.printable import printable
 
 
 def add_parser(sub: Any) -> None:
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     root = Path(args.dir)
     install = args.install or install_requirement()
     for path in scaffold(root, force=args.force, install=install):
-        out.write(f"wrote {path}\n")
+        out.write(f"wrote {printable(str(path))}\n")
     if install is None:
         out.write(
             "note: ruleproof is not on PyPI and this copy's source is unknown: set the "
@@ -54,5 +55,8 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
             "'ruleproof @ git+https://github.com/OWNER/ruleproof@COMMIT', or run init with "
             "--install\n"
         )
-    out.write(f"next: cd {root} && ruleproof check spec/example.yaml properties/example.yaml\n")
+    out.write(
+        f"next: cd {printable(str(root))} && ruleproof check spec/example.yaml "
+        "properties/example.yaml\n"
+    )
     return EXIT_OK

@@ -13,6 +13,7 @@ from ruleproof.commands.cli_common import (
 )
 from ruleproof.errors import Diagnostic, RulesetError
 from ruleproof.language.load_ruleset import diagnose_text
+from ruleproof.printable import printable
 
 
 def add_parser(sub: Any) -> None:
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
         out.write(d.render(text) + "\n\n")
     warnings = len(diags) - errors
     out.write(
-        f"{args.spec}: {errors} error{'s' * (errors != 1)}, "
+        f"{printable(args.spec)}: {errors} error{'s' * (errors != 1)}, "
         f"{warnings} warning{'s' * (warnings != 1)}\n"
     )
     return EXIT_INPUT if errors else EXIT_OK

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import IO, Any
 
@@ -46,7 +45,8 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
 
     from ruleproof.commands.replay import render_replays, replay, replays_json
     from ruleproof.commands.run_suite import default_property_file, load_suite
-    from ruleproof.reporting.files import read_counterexample_text
+    from ruleproof.limits import JSON_BYTES
+    from ruleproof.reporting.files import dumps, read_counterexample_text
 
     prop_files = list(args.properties)
     if not prop_files and (default := default_property_file(args.spec)).is_file():
@@ -58,12 +58,10 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     props = {p.id: p for p in suite.properties}
     outcomes = []
     for f in files:
-        saved = read_counterexample_text(sources.read(f), f, suite.ruleset)
+        saved = read_counterexample_text(sources.read(f, JSON_BYTES), f, suite.ruleset)
         outcomes.append(replay(suite.ruleset, saved, props.get(saved.property)))
     if args.format == "json":
-        out.write(
-            json.dumps(replays_json(suite.ruleset, outcomes), indent=2, ensure_ascii=False) + "\n"
-        )
+        out.write(dumps(replays_json(suite.ruleset, outcomes)))
     else:
         render_replays(out, suite.ruleset.id, outcomes, prop_files)
     return EXIT_FINDING if any(o.fails for o in outcomes) else EXIT_OK

@@ -226,12 +226,13 @@ def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     text = render(ReportInput(suite, results, embedded, diff, impact, tool_version()))
     target = Path(args.output)
     try:
-        write_atomic(target, text)
+        write_atomic(target, text)  # never through a link; a read-only file is kept
         target.chmod(0o644)  # a document to share, not a private temporary file
-    except OSError as exc:
+    except (OSError, RulesetError) as exc:
+        why = exc.diagnostics[0].message if isinstance(exc, RulesetError) else exc.strerror
         raise _fail(
             "RP902",
-            f"cannot write the report to {target}: {exc.strerror or exc}",
+            f"cannot write the report to {target}: {why or exc}",
             str(target),
             fix="choose a file in a folder you can write to",
         ) from None

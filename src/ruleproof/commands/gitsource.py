@@ -7,7 +7,7 @@ shell): PATH is relative to the repository root, as in git (`REV:./x.yaml` is re
 current directory). The name is `spec` itself, so diagnostics read `main:spec/x.yaml:3:5`.
 Every failure (no such file, git missing, not a repository, unknown revision, no such path in
 the revision, a directory, not UTF-8) raises `RulesetError` RP006 with what went wrong and how to
-fix it.
+fix it; a blob over the file size limit is refused (RP020) before it is read.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from pathlib import Path
 
 from ruleproof.errors import Diagnostic, RulesetError, Span
 from ruleproof.language.load_ruleset import read_text
+from ruleproof.limits import FILE_BYTES
 
 GIT_TIMEOUT = 60.0
-MAX_BYTES = 64 * 1024 * 1024
 
 
 def _fail(name: str, message: str, fix: str, why: str = "") -> RulesetError:
@@ -110,7 +110,11 @@ def read_revision(rev: str, path: str, name: str) -> str:
             f"`{path}` in revision `{rev}` is a {kind.stdout.decode().strip()}, not a file",
             "name a YAML file",
         )
-    shown = _git(["show", f"{rev}:{path}"], name)
+    size = _git(["cat-file", "-s", f"{rev}:{path}"], name)
+    if size.returncode == 0 and int(size.stdout.decode().strip() or 0) > FILE_BYTES.value:
+        found = f"the file is {int(size.stdout.decode()):,} bytes"
+        raise RulesetError([FILE_BYTES.exceeded(Span.point(name, 1, 1), found)])
+    shown = _git_show(rev, path, name)
     if shown.returncode != 0:
         raise _fail(
             name,
@@ -118,9 +122,9 @@ def read_revision(rev: str, path: str, name: str) -> str:
             "check the revision and the path",
         )
     data = shown.stdout
-    if len(data) > MAX_BYTES:
-        raise _fail(
-            name, f"`{name}` is larger than {MAX_BYTES // (1024 * 1024)} MiB", "split the ruleset"
+    if len(data) > FILE_BYTES.value:  # it grew since its size was asked
+        raise RulesetError(
+            [FILE_BYTES.exceeded(Span.point(name, 1, 1), f"the file is {len(data):,} bytes")]
         )
     try:
         return data.decode("utf-8")
@@ -128,6 +132,10 @@ def read_revision(rev: str, path: str, name: str) -> str:
         raise _fail(
             name, f"`{name}` is not UTF-8 (byte {exc.start})", "save the file as UTF-8"
         ) from None
+
+
+def _git_show(rev: str, path: str, name: str) -> subprocess.CompletedProcess[bytes]:
+    return _git(["show", f"{rev}:{path}"], name)
 
 
 def read_input(spec: str) -> tuple[str, str]:

@@ -26,7 +26,7 @@ from typing import IO, Any, Literal
 
 import attrs
 
-from ruleproof.errors import RulesetError
+from ruleproof.errors import Diagnostic, RulesetError, Span
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.reporting.files import Saved
@@ -99,6 +99,7 @@ def replay(ruleset: M.Ruleset, saved: Saved, prop: P.Property | None) -> Replay:
             f"a `{prop.kind_name}` finding has no citizens; `ruleproof check` re-checks it",
             prop.expect,
         )
+    _check_citizens(ruleset, saved, prop)
     citizens, notes, impossible = citizens_of(ruleset, saved)
     if citizens is None:
         return Replay(saved, "impossible", impossible, prop.expect, tuple(notes))
@@ -117,6 +118,31 @@ def replay(ruleset: M.Ruleset, saved: Saved, prop: P.Property | None) -> Replay:
     return Replay(
         saved, "still violates" if still else "fixed", detail, prop.expect, tuple(notes), cex
     )
+
+
+def _check_citizens(ruleset: M.Ruleset, saved: Saved, prop: P.Property) -> None:
+    """RP601 when the file lacks a citizen the property compares (a truncated or edited file
+    must not pass as a fixed finding)."""
+    if isinstance(prop.kind, P.AppealPath | P.Expires | P.Recourse):
+        needed = {"a"}
+    else:
+        needed = {t for q in queries(ruleset, prop) for t in q.citizens}
+    missing = sorted(needed - set(saved.citizens))
+    if missing:
+        names = ", ".join(f"`{t}`" for t in missing)
+        raise RulesetError(
+            [
+                Diagnostic(
+                    "RP601",
+                    f"the file has no citizen {names}, which property `{prop.id}` "
+                    f"({prop.kind_name}) compares",
+                    Span.point(saved.file, 1, 1),
+                    why="a counterexample file holds every citizen of its finding; this one "
+                    "was cut or edited",
+                    fix="re-create it with `ruleproof check`, or remove it",
+                )
+            ]
+        )
 
 
 def _query_still(

@@ -5,8 +5,9 @@
 spec's folder). `load_suite` reads and checks the spec and the property files (raising
 `RulesetError` with every problem). `run_suite` checks every property and returns the results
 in file order: in this process with one shared checker (`jobs=1`), or in `jobs` worker
-processes (spawned, so no solver state is inherited) that each load the suite themselves and
-check one contiguous block of properties with one checker. The solver may pick a different one
+processes (`commands.workers`: spawned, so no solver state is inherited, and never outliving
+the run) that each load the suite themselves and check one contiguous block of properties with
+one checker. The solver may pick a different one
 of several equally minimal counterexamples depending on what it solved before in the same
 process, so results are deterministic for the same inputs and the same `jobs`.
 
@@ -17,15 +18,13 @@ apart so the command line can exit with its internal-error code.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import attrs
 
-from ruleproof.errors import InternalError
+from ruleproof.errors import InternalError, raise_if_errors
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.proving.stages import Stages
@@ -50,7 +49,7 @@ def load_suite(
             file that has errors).
     """
     from ruleproof.language.load_ruleset import load_text, read_text
-    from ruleproof.language.load_suite import load_properties_text
+    from ruleproof.language.load_suite import load_properties_text, same_ids
 
     store = sources if sources is not None else {}
     store[spec_file] = read_text(spec_file)
@@ -59,6 +58,7 @@ def load_suite(
     for f in property_files:
         store[f] = read_text(f)
         props += load_properties_text(store[f], f, ruleset)
+    raise_if_errors(same_ids(props))
     return P.Suite(spec_file, ruleset, tuple(property_files), tuple(props))
 
 
@@ -127,27 +127,17 @@ def run_suite(
         limits = Limits(timeout=timeout, rlimit=rlimit, cross_check=cross_check)
         checker = Checker(suite.ruleset, limits, stages=stages)
         return [with_baseline(check_one(checker, p), suite.ruleset) for p in suite.properties]
+    from ruleproof.commands.workers import run_in_workers
+
     bounds = [(n * k // jobs, n * (k + 1) // jobs) for k in range(jobs)]
     ids = [p.id for p in suite.properties]
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        futures = [
-            pool.submit(
-                check_block,
-                suite.spec_file,
-                suite.property_files,
-                lo,
-                hi,
-                timeout,
-                rlimit,
-                cross_check,
-                ids,
-            )
-            for lo, hi in bounds
-        ]
-        out: list[Result] = []
-        for f in futures:
-            out += f.result()
+    blocks = [
+        (suite.spec_file, suite.property_files, lo, hi, timeout, rlimit, cross_check, ids)
+        for lo, hi in bounds
+    ]
+    out: list[Result] = []
+    for block in run_in_workers(check_block, blocks):
+        out += block
     return [with_baseline(r, suite.ruleset) for r in out]
 
 

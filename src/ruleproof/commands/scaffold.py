@@ -7,9 +7,10 @@ on every ruleset) and `.github/workflows/ruleproof.yml` (CI: `check` every rules
 findings uploaded to code scanning as SARIF, replay the saved counterexamples with pytest, and
 `diff` every ruleset against the pull request's base branch). ruleproof is not published on
 PyPI, so the recipes install it from its repository pinned to a commit (`install_requirement`),
-never by a bare name that anyone could register. It never overwrites a file unless `force` is true:
-if any target exists, nothing is written and `RulesetError` RP008 lists every one. Returns the
-paths written, in a fixed order.
+never by a bare name that anyone could register. It never overwrites a file unless `force` is
+true: if any target exists, nothing is written and `RulesetError` RP008 lists every one. Files
+are written atomically below `root` and never through a symbolic link (a link where a folder
+goes is RP607; `ruleproof.safefiles`). Returns the paths written, in a fixed order.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ruleproof.errors import Diagnostic, RulesetError, Span
+from ruleproof.safefiles import write_text
 
 RULESET = """\
 # A starter ruleset written by `ruleproof init`: replace it with your own rules.
@@ -318,33 +320,18 @@ def scaffold(root: Path, force: bool = False, install: str | None = None) -> lis
                 ]
             )
     written = []
-    try:
-        for path, text in targets:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if path.is_dir():
-                raise RulesetError(
-                    [
-                        Diagnostic(
-                            "RP008",
-                            "a directory stands where a file goes",
-                            Span.point(str(path), 1, 1),
-                            fix="move the directory away",
-                        )
-                    ]
-                )
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
-            written.append(path)
-    except OSError as exc:
-        raise RulesetError(
-            [
-                Diagnostic(
-                    "RP008",
-                    f"cannot write the project: {exc.strerror or exc}",
-                    Span.point(str(exc.filename or root), 1, 1),
-                    fix="check the directory's permissions",
-                )
-            ]
-        ) from None
+    for path, text in targets:
+        if path.is_dir() and not path.is_symlink():
+            raise RulesetError(
+                [
+                    Diagnostic(
+                        "RP008",
+                        "a directory stands where a file goes",
+                        Span.point(str(path), 1, 1),
+                        fix="move the directory away",
+                    )
+                ]
+            )
+        write_text(root, path, text)  # below `root` only, never through a link (RP607)
+        written.append(path)
     return written

@@ -3,14 +3,14 @@
 `parse_expr(text, origin)` accepts the subset of Python described in DESIGN §2 and returns an
 `Expr` whose spans point into the original file (`origin` is where the text starts); the
 commonest shape takes a faster route with the same result (`exprfast`). Anything
-outside the subset raises `RulesetError` with the offending node's position. Deep nesting and
-huge inputs are refused before `ast` sees them, so no input can exhaust the interpreter's stack.
+outside the subset raises `RulesetError` with the offending node's position. Deep nesting,
+huge inputs and numbers over the digit limit are refused before `ast` sees them (limits
+RP025-RP027, `ruleproof.limits`), so no input can exhaust the stack or Python's int conversion.
 """
 
 from __future__ import annotations
 
 import ast
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import cast
 
@@ -19,10 +19,19 @@ import attrs
 from ruleproof.errors import Diagnostic, RulesetError, Span
 from ruleproof.language import expr as E
 from ruleproof.language.exprfast import parse_simple
+from ruleproof.limits import (
+    DIGITS,
+    EXPR_CHARS,
+    EXPR_DEPTH,
+    decimal_too_long,
+    exact_decimal,
+    int_too_long,
+    longest_digit_run,
+)
 
-MAX_EXPR_CHARS = 100_000
-MAX_NESTING = 100
-MAX_TREE_DEPTH = 200
+MAX_EXPR_CHARS = EXPR_CHARS.value
+MAX_NESTING = EXPR_DEPTH.value
+MAX_TREE_DEPTH = 2 * EXPR_DEPTH.value
 
 _ARITH: dict[type[ast.operator], E.ArithOp] = {
     ast.Add: "+",
@@ -92,27 +101,33 @@ def parse_expr(text: str, origin: Origin) -> E.Expr:
     """Parse `text` into the IR.
 
     Raises:
-        RulesetError: RP101 syntax error, RP102 a construct outside the language, RP103 too deep or
-        too long, RP104 a malformed literal.
+        RulesetError: RP101 syntax error, RP102 a construct outside the language, RP104 a
+        malformed literal, RP025 too long, RP026 too deep, RP027 a number with too many digits.
     """
     n = len(text)
     if n > MAX_EXPR_CHARS:
-        raise _error(
-            "RP103",
-            f"expression is {n:,} characters long (limit {MAX_EXPR_CHARS:,})",
-            _whole(text, origin),
-            fix="split it into named `define:` entries",
+        raise RulesetError(
+            [EXPR_CHARS.exceeded(_whole(text, origin), f"the expression is {n:,} characters long")]
         )
     # Nesting brackets more than MAX_NESTING deep takes more than MAX_NESTING characters.
     if n > MAX_NESTING and _nesting_depth(text) > MAX_NESTING:
-        raise _error(
-            "RP103",
-            f"expression nests brackets more than {MAX_NESTING} deep",
-            _whole(text, origin),
-            why="deeply nested expressions are refused before parsing so they cannot exhaust the "
-            "parser's stack",
-            fix="flatten it, or name parts of it with `define:`",
+        raise RulesetError(
+            [
+                EXPR_DEPTH.exceeded(
+                    _whole(text, origin),
+                    "the expression nests brackets too deep",
+                    why="deeply nested expressions are refused before parsing so they cannot "
+                    "exhaust the parser's stack",
+                )
+            ]
         )
+    # A number longer than the limit needs a text longer than the limit.
+    if n > DIGITS.value and (run := longest_digit_run(text))[0] > DIGITS.value:
+        length, start = run
+        span = Span(
+            origin.file, origin.line, origin.col + start, origin.line, origin.col + start + length
+        )
+        raise RulesetError([DIGITS.exceeded(span, f"the number has {length:,} digits")])
     stripped = text.strip()
     if not stripped:
         raise _error(
@@ -137,22 +152,27 @@ def parse_expr(text: str, origin: Origin) -> E.Expr:
             fix="expressions use Python syntax, e.g. `debt > 0 and not paid`",
         ) from None
     except (RecursionError, MemoryError, ValueError) as exc:
-        raise _error(
-            "RP103",
-            f"expression cannot be parsed: {type(exc).__name__}",
-            _whole(text, origin),
-            why="it nests operators too deeply or holds a literal too large for the parser",
-            fix="flatten it, or name parts of it with `define:`",
+        raise RulesetError(
+            [
+                EXPR_DEPTH.exceeded(
+                    _whole(text, origin),
+                    f"the expression cannot be parsed ({type(exc).__name__})",
+                    why="it nests operators too deeply or holds a literal too large for the parser",
+                )
+            ]
         ) from None
     # Every level of the tree below its root needs at least one character of its own (a leaf name
     # adds its `Load` context), so a short text cannot be too deep: walk only longer ones.
     if len(source) + 2 > MAX_TREE_DEPTH and _tree_depth(tree.body) > MAX_TREE_DEPTH:
-        raise _error(
-            "RP103",
-            f"expression nests operators more than {MAX_TREE_DEPTH} deep",
-            _whole(text, origin),
-            why="every stage walks expressions recursively; a deeper tree could exhaust its stack",
-            fix="flatten it, or name parts of it with `define:`",
+        raise RulesetError(
+            [
+                EXPR_DEPTH.exceeded(
+                    _whole(text, origin),
+                    f"the expression nests operators more than {MAX_TREE_DEPTH} deep",
+                    why="every stage walks expressions recursively; a deeper tree could exhaust "
+                    "its stack",
+                )
+            ]
         )
     return _Converter(origin, offset, source).convert(tree.body)
 
@@ -277,6 +297,8 @@ class _Converter:
             value = node.value  # type: ignore[attr-defined]
             vkind = type(value)
             if vkind is int:
+                if value.bit_length() > 3000 and int_too_long(value):  # e.g. a long hex literal
+                    raise RulesetError([DIGITS.exceeded(span, "the integer is too long")])
                 return E.IntLit(value, span)
             if vkind is str:
                 return E.EnumLit(value, span)
@@ -369,11 +391,10 @@ class _Converter:
                 raise self.unsupported(node, f"`{type(node).__name__}` syntax")
 
     def _decimal(self, node: ast.Constant) -> Fraction:
-        text = self.text(node).replace("_", "")
-        try:
-            value = Fraction(Decimal(text))
-        except (InvalidOperation, ValueError, ArithmeticError):
-            value = None
+        text = self.text(node)
+        if decimal_too_long(text):
+            raise RulesetError([DIGITS.exceeded(self.span(node), "the decimal is too long")])
+        value = exact_decimal(text)
         if value is None or abs(value) > 10**30:
             raise _error(
                 "RP104",

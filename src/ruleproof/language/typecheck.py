@@ -26,6 +26,7 @@ from ruleproof.language.dependencies import (
     topological_order,
 )
 from ruleproof.language.exprparse import MAX_TREE_DEPTH
+from ruleproof.language.magnitude import magnitude_diagnostics
 from ruleproof.language.types import (
     BOOL,
     INT,
@@ -37,6 +38,7 @@ from ruleproof.language.types import (
     is_num,
     of_attr_type,
 )
+from ruleproof.limits import EXPR_DEPTH
 
 
 class Scope:
@@ -111,7 +113,7 @@ def _duplicates(items: Iterable[tuple[str, Span]], what: str, out: list[Diagnost
 
 
 def _too_deep(ruleset: M.Ruleset, graph: dict[Node, set[Node]]) -> Diagnostic | None:
-    """RP103 when reading a value through its definitions nests deeper than the parser allows."""
+    """RP026 when reading a value through its definitions nests deeper than the parser allows."""
     depth: dict[Node, int] = {}
     for node in topological_order(graph):
         if node == "score" and ruleset.score:
@@ -122,14 +124,12 @@ def _too_deep(ruleset: M.Ruleset, graph: dict[Node, set[Node]]) -> Diagnostic | 
         if depth[node] > MAX_TREE_DEPTH:
             name = node.split(":")[-1]
             d = ruleset.define(name)
-            return Diagnostic(
-                "RP103",
-                f"`{name}` nests more than {MAX_TREE_DEPTH} levels deep through the "
-                "definitions it reads",
+            return EXPR_DEPTH.exceeded(
                 d.span if d else ruleset.span,
+                f"`{name}` nests more than {MAX_TREE_DEPTH} levels of operators deep through "
+                "the definitions it reads",
                 why="every stage evaluates definitions recursively; a deeper chain could exhaust "
                 "its stack",
-                fix="shorten the chain of definitions that read each other",
             )
     return None
 
@@ -210,6 +210,8 @@ def typecheck(ruleset: M.Ruleset) -> list[Diagnostic]:
     _check_sanctions(ruleset, check, out)
     for act in ruleset.actions:
         _check_action(ruleset, scope, act, out)
+    if not any(d.severity == "error" for d in out):
+        out += magnitude_diagnostics(ruleset)
     return out
 
 

@@ -1,10 +1,13 @@
 """Safe YAML → a small node tree that remembers where every node came from.
 
 `read_yaml(text, file)` parses with PyYAML's event parser (libyaml when available) and builds
-`YMap` / `YSeq` / `YScalar` nodes itself, so it can enforce limits no stock loader has: file size,
-nesting depth, total node count with aliases expanded (an alias bomb is refused after a few
-thousand events, never expanded), duplicate mapping keys, and no tags (nothing is ever
-constructed beyond str, int, float, bool and null). Errors are `RulesetError` with codes RP0xx.
+`YMap` / `YSeq` / `YScalar` nodes (`yamlnodes`) itself, so it can enforce limits no stock
+loader has (`ruleproof.limits`, codes RP020-RP031): file size, nesting depth, total node count
+and total text with every use of an alias counted (an alias bomb, or one long expression used
+through thousands of aliases, is refused as the events arrive, never expanded), and integers
+of at most `DIGITS` digits; besides, duplicate mapping keys and tags are refused (nothing is
+ever constructed beyond str, int, float, bool and null). Other errors are `RulesetError` with
+codes RP0xx.
 """
 
 from __future__ import annotations
@@ -15,10 +18,8 @@ from typing import Any, cast
 import yaml
 
 from ruleproof.errors import Diagnostic, RulesetError, Span
-
-MAX_BYTES = 64 * 1024 * 1024
-MAX_DEPTH = 64
-MAX_NODES = 5_000_000
+from ruleproof.language.yamlnodes import Scalar, SpanTuple, YMap, YNode, YScalar, YSeq
+from ruleproof.limits import DEPTH, DIGITS, FILE_BYTES, NODES, TEXT, Limit, int_too_long
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
@@ -35,110 +36,6 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
 }
 
-Scalar = str | int | float | bool | None
-SpanTuple = tuple[str, int, int, int, int]  # the fields of a `Span`, made into one on demand
-
-
-class YScalar:
-    """A scalar: its value, its text, its quoting style (None when plain) and its span.
-
-    Nodes are never changed after reading. The reader passes the span as a plain tuple and the
-    `Span` is only made when asked for: most scalars (keys, ids) never need one.
-    """
-
-    __slots__ = ("_span", "raw", "style", "value")
-    size = 1
-
-    def __init__(
-        self,
-        value: Scalar,
-        raw: str,
-        style: str | None,
-        span: Span | SpanTuple,
-    ) -> None:
-        self.value = value
-        self.raw = raw
-        self.style = style
-        self._span = span
-
-    @property
-    def span(self) -> Span:
-        span = self._span
-        if not isinstance(span, Span):
-            span = self._span = Span(*span)
-        return span
-
-    def text_origin(self) -> tuple[int, int]:
-        """Line and column of the first character of the scalar's text (after any quote)."""
-        span = self._span
-        if isinstance(span, Span):
-            line, col = span.line, span.col
-        else:
-            line, col = span[1], span[2]
-        return line, col + (1 if self.style in ("'", '"') else 0)
-
-    def __repr__(self) -> str:
-        return f"YScalar({self.value!r}, {self.raw!r}, {self.style!r}, {self.span!r})"
-
-
-class YSeq:
-    """A sequence: its items, its span, and `size`: its node count with aliases expanded."""
-
-    __slots__ = ("_span", "items", "size")
-
-    def __init__(self, items: tuple[YNode, ...], span: Span | SpanTuple, size: int) -> None:
-        self.items = items
-        self._span = span
-        self.size = size
-
-    @property
-    def span(self) -> Span:
-        span = self._span
-        if not isinstance(span, Span):
-            span = self._span = Span(*span)
-        return span
-
-
-class YMap:
-    """A mapping with unique scalar keys, in file order; `size` as for `YSeq`."""
-
-    __slots__ = ("_span", "index", "items", "size")
-
-    def __init__(
-        self,
-        items: tuple[tuple[YScalar, YNode], ...],
-        span: Span | SpanTuple,
-        size: int,
-        index: dict[Scalar, YNode] | None = None,
-    ) -> None:
-        self.items = items
-        self._span = span
-        self.size = size
-        # key value → value, built by the reader (keys are unique); `get` scans `items` without it
-        self.index = index
-
-    @property
-    def span(self) -> Span:
-        span = self._span
-        if not isinstance(span, Span):
-            span = self._span = Span(*span)
-        return span
-
-    def get(self, key: str) -> YNode | None:
-        index = self.index
-        if index is not None and type(key) is str:
-            return index.get(key)
-        for k, v in self.items:
-            if k.value == key:
-                return v
-        return None
-
-    def keys(self) -> list[str]:
-        return [str(k.value) for k, _ in self.items]
-
-
-YNode = YScalar | YSeq | YMap
-
 
 def _span(file: str, event: Any) -> Span:
     s, e = event.start_mark, event.end_mark
@@ -153,22 +50,26 @@ def _fail(code: str, message: str, span: Span, why: str = "", fix: str = "") -> 
     return RulesetError([Diagnostic(code, message, span, why, fix)])
 
 
-def read_yaml(text: str, file: str, *, max_bytes: int = MAX_BYTES) -> YNode | None:
+def _over(limit: Limit, span: Span, found: str, why: str = "") -> RulesetError:
+    return RulesetError([limit.exceeded(span, found, why)])
+
+
+__all__ = ["Scalar", "YMap", "YNode", "YScalar", "YSeq", "read_yaml"]
+
+
+def read_yaml(text: str, file: str) -> YNode | None:
     """Parse one YAML document; `None` for an empty file.
 
     Raises:
-        RulesetError: RP001 YAML syntax, RP002 a limit exceeded (size, depth, nodes/aliases),
-        RP003 a tag or a non-scalar key, RP004 a duplicate key, RP005 several documents.
+        RulesetError: RP001 YAML syntax, RP003 a tag or a non-scalar key, RP004 a duplicate key,
+        RP005 several documents, RP020-RP031 a limit exceeded (size, depth, nodes, text, digits).
     """
     start = Span(file, 1, 1, 1, 2)
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > max_bytes:
-        raise _fail(
-            "RP002",
-            f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
-            start,
-            fix="split the ruleset or raise the limit in the Python API",
-        )
+    size = len(text)
+    if size * 4 > FILE_BYTES.value:  # UTF-8 takes at most 4 bytes a character
+        size = len(text.encode("utf-8", "surrogatepass"))
+    if size > FILE_BYTES.value:
+        raise _over(FILE_BYTES, start, f"the file is {size:,} bytes")
     try:
         parser = _Loader(text)
         try:
@@ -215,13 +116,14 @@ class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.anchors: dict[str, YNode] = {}
+        self.aliased = False  # whether an alias was used (for the limits' messages)
         # text → constructed value of plain scalars without an explicit tag (their value depends
         # on the text alone): rulesets repeat the same ones (numbers, keys, booleans) many times.
         self._resolved: dict[str, Scalar] = {}
 
     def build(self, next_event: Callable[[], Any]) -> YNode | None:
         """The tree of the events `next_event` returns, up to the end of the stream."""
-        # Explicit stacks, not recursion: depth is limited by MAX_DEPTH, never by Python's stack.
+        # Explicit stacks, not recursion: depth is limited by DEPTH, never by Python's stack.
         stack: list[tuple[Any, list[YNode]]] = []
         root: YNode | None = None
         documents = 0
@@ -229,6 +131,10 @@ class _Builder:
         anchors = self.anchors
         resolved = self._resolved
         resolving, first_decides = _RESOLVING_FIRST, _FIRST_DECIDES
+        # Nodes and characters of text so far, every use of an alias counted: checked at every
+        # event, so a file over a limit is refused as soon as it gets there.
+        nodes = chars = 0
+        max_nodes, max_chars = NODES.value, TEXT.value
         while True:
             event = next_event()
             kind = type(event)
@@ -247,7 +153,10 @@ class _Builder:
                         try:
                             value = resolved[raw]
                         except KeyError:
-                            value = self._resolve(raw, implicit)
+                            try:
+                                value = self._resolve(raw, implicit)
+                            except _LongNumber as exc:
+                                raise self._long_number(event, exc.digits) from None
                             if value == value:  # not NaN: each NaN stays its own object
                                 resolved[raw] = value
                 elif tag and tag != "!":
@@ -268,18 +177,16 @@ class _Builder:
                     else:
                         end_line, end_col = line, col + 1
                     node = YScalar(value, raw, event.style, (file, line, col, end_line, end_col))
+                nodes += 1
+                chars += len(raw)
                 if event.anchor:
                     anchors[event.anchor] = node
             elif kind is _MappingStart or kind is _SequenceStart:
                 if event.tag:
                     self._check_tag(event)
-                if len(stack) >= MAX_DEPTH:
-                    raise _fail(
-                        "RP002",
-                        f"YAML nests deeper than {MAX_DEPTH} levels",
-                        _span(file, event),
-                        fix="a ruleset needs only a few levels; flatten the structure",
-                    )
+                if len(stack) >= DEPTH.value:
+                    raise _over(DEPTH, _span(file, event), "YAML nests deeper")
+                nodes += 1
                 stack.append((event, []))
                 continue
             elif kind is _MappingEnd or kind is _SequenceEnd:
@@ -302,10 +209,17 @@ class _Builder:
                 if found is None:
                     raise _fail("RP001", f"unknown alias `*{event.anchor}`", _span(file, event))
                 node = found
+                self.aliased = True
+                nodes += found.size
+                chars += len(found.raw) if type(found) is YScalar else found.chars  # type: ignore[union-attr]
             elif kind is _StreamEnd or event is None:
                 return root
             else:
                 continue
+            if nodes > max_nodes:
+                raise self._too_big(NODES, _span(file, event), f"{nodes:,} nodes")
+            if chars > max_chars:
+                raise self._too_big(TEXT, _span(file, event), f"{chars:,} characters of text")
             if stack:
                 stack[-1][1].append(node)
             else:
@@ -339,32 +253,32 @@ class _Builder:
             tag = _RESOLVER.resolve(  # type: ignore[no-untyped-call]
                 yaml.ScalarNode, event.value, event.implicit
             )
-        return YScalar(_construct(tag, event.value), event.value, event.style, span)
+        try:
+            value = _construct(tag, event.value)
+        except _LongNumber as exc:
+            raise self._long_number(event, exc.digits) from None
+        return YScalar(value, event.value, event.style, span)
+
+    def _long_number(self, event: Any, digits: int) -> RulesetError:
+        return _over(DIGITS, _span(self.file, event), f"the integer has {digits:,} digits")
 
     def _container(self, start: Any, end: Any, children: list[YNode]) -> YNode:
         s, e = start.start_mark, end.end_mark
         span: SpanTuple = (self.file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
         size = 1
+        chars = 0
         for c in children:
             size += c.size
-        if size > MAX_NODES:
-            raise _fail(
-                "RP002",
-                f"the document expands to more than {MAX_NODES:,} nodes",
-                Span(*span),
-                why="aliases (`*name`) are counted each time they are used; this refuses alias "
-                "bombs without expanding them",
-                fix="remove the repeated aliases",
-            )
+            chars += len(c.raw) if type(c) is YScalar else c.chars  # type: ignore[union-attr]
         if type(start) is _SequenceStart or isinstance(start, yaml.SequenceStartEvent):
-            return YSeq(tuple(children), span, size)
+            return YSeq(tuple(children), span, size, chars)
         keys, values = children[0::2], children[1::2]
         index: dict[Scalar, YNode] = {
             k.value: v for k, v in zip(keys, values, strict=True) if type(k) is YScalar
         }
         if len(index) == len(keys):  # every key a scalar, none repeated: the common case
             pairs = cast(tuple[tuple[YScalar, YNode], ...], tuple(zip(keys, values, strict=True)))
-            return YMap(pairs, span, size, index)
+            return YMap(pairs, span, size, index, chars)
         # Otherwise find and report the first offending key, in file order.
         items: list[tuple[YScalar, YNode]] = []
         index = {}
@@ -382,14 +296,41 @@ class _Builder:
                 )
             index[key.value] = value
             items.append((key, value))
-        return YMap(tuple(items), span, size, index)
+        return YMap(tuple(items), span, size, index, chars)
+
+    def _too_big(self, limit: Limit, span: Span, found: str) -> RulesetError:
+        if self.aliased:
+            return _over(
+                limit,
+                span,
+                f"the document holds over {found}, every use of an alias counted",
+                why="an alias (`*name`) counts each time it is used; this refuses alias bombs "
+                "and amplified expressions without expanding them",
+            )
+        return _over(limit, span, f"the document holds over {found}")
+
+
+class _LongNumber(Exception):
+    """An integer scalar over the digit limit (raised before Python converts it)."""
+
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+_INT_TAG = "tag:yaml.org,2002:int"
 
 
 def _construct(tag: str, raw: str) -> Scalar:
     value: Scalar
     if tag in _SCALAR_TAGS and tag != _STR_TAG:
+        # Ten characters of slack for a sign, a base prefix, underscores; the value is checked.
+        if tag == _INT_TAG and len(raw) > DIGITS.value + 10:
+            raise _LongNumber(sum(ch.isdigit() for ch in raw))
         node = yaml.ScalarNode(tag, raw)
         value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+        if type(value) is int and int_too_long(value):
+            raise _LongNumber(int(value.bit_length() * 0.30103) + 1)
     else:
         value = raw  # strings, and timestamps etc. kept as their text
     return value

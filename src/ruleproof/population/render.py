@@ -12,6 +12,8 @@ import html
 from pathlib import Path
 from typing import IO, Any
 
+from ruleproof.safefiles import write_text
+
 _COLOURS = ["#4477aa", "#66ccee", "#228833", "#ccbb44", "#ee6677", "#aa3377", "#bbbbbb"]
 
 
@@ -186,10 +188,15 @@ def impact_svg(doc: dict[str, Any]) -> str:
 
 
 def write_plot(doc: dict[str, Any], path: str) -> None:
-    """Write the plot as SVG, or as a self-contained HTML page when `path` ends in .html."""
+    """Write the plot as SVG, or as a self-contained HTML page when `path` ends in .html.
+
+    Raises:
+        RulesetError: RP607 when the file cannot be written (`ruleproof.safefiles`).
+    """
     svg = impact_svg(doc)
     if path.lower().endswith((".html", ".htm")):
         title = html.escape(f"ruleproof impact: {doc['ruleset']}")
         head = f'<head><meta charset="utf-8"><title>{title}</title></head>'
         svg = f"<!DOCTYPE html>\n<html>{head}<body>\n{svg}</body></html>\n"
-    Path(path).write_text(svg, encoding="utf-8")
+    target = Path(path)
+    write_text(target.parent, target, svg)  # RP607 when it cannot be; never through a link

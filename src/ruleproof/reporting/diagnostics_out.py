@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ruleproof.errors import Diagnostic
+from ruleproof.printable import printable
 from ruleproof.reporting.files import FORMAT
 from ruleproof.reporting.sarif import SCHEMA, known, physical, tool_version
 
@@ -122,7 +123,7 @@ def errors_junit(
     suite = ET.SubElement(
         root,
         "testsuite",
-        {"name": "ruleproof.input", "file": spec_file, "tests": "1", "failures": "0"},
+        {"name": "ruleproof.input", "file": printable(spec_file), "tests": "1", "failures": "0"},
     )
     suite.set("errors", "1")
     suite.set("skipped", "0")
@@ -130,7 +131,7 @@ def errors_junit(
     case = ET.SubElement(suite, "testcase", {"name": "input", "classname": "ruleproof.input"})
     first = diags[0] if diags else None
     if first is not None and known(first.span):
-        case.set("file", first.span.file)
+        case.set("file", printable(first.span.file))
         case.set("line", str(first.span.line))
     n = sum(d.severity == "error" for d in diags)
     text = "\n\n".join(d.render(sources.get(d.span.file)) for d in diags)
@@ -154,9 +155,9 @@ def github_annotations(diags: Sequence[Diagnostic]) -> str:
     lines = []
     for d in diags:
         level = "error" if d.severity == "error" else "warning"
-        props = [f"file={_escape_property(d.span.file)}"] if known(d.span) else []
+        props = [f"file={_escape_property(printable(d.span.file))}"] if known(d.span) else []
         props += [f"line={d.span.line}", f"col={d.span.col}", f"title={d.code}"]
-        message = d.message + (f" (fix: {d.fix})" if d.fix else "")
+        message = printable(d.message + (f" (fix: {d.fix})" if d.fix else ""), lines=True)
         lines.append(f"::{level} {','.join(props)}::{_escape_data(message)}\n")
     return "".join(lines)
 

@@ -4,8 +4,8 @@
 Every document is built in a fixed key order (citizens' attributes in declaration order, tags
 and sanctions sorted), so the same results always give the same bytes. Counterexample files
 carry no timings and no paths, only what the finding is: they are byte-identical on re-runs of
-the same check, and a file changes only when its finding does. Files are written atomically
-(a temporary file in the same folder, then `os.replace`). No `z3` here.
+the same check, and a file changes only when its finding does. Files are written atomically and
+only below the output folder, never through a link (`ruleproof.safefiles`). No `z3` here.
 
 `read_counterexample_text` reads a file back into a `Saved` record. Structural problems (not
 JSON, not a counterexample file, another ruleset) raise `RulesetError` (RP406, RP601, RP602);
@@ -15,8 +15,6 @@ citizens are kept as raw JSON values, to be judged against the current ruleset b
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +25,8 @@ import attrs
 from ruleproof.errors import Diagnostic, RulesetError, Span
 from ruleproof.language import ruleset as M
 from ruleproof.language.values import value_json
+from ruleproof.printable import json_safe
+from ruleproof.safefiles import write_text
 from ruleproof.semantics.citizen import parse_json_object
 from ruleproof.semantics.outcome import Outcome, Step
 from ruleproof.verdicts.result import Counterexample, Result
@@ -37,8 +37,9 @@ JsonDoc = dict[str, Any]
 
 
 def dumps(doc: Any) -> str:
-    """The JSON text ruleproof writes: two-space indent, UTF-8 as is, one final newline."""
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    """The JSON text ruleproof writes: two-space indent, UTF-8 as is (control characters and
+    the other characters `printable` escapes written as `\\uXXXX`), one final newline."""
+    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def citizen_json(ruleset: M.Ruleset, citizen: Mapping[str, M.Value]) -> JsonDoc:
@@ -145,42 +146,51 @@ def counterexample_path(out_dir: str | Path, ruleset_id: str, property_id: str) 
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` (UTF-8) to `path` so readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write `text` (UTF-8) to `path` so readers see the old file or the new one, never half
+    (`ruleproof.safefiles.write_text`, with `path`'s folder as the root).
+
+    Raises:
+        RulesetError: RP607 when it cannot be written.
+    """
+    write_text(path.parent, path, text)
 
 
-def write_counterexamples(
+def write_counterexample_files(
     out_dir: str | Path, ruleset: M.Ruleset, results: Iterable[Result]
-) -> list[Path]:
-    """Write one file per violated result; returns the paths written, in result order.
+) -> tuple[list[Path], list[Diagnostic]]:
+    """Write one file per violated result below `out_dir`, as many as can be written.
 
+    Returns the paths of the files (written, or already holding that content), in result order,
+    and an RP607 diagnostic for each file that could not be written: a link or a file where a
+    folder goes, a read-only file, a folder that cannot be written (`safefiles.write_text`).
     A file whose content would not change is left untouched (not even its modification time).
     Files of properties that are now proved are kept: they are the regression corpus that
     `ruleproof replay` and the pytest plugin re-run to show the fix works.
     """
     written: list[Path] = []
+    problems: list[Diagnostic] = []
     for r in results:
         if r.status != "violated" or r.counterexample is None:
             continue
         path = counterexample_path(out_dir, ruleset.id, r.property.id)
-        text = dumps(counterexample_file_json(ruleset, r))
         try:
-            unchanged = path.read_text(encoding="utf-8") == text
-        except (OSError, UnicodeDecodeError):
-            unchanged = False
-        if not unchanged:
-            write_atomic(path, text)
+            write_text(out_dir, path, dumps(counterexample_file_json(ruleset, r)))
+        except RulesetError as exc:
+            # A wrong folder fails every file the same way: say so once.
+            problems += [d for d in exc.diagnostics if d not in problems]
+            continue
         written.append(path)
+    return written, problems
+
+
+def write_counterexamples(
+    out_dir: str | Path, ruleset: M.Ruleset, results: Iterable[Result]
+) -> list[Path]:
+    """`write_counterexample_files`, raising `RulesetError` (RP607) for the files that could
+    not be written after writing the others; returns the paths written, in result order."""
+    written, problems = write_counterexample_files(out_dir, ruleset, results)
+    if problems:
+        raise RulesetError(problems)
     return written
 
 
@@ -231,7 +241,7 @@ def read_counterexample_text(text: str, file: str, ruleset: M.Ruleset | None = N
             RP602 written for another ruleset.
     """
     data = parse_json_object(text, file)
-    if data.get("format") != FORMAT:
+    if type(data.get("format")) is not int or data["format"] != FORMAT:  # `true` == 1 in Python
         raise _bad(
             file,
             f"not a ruleproof counterexample file of format {FORMAT} "

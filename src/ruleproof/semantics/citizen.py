@@ -10,6 +10,8 @@ JSON numbers (read exactly, never through a float) or strings such as "1/3", "0.
 JSON scalar. `citizen_from_python(values, ruleset)` applies the same checks to a Python mapping
 (the API's `Ruleset.evaluate`): there reals may also be `Fraction`, `Decimal` or a finite
 `float` (read as the decimal it prints as, so `0.1` is 1/10), and positions are unknown.
+Numbers are read within the digit limit (RP027, `ruleproof.limits`) before any is converted, a
+file within the JSON size limit (RP021); at most `MAX_LISTED` problems of one kind are listed.
 """
 
 from __future__ import annotations
@@ -25,9 +27,22 @@ from typing import Any
 from ruleproof.errors import Diagnostic, RulesetError, Span, did_you_mean
 from ruleproof.language import ruleset as M
 from ruleproof.language.values import fraction_text, value_json
+from ruleproof.limits import (
+    DIGITS,
+    JSON_BYTES,
+    decimal_too_long,
+    exact_decimal,
+    fraction_too_long,
+    int_too_long,
+    longest_digit_run,
+)
 from ruleproof.semantics.evaluate import State, eval_expr
 
-MAX_CITIZEN_BYTES = 1024 * 1024
+MAX_LISTED = 20  # diagnostics of one code listed for a file; the rest are counted
+
+
+class _TooLong(ValueError):
+    """A JSON number over the digit limit (raised before Python converts it)."""
 
 
 class _Duplicate(ValueError):
@@ -49,23 +64,48 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, col
 
 
-def _locate(text: str, file: str, key: str, last: bool = False) -> Span:
-    """The span of `"key"` in the object (first or last occurrence), else the file start."""
-    found = list(re.finditer(re.escape(json.dumps(key)) + r"\s*:", text))
-    if not found:
-        return Span.point(file, 1, 1)
-    m = found[-1] if last else found[0]
-    line, col = _position(text, m.start())
-    return Span(file, line, col, line, col + len(json.dumps(key)))
+_KEY = re.compile(r'"(?:[^"\\]|\\.)*"\s*:')
 
 
-def _value_span(text: str, file: str, key: str) -> Span:
-    m = re.search(re.escape(json.dumps(key)) + r"\s*:\s*", text)
-    if m is None:
-        return Span.point(file, 1, 1)
-    rest = re.match(r'"(?:[^"\\]|\\.)*"|[^,}\s]+', text[m.end() :])
-    line, col = _position(text, m.end())
-    return Span(file, line, col, line, col + (len(rest.group(0)) if rest else 1))
+class _Keys:
+    """Where each key of a JSON text is written (first and last time), found in one pass."""
+
+    def __init__(self, text: str, file: str) -> None:
+        self.text = text
+        self.file = file
+        self._where: dict[str, tuple[int, int, int]] | None = None  # first start, last, end
+
+    def _index(self) -> dict[str, tuple[int, int, int]]:
+        if self._where is None:
+            where: dict[str, tuple[int, int, int]] = {}
+            for m in _KEY.finditer(self.text):
+                try:
+                    key = json.loads(self.text[m.start() : m.end() - 1].rstrip())
+                except ValueError:
+                    continue
+                first = where.get(key)
+                where[key] = (first[0] if first else m.start(), m.start(), m.end())
+            self._where = where
+        return self._where
+
+    def key(self, key: str, last: bool = False) -> Span:
+        """The span of `"key"` (its first or last occurrence), else the file start."""
+        found = self._index().get(key)
+        if found is None:
+            return Span.point(self.file, 1, 1)
+        start = found[1] if last else found[0]
+        line, col = _position(self.text, start)
+        return Span(self.file, line, col, line, col + len(json.dumps(key)))
+
+    def value(self, key: str) -> Span:
+        """The span of the value written after the first `"key":`."""
+        found = self._index().get(key)
+        if found is None:
+            return Span.point(self.file, 1, 1)
+        rest = re.match(r'\s*("(?:[^"\\]|\\.)*"|[^,}\s]+)', self.text[found[2] : found[2] + 10_000])
+        start = found[2] + (rest.start(1) if rest else 0)
+        line, col = _position(self.text, start)
+        return Span(self.file, line, col, line, col + (len(rest.group(1)) if rest else 1))
 
 
 def _malformed(file: str, message: str, line: int = 1, col: int = 1, fix: str = "") -> RulesetError:
@@ -85,16 +125,43 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"`{name}` is not a JSON number")
 
 
+def _int(text: str) -> int:
+    if len(text) > DIGITS.value + 1:
+        raise _TooLong(text)
+    return int(text)
+
+
+def _decimal(text: str) -> Decimal:
+    if decimal_too_long(text):
+        raise _TooLong(text)
+    return Decimal(text)
+
+
 def parse_json_object(text: str, file: str) -> dict[str, Any]:
-    """One JSON object with exact decimals (`Decimal`) and no duplicate keys. Raises RP406."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_CITIZEN_BYTES:
-        raise _malformed(file, f"file is over the {MAX_CITIZEN_BYTES:,}-byte limit")
+    """One JSON object with exact decimals (`Decimal`) and no duplicate keys.
+
+    Raises:
+        RulesetError: RP406 malformed, RP021 too large, RP027 a number over the digit limit.
+    """
+    size = len(text)
+    if size * 4 > JSON_BYTES.value:
+        size = len(text.encode("utf-8", "surrogatepass"))
+    if size > JSON_BYTES.value:
+        raise RulesetError(
+            [JSON_BYTES.exceeded(Span.point(file, 1, 1), f"the file is {size:,} bytes")]
+        )
     try:
         data = json.loads(
-            text, parse_float=Decimal, object_pairs_hook=_pairs, parse_constant=_no_constant
+            text,
+            parse_float=_decimal,
+            parse_int=_int,
+            object_pairs_hook=_pairs,
+            parse_constant=_no_constant,
         )
     except json.JSONDecodeError as exc:
         raise _malformed(file, f"malformed JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except _TooLong as exc:
+        raise RulesetError([_too_long(text, file, str(exc))]) from None
     except _Duplicate as exc:
         key = str(exc)
         raise RulesetError(
@@ -102,7 +169,7 @@ def parse_json_object(text: str, file: str) -> dict[str, Any]:
                 Diagnostic(
                     "RP406",
                     f"duplicate key `{key}`",
-                    _locate(text, file, key, last=True),
+                    _Keys(text, file).key(key, last=True),
                     fix="give each attribute once",
                 )
             ]
@@ -114,29 +181,61 @@ def parse_json_object(text: str, file: str) -> dict[str, Any]:
     return data
 
 
+def _too_long(text: str, file: str, number: str) -> Diagnostic:
+    """RP027 at the longest number in `text` (or at its start)."""
+    length, start = longest_digit_run(text)
+    if length > DIGITS.value:
+        line, col = _position(text, start)
+        span = Span(file, line, col, line, col + length)
+    else:
+        span = Span.point(file, 1, 1)
+    shown = number if len(number) <= 30 else f"{number[:12]}…{number[-12:]}"
+    return DIGITS.exceeded(span, f"the number `{shown}` is too long")
+
+
 def _as_fraction(v: Any) -> Fraction | None:
+    """A real value: a number, or a string such as "1/3", "0.25" or "-2"; None for anything
+    else and for numbers over the digit limit (`_too_long_number` tells those apart)."""
     if isinstance(v, bool):
         return None
     if isinstance(v, Decimal):
-        return Fraction(v) if v.is_finite() else None
+        return Fraction(v) if v.is_finite() and not decimal_too_long(str(v)) else None
     if isinstance(v, int | Fraction):
-        return Fraction(v)
+        return None if _too_long_number(v) else Fraction(v)
     if isinstance(v, float):
         return Fraction(repr(v)) if math.isfinite(v) else None
-    if isinstance(v, str) and re.fullmatch(
-        r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"
-        r"(\s*/\s*\d+)?\s*",
-        v,
-    ):
-        try:
-            return Fraction(v.replace(" ", ""))
-        except (ValueError, ZeroDivisionError):
-            return None
-    return None
+    if not isinstance(v, str):
+        return None
+    num, slash, den = v.partition("/")
+    value = exact_decimal(num)
+    if not slash:
+        return value
+    if value is None or not re.fullmatch(r"\s*[0-9]+\s*", den) or len(den.strip()) > DIGITS.value:
+        return None
+    d = int(den)
+    return value / d if d else None
+
+
+def _too_long_number(v: Any) -> bool:
+    """Whether `v` is a number (or the text of one) over the digit limit."""
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int):
+        return int_too_long(v)
+    if isinstance(v, Fraction):
+        return fraction_too_long(v)
+    if isinstance(v, Decimal):
+        return v.is_finite() and decimal_too_long(str(v))
+    return isinstance(v, str) and (
+        any(decimal_too_long(part) for part in v.split("/", 1))
+        or longest_digit_run(v)[0] > DIGITS.value
+    )
 
 
 def _convert(attr: M.Attribute, v: Any) -> tuple[M.Value | None, str, str]:
     """(value, code, message): value is None when the raw JSON value is unusable."""
+    if _too_long_number(v):  # checked first: such a number cannot even be shown
+        return None, DIGITS.code, f"`{attr.name}` is a number with too many digits"
     shown = str(v) if isinstance(v, Decimal | float) else json.dumps(v, default=str)
     match attr.type:
         case M.BoolType():
@@ -189,13 +288,8 @@ def read_citizen(text: str, file: str, ruleset: M.Ruleset) -> dict[str, M.Value]
     """Validate a citizen JSON text against `ruleset`. Raises `RulesetError` (RP401–RP406)."""
     data = parse_json_object(text, file)
     start = Span.point(file, *_position(text, max(text.find("{"), 0)))
-    return _validate(
-        data,
-        ruleset,
-        start,
-        lambda key: _locate(text, file, key),
-        lambda key: _value_span(text, file, key),
-    )
+    keys = _Keys(text, file)
+    return _validate(data, ruleset, start, keys.key, keys.value)
 
 
 def citizen_from_python(
@@ -230,28 +324,33 @@ def _validate(
     diags: list[Diagnostic] = []
     citizen: dict[str, M.Value] = {}
     names = [a.name for a in ruleset.attributes]
-    for key in data:
-        if key not in ruleset.attribute_index:
-            diags.append(
-                Diagnostic(
-                    "RP402",
-                    f"unknown attribute `{key}`",
-                    key_span(key),
-                    why=f"ruleset `{ruleset.id}` has no attribute `{key}`",
-                    fix=did_you_mean(key, names) or "remove it",
-                )
+    unknown = [key for key in data if key not in ruleset.attribute_index]
+    for key in unknown[:MAX_LISTED]:
+        diags.append(
+            Diagnostic(
+                "RP402",
+                f"unknown attribute `{key}`",
+                key_span(key),
+                why=f"ruleset `{ruleset.id}` has no attribute `{key}`",
+                fix=did_you_mean(key, names) or "remove it",
             )
+        )
+    if len(unknown) > MAX_LISTED:
+        diags.append(_more("RP402", len(unknown) - MAX_LISTED, "unknown attributes", start))
+    missing = 0
     for attr in ruleset.attributes:
         if attr.name not in data:
-            diags.append(
-                Diagnostic(
-                    "RP401",
-                    f"attribute `{attr.name}` is missing",
-                    start,
-                    why="a citizen gives a value to every attribute",
-                    fix=f'add "{attr.name}": {_example(attr)}',
+            missing += 1
+            if missing <= MAX_LISTED:
+                diags.append(
+                    Diagnostic(
+                        "RP401",
+                        f"attribute `{attr.name}` is missing",
+                        start,
+                        why="a citizen gives a value to every attribute",
+                        fix=f'add "{attr.name}": {_example(attr)}',
+                    )
                 )
-            )
             continue
         value, code, message = _convert(attr, data[attr.name])
         if value is None:
@@ -265,6 +364,8 @@ def _validate(
             )
         else:
             citizen[attr.name] = value
+    if missing > MAX_LISTED:
+        diags.append(_more("RP401", missing - MAX_LISTED, "missing attributes", start))
     if diags:
         raise RulesetError(diags)
     _check_assumptions(ruleset, citizen, start)
@@ -288,6 +389,10 @@ def _check_assumptions(ruleset: M.Ruleset, citizen: dict[str, M.Value], start: S
                     )
                 ]
             )
+
+
+def _more(code: str, n: int, what: str, span: Span) -> Diagnostic:
+    return Diagnostic(code, f"… and {n:,} more {what}", span, fix="see the ones listed above")
 
 
 def _example(attr: M.Attribute) -> str:

@@ -26,6 +26,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ruleproof.language.values import fraction_text, signed
+from ruleproof.printable import printable
+from ruleproof.verdicts.safeconsole import SafeConsole
 
 if TYPE_CHECKING:  # type-only: the verdict classes call this module to display themselves
     from ruleproof.verdicts.result import Counterexample, Result
@@ -46,9 +48,10 @@ def make_console(
     record: bool = False,
     colour: bool | None = None,
 ) -> Console:
-    """A console for `out`: colour and the terminal's width on a tty, else plain text at 100."""
+    """A console for `out`: colour and the terminal's width on a tty, else plain text at 100;
+    control characters of input are shown escaped (`SafeConsole`)."""
     tty = bool(out is not None and out.isatty()) if colour is None else colour
-    return Console(
+    return SafeConsole(
         file=out,
         width=width or (None if tty else WIDTH),
         force_terminal=tty,
@@ -62,7 +65,8 @@ def make_console(
 
 
 def cell(v: object) -> str:
-    """A value as a table cell: True/False, exact reals, enum values and text unquoted."""
+    """A value as a table cell: True/False, exact reals, enum values and text unquoted (control
+    characters escaped, so the table is measured as it is shown)."""
     if v is None:
         return "—"
     if isinstance(v, bool):
@@ -70,8 +74,8 @@ def cell(v: object) -> str:
     if isinstance(v, Fraction):
         return fraction_text(v)
     if isinstance(v, tuple | list):
-        return ", ".join(str(x) for x in v) or "(none)"
-    return str(v)
+        return printable(", ".join(str(x) for x in v)) or "(none)"
+    return printable(str(v))
 
 
 def status_text(r: Result) -> Text:

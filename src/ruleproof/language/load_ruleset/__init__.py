@@ -11,46 +11,23 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from ruleproof.errors import Diagnostic, RulesetError, Span, raise_if_errors
+from ruleproof import safefiles
+from ruleproof.errors import Diagnostic, RulesetError, raise_if_errors
 from ruleproof.language import ruleset as M
 from ruleproof.language.load_ruleset.fields import Reader
 from ruleproof.language.load_ruleset.sections import read_ruleset
 from ruleproof.language.typecheck import typecheck, with_score_type
 from ruleproof.language.yamlsource import read_yaml
+from ruleproof.limits import FILE_BYTES, Limit
 
 __all__ = ["diagnose_text", "load", "load_text", "read_text"]
 
 
-def read_text(path: str | Path) -> str:
-    """Read a UTF-8 file, turning OS and decoding problems into RP006 diagnostics."""
-    file = str(path)
-    try:
-        data = Path(path).read_bytes()
-        return data.decode("utf-8")
-    except OSError as exc:
-        raise RulesetError(
-            [
-                Diagnostic(
-                    "RP006",
-                    f"cannot read file: {exc.strerror or exc}",
-                    Span.point(file, 1, 1),
-                    fix="check the path",
-                )
-            ]
-        ) from None
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise RulesetError(
-            [
-                Diagnostic(
-                    "RP006",
-                    f"file is not UTF-8 (byte {exc.start}: {data[exc.start]:#04x})",
-                    Span.point(file, line, col),
-                    fix="save the file as UTF-8",
-                )
-            ]
-        ) from None
+def read_text(path: str | Path, limit: Limit = FILE_BYTES) -> str:
+    """Read a regular UTF-8 file of at most `limit` bytes (`ruleproof.safefiles.read_text`):
+    RP006 when it cannot be read, is not a regular file or is not UTF-8, the limit's code when
+    it is larger."""
+    return safefiles.read_text(path, limit)
 
 
 def load(path: str | Path) -> M.Ruleset:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from ruleproof.errors import Diagnostic, RulesetError, Span, did_you_mean
@@ -18,6 +17,7 @@ from ruleproof.language import ruleset as M
 from ruleproof.language.exprparse import ExprCache, Origin, parse_expr
 from ruleproof.language.load_ruleset.names import NAME_RE, RESERVED, VALUE_NAME_RE
 from ruleproof.language.yamlsource import YMap, YNode, YScalar, YSeq
+from ruleproof.limits import DIGITS, ENUM_VALUES, decimal_too_long, exact_decimal
 
 
 class Reader:
@@ -106,10 +106,12 @@ class Reader:
             and not isinstance(node.value, bool)
             and node.value is not None
         ):
-            try:
-                return Fraction(Decimal(node.raw.replace("_", "")))
-            except (InvalidOperation, ValueError, ArithmeticError):
-                pass
+            if decimal_too_long(node.raw):
+                self.diagnostics.append(DIGITS.exceeded(node.span, f"{what} is too long"))
+                return None
+            value = exact_decimal(node.raw)
+            if value is not None:
+                return value
         span = node.span if node is not None else Span.point(self.file, 1, 1)
         self.error("RP212", f"{what} must be a number", span)
         return None
@@ -121,12 +123,11 @@ class Reader:
             if isinstance(node.value, int) and not isinstance(node.value, bool):
                 return node.value
             text = node.value if isinstance(node.value, str) else node.raw
-            try:
-                dec = Decimal(text.strip().replace("_", ""))
-            except (InvalidOperation, ValueError):
-                dec = None
-            if dec is not None and dec.is_finite():
-                value = Fraction(dec)
+            if decimal_too_long(text):
+                self.diagnostics.append(DIGITS.exceeded(node.span, f"{what} is too long"))
+                return None
+            value = exact_decimal(text)
+            if value is not None:
                 return value.numerator if value.denominator == 1 and "." not in text else value
         span = node.span if node is not None else Span.point(self.file, 1, 1)
         shown = node.raw if isinstance(node, YScalar) else "…"
@@ -212,7 +213,13 @@ class Reader:
             vals = self.expect_seq(node.get("values"), f"`values` of {what}", node.span)
             if vals is None:
                 return None
+            if len(vals.items) > ENUM_VALUES.value:
+                self.diagnostics.append(
+                    ENUM_VALUES.exceeded(vals.span, f"{what} lists {len(vals.items):,} values")
+                )
+                return None
             out: list[str] = []
+            seen: set[str] = set()
             for v in vals.items:
                 if not (isinstance(v, YScalar) and isinstance(v.value, str)):
                     raw = v.raw if isinstance(v, YScalar) else "…"
@@ -226,9 +233,10 @@ class Reader:
                 if not VALUE_NAME_RE.match(v.value):
                     self.bad_value_name(v, what)
                     continue
-                if v.value in out:
+                if v.value in seen:
                     self.error("RP207", f"enum value `{v.value}` is listed twice in {what}", v.span)
                     continue
+                seen.add(v.value)
                 out.append(v.value)
             if not out:
                 self.error("RP204", f"enum {what} has no values", vals.span)

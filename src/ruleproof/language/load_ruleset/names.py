@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ID_RE = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")
+NAME_RE = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*\Z")
 # An enum value or a domain is a name: no space, quote, comma, bracket, brace, colon, `#` or
 # control character (a flow list with a missing comma, `[a b, c]`, would otherwise make the
 # value `a b`); letters, digits and marks such as `-`, `.`, `+`, `/`, `<`, `%` are fine.
-VALUE_NAME_RE = re.compile(r"""^[^\s'",\[\]{}:#\x00-\x1f\x7f]+$""")
+VALUE_NAME_RE = re.compile(r"""\A[^\s'",\[\]{}:#\x00-\x1f\x7f]+\Z""")
 RESERVED = {
     "score",
     "tier",

@@ -25,6 +25,7 @@ from ruleproof.language.load_ruleset.names import (
 )
 from ruleproof.language.values import fmt_value
 from ruleproof.language.yamlsource import YMap, YNode, YScalar
+from ruleproof.limits import ID_CHARS, TIERS
 
 
 def read_ruleset(r: Reader, root: YNode | None) -> M.Ruleset | None:
@@ -34,7 +35,14 @@ def read_ruleset(r: Reader, root: YNode | None) -> M.Ruleset | None:
         return None
     r.check_keys(node, TOP_KEYS, "the ruleset", ("ruleset", "attributes"))
     rid = r.string(node.get("ruleset"), "`ruleset`", "unnamed")
-    if node.get("ruleset") is not None and not ID_RE.match(rid):
+    if len(rid) > ID_CHARS.value:
+        r.diagnostics.append(
+            ID_CHARS.exceeded(
+                node.get("ruleset").span,  # type: ignore[union-attr]
+                f"the ruleset id is {len(rid):,} characters long",
+            )
+        )
+    elif node.get("ruleset") is not None and not ID_RE.match(rid):
         r.error(
             "RP213",
             f"ruleset id `{rid}` must match [a-z0-9-]+",
@@ -222,6 +230,9 @@ def read_tiers(r: Reader, node: YNode | None, span: Span) -> list[M.Tier]:
     out: list[M.Tier] = []
     seq = r.expect_seq(node, "`tiers`", span)
     if seq is None:
+        return out
+    if len(seq.items) > TIERS.value:
+        r.diagnostics.append(TIERS.exceeded(seq.span, f"the ruleset has {len(seq.items):,} tiers"))
         return out
     for i, item in enumerate(seq.items):
         tm = r.expect_map(item, f"tier #{i + 1}", seq.span)

@@ -27,6 +27,7 @@ Nothing in a file or a query is ever executed: expressions go through `parse_exp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from ruleproof.errors import Diagnostic, raise_if_errors
@@ -34,11 +35,17 @@ from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.language.load_ruleset import read_text
 from ruleproof.language.load_suite import querytext
-from ruleproof.language.load_suite.entries import read_file
+from ruleproof.language.load_suite.entries import duplicate_id_message, read_file
 from ruleproof.language.load_suite.fields import PropertyReader
 from ruleproof.language.yamlsource import read_yaml
 
-__all__ = ["load_properties", "load_properties_text", "parse_query", "read_properties_text"]
+__all__ = [
+    "load_properties",
+    "load_properties_text",
+    "parse_query",
+    "read_properties_text",
+    "same_ids",
+]
 
 
 def load_properties(path: str | Path, ruleset: M.Ruleset) -> list[P.Property]:
@@ -81,3 +88,27 @@ def parse_query(text: str, ruleset: M.Ruleset, file: str = "<query>") -> P.Prope
     raise_if_errors(loader.diagnostics)
     assert prop is not None
     return prop
+
+
+def same_ids(properties: Sequence[P.Property]) -> list[Diagnostic]:
+    """RP505 for each property whose id another one (of any file) has, up to case.
+
+    Ids name counterexample files, and file names may ignore case.
+    """
+    first: dict[str, P.Property] = {}
+    out: list[Diagnostic] = []
+    for p in properties:
+        seen = first.setdefault(p.id.lower(), p)
+        if seen is not p:
+            where = f"{seen.span.file}:{seen.span.line}"
+            out.append(
+                Diagnostic(
+                    "RP505",
+                    duplicate_id_message(p.id, seen.id, where),
+                    p.span,
+                    why="results and counterexample files are named by the id, and file names "
+                    "may ignore case",
+                    fix="rename one of them",
+                )
+            )
+    return out

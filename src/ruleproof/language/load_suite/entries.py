@@ -13,10 +13,11 @@ from ruleproof.language import suite as P
 from ruleproof.language.load_suite import kinds as K
 from ruleproof.language.load_suite.fields import PropertyReader, expr_text, key_of, shown
 from ruleproof.language.yamlsource import YMap, YNode, YScalar, YSeq
+from ruleproof.limits import ID_CHARS
 
 KINDS = list(P.KIND_KEYS.values())
 ENTRY_KEYS = ["id", "doc", "cites", "expect", *KINDS, "assume", "assert"]
-PROPERTY_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+PROPERTY_ID_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 
 
 def read_file(r: PropertyReader, root: YNode | None) -> list[P.Property]:
@@ -114,27 +115,44 @@ def property_id(r: PropertyReader, node: YMap, default: str | None) -> str | Non
         )
         return None
     pid = r.text(value, "`id`")
-    if pid is not None and not PROPERTY_ID_RE.match(pid):
+    if pid is None:
+        return None
+    if len(pid) > ID_CHARS.value:
+        r.diagnostics.append(
+            ID_CHARS.exceeded(value.span, f"the property id is {len(pid):,} characters long")
+        )
+        return None
+    if not PROPERTY_ID_RE.match(pid):
         r.error(
             "RP504",
             f"property id `{pid}` is not a valid id",
             value.span,
-            why="ids name counterexample files: letters, digits, `-` and `_`, at most "
-            "100 characters, not starting with `-` or `_`",
+            why="ids name counterexample files: letters, digits, `-` and `_`, not starting "
+            "with `-` or `_`",
             fix=f"e.g. `{re.sub(r'[^A-Za-z0-9_-]+', '-', pid).strip('-_') or 'p'}`",
         )
         return None
-    if pid is not None and pid in r.seen:
+    # File names may ignore case (macOS, Windows): ids differing only in case would share one.
+    first = r.seen.get(pid.lower())
+    if first is not None:
         r.error(
             "RP505",
-            f"duplicate property id `{pid}` (first at line {r.seen[pid].line})",
+            duplicate_id_message(pid, first[0], f"line {first[1].line}"),
             value.span,
-            why="results and counterexample files are named by the id",
+            why="results and counterexample files are named by the id, and file names may "
+            "ignore case",
             fix="rename one of them",
         )
-    elif pid is not None:
-        r.seen[pid] = value.span
+    else:
+        r.seen[pid.lower()] = (pid, value.span)
     return pid
+
+
+def duplicate_id_message(pid: str, first: str, where: str) -> str:
+    """RP505's message: the same id twice, or two ids that differ only in case."""
+    if first == pid:
+        return f"duplicate property id `{pid}` (first at {where})"
+    return f"property id `{pid}` differs from `{first}` ({where}) only in case"
 
 
 def read_kind(

@@ -32,7 +32,7 @@ class PropertyReader:
         self.diagnostics: list[Diagnostic] = []
         self.reader = Reader(file, self.diagnostics)
         self.scope = Scope(ruleset, [])
-        self.seen: dict[str, Span] = {}
+        self.seen: dict[str, tuple[str, Span]] = {}  # lower-cased id → (id, where)
 
     def error(self, code: str, message: str, span: Span, why: str = "", fix: str = "") -> None:
         self.diagnostics.append(Diagnostic(code, message, span, why, fix))

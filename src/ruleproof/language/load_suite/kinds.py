@@ -20,8 +20,9 @@ from ruleproof.language.load_suite.fields import PropertyReader, expr_text, key_
 from ruleproof.language.load_suite.selectors import read_outputs, read_selector
 from ruleproof.language.types import INT, REAL
 from ruleproof.language.yamlsource import YMap, YNode, YScalar
+from ruleproof.limits import CITIZENS
 
-MAX_CITIZENS = 4
+MAX_CITIZENS = CITIZENS.value
 
 
 def independent(r: PropertyReader, value: YNode) -> P.Independent | None:
@@ -308,23 +309,26 @@ def read_citizens(r: PropertyReader, node: YNode, word: str = "forall") -> tuple
     if words is None:
         return None
     ok = True
-    for word, span in words:
-        if not NAME_RE.match(word) or word in RESERVED:
+    for name, span in words:
+        if not NAME_RE.match(name) or name in RESERVED:
             r.error(
                 "RP514",
-                f"`{word}` cannot name a citizen",
+                f"`{name}` cannot name a citizen",
                 span,
                 fix="use a short identifier such as `a`, `b`",
             )
             ok = False
-    if not 1 <= len(words) <= MAX_CITIZENS:
-        r.error(
-            "RP514",
-            f"`{word}` declares {len(words)} citizens; it takes 1 to {MAX_CITIZENS}",
-            node.span,
-            why="each citizen adds a copy of the ruleset to the solver's problem",
-            fix=f"e.g. `{word}: [a, b]`",
+    if len(words) > MAX_CITIZENS:
+        r.diagnostics.append(
+            CITIZENS.exceeded(
+                node.span,
+                f"`{word}` declares {len(words)} citizens",
+                why="each citizen adds a copy of the ruleset to the solver's problem",
+            )
         )
+        ok = False
+    elif not words:
+        r.error("RP514", f"`{word}` declares no citizens", node.span, fix=f"write `{word}: [a, b]`")
         ok = False
     if len({w for w, _ in words}) != len(words):
         ok = False  # the repetition is reported by `words`

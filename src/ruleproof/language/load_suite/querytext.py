@@ -26,6 +26,7 @@ from ruleproof.language.load_suite.entries import read_entry
 from ruleproof.language.load_suite.fields import PropertyReader
 from ruleproof.language.load_suite.kinds import MAX_CITIZENS
 from ruleproof.language.yamlsource import YNode, YScalar, read_yaml
+from ruleproof.limits import CITIZENS, EXPR_CHARS
 
 KINDS = list(P.KIND_KEYS.values())
 _QUERY_RE = re.compile(r"^(\s*)(forall|exists)(?=[\s\[])\s*\[?([^:\]]*)\]?\s*:", re.S)
@@ -36,11 +37,8 @@ _NOT_OPERAND_END = {"and", "or", "not", "if", "else", "in", "is"}
 def query(r: PropertyReader, text: str) -> P.Property | None:
     whole = Span.point(r.file, 1, 1, max(len(text), 1))
     if len(text) > MAX_EXPR_CHARS:
-        r.error(
-            "RP516",
-            f"query is {len(text):,} characters long (limit {MAX_EXPR_CHARS:,})",
-            whole,
-            fix="split it into several queries",
+        r.diagnostics.append(
+            EXPR_CHARS.exceeded(whole, f"the query is {len(text):,} characters long")
         )
         return None
     if m := _QUERY_RE.match(text):
@@ -69,6 +67,13 @@ def forall_query(r: PropertyReader, text: str, m: re.Match[str]) -> P.Property |
     word = m[2]
     names = [n.strip() for n in m[3].split(",")]
     bad = [n for n in names if not NAME_RE.match(n) or n in RESERVED]
+    if not bad and len(names) > MAX_CITIZENS:
+        r.diagnostics.append(
+            CITIZENS.exceeded(
+                offset_span(r, text, m.start(2)), f"`forall` declares {len(names)} citizens"
+            )
+        )
+        return None
     if bad or not 1 <= len(names) <= MAX_CITIZENS or len(set(names)) != len(names):
         r.error(
             "RP514",

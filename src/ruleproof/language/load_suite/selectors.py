@@ -12,7 +12,7 @@ from ruleproof.language.load_suite.fields import PropertyReader, shown
 from ruleproof.language.yamlsource import YNode, YScalar, YSeq
 
 SELECTORS = ["protected", "characteristics", "associations", "domain:X", "not domain:X"]
-_DOMAIN_RE = re.compile(r"^(not\s+)?domain\s*:\s*(\S(?:.*\S)?)$")
+_DOMAIN_RE = re.compile(r"\A(not\s+)?domain\s*:\s*(\S(?:.*\S)?)\Z")
 
 
 def read_selector(r: PropertyReader, node: YNode) -> P.Selector | None:

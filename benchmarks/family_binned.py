@@ -1,6 +1,6 @@
 """Family `binned`: weight-of-evidence scorecards, every attribute cut into bins.
 
-Shape: `size` bins in all, over about size/12 numeric attributes (40 to 2,500; ints with ranges
+Shape: `size` bins in all, over about size/12 numeric attributes (3 to 2,500; ints with ranges
 from [0, 100] to [0, 1000000] and [-1000, 1000], reals in [0, 1] or [-5, 5] cut at three
 decimals); one `one_of` group per attribute whose cases are its bins in order (`x < c1`,
 `x < c2`, …, `True`). Even seeds use integer points, odd seeds decimal points (three decimals,
@@ -85,7 +85,7 @@ class _Builder:
 
     def _attributes(self) -> None:
         rng = self.rng
-        n = min(2500, max(40, self.size // 12))
+        n = min(2500, max(3, self.size // 12))
         per = [self.size // n + (1 if i < self.size % n else 0) for i in range(n)]
         for i in range(0, n - 1, 2):  # uneven bin counts, same total
             move = rng.randint(0, max(0, per[i] // 2 - 1))
@@ -98,7 +98,7 @@ class _Builder:
                 self.binned.append(
                     Attr("delinquencies", "int", 0, max(60, 4 * k), domain="finance")
                 )
-            elif rng.random() < 0.3:
+            elif i > 3 and rng.random() < 0.3:
                 rlo, rhi = rng.choice(REAL_RANGES)
                 self.binned.append(Attr(f"r{i}", "real", rlo, rhi, domain=domain))
             else:

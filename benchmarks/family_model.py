@@ -301,6 +301,9 @@ def forall_yaml(names: str, assume: str, assert_: str) -> str:
     return f"forall: [{names}]\nassume: {q(assume)}\nassert: {q(assert_)}"
 
 
+RESTARTS = 6  # fresh starting citizens before a search gives up
+
+
 class Finder:
     """Searches citizens whose total score (base + items, before the clamp) lies in a window.
 
@@ -344,18 +347,17 @@ class Finder:
             LookupError: the search found none within its budget.
         """
         self.count += 1
-        rng = random.Random(tag or f"{self.key}:find{self.count}")
-        c = self.start(rng)
-        c.update(fixed)
-        extra = self.derived(c) if self.derived else {}
-        tr = Tracker(self.items, {**c, **extra})
         more = [a for a in self.every if a.name in extra_free]
         free = [a for a in [*self.free, *more] if a.name not in fixed]
-        if not search(tr, free, window(lo - self.base, hi - self.base), rng, budget=50000):
-            raise LookupError(
-                f"{self.key}: no citizen with {dict(fixed)} and total in [{lo}, {hi}]"
-            )
-        return {k: v for k, v in tr.citizen.items() if k not in extra}
+        for attempt in range(RESTARTS):
+            rng = random.Random(f"{tag or f'{self.key}:find{self.count}'}:{attempt}")
+            c = self.start(rng)
+            c.update(fixed)
+            extra = self.derived(c) if self.derived else {}
+            tr = Tracker(self.items, {**c, **extra})
+            if search(tr, free, window(lo - self.base, hi - self.base), rng, budget=20000):
+                return {k: v for k, v in tr.citizen.items() if k not in extra}
+        raise LookupError(f"{self.key}: no citizen with {dict(fixed)} and total in [{lo}, {hi}]")
 
 
 def satisfying(conds: Iterable[Cond], skip: Iterable[str] = ()) -> dict[str, Val]:

@@ -1,10 +1,11 @@
 """Mutation evidence: plant known bugs in the shortcuts and abstract domains, see a test fail.
 
-Each mutant replaces one exact snippet of `src/` with a wrong one (a sentinel for infinity, an
-off-by-one step end, a wrong clamp end, a dropped rule, a swapped tier, truncating division,
-…). For each, the script makes a scratch copy of the repository, applies the mutant there, runs
-the tests that guard the shortcuts (`TESTS`, stopping at the first failure) and records which
-test failed. A mutant that no test kills is a hole in the tests. The copy is deleted after.
+Each mutant replaces one exact snippet of `src/` (as committed: `git archive HEAD`) with a
+wrong one (a sentinel for infinity, an off-by-one step end, a wrong clamp end, a dropped rule,
+a swapped tier, truncating division, …). For each, the script makes a scratch copy of the
+repository, applies the mutant there, runs the tests that guard the shortcuts (`TESTS`,
+stopping at the first failure) and records which test failed. A mutant that no test kills is
+a hole in the tests. The copy is deleted after.
 
     python scripts/mutants.py                  # every mutant; table on stdout
     python scripts/mutants.py --only sentinel  # one
@@ -18,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,8 +81,8 @@ MUTANTS = [
     Mutant(
         "dropped-rule",
         SEM + "reduce.py",
-        "        lo, hi = lo + clo, hi + chi\n        folded += 1",
-        "        lo, hi = (lo + clo, hi + chi) if folded else (lo, hi)\n        folded += 1",
+        "        lo, hi = lo + clo, hi + chi\n        folded.append(r)",
+        "        lo, hi = (lo + clo, hi + chi) if folded else (lo, hi)\n        folded.append(r)",
         "the first folded rule is left out of the folded sum's range",
     ),
     Mutant(
@@ -129,11 +129,9 @@ MUTANTS = [
     ),
     Mutant(
         "unchecked-reduction",
-        "src/ruleproof/proving/fastpaths.py",
-        "            if not self.sampler().violates(q, citizens):\n"
-        "                return None  # the folded rules matter here: let the full encoding"
-        " decide\n",
-        "",
+        "src/ruleproof/proving/folding.py",
+        "        if self.original.violates(q, citizens):\n            return Shown(citizens)",
+        "        return Shown(citizens)",
         "a reduced counterexample is kept without checking it on the original ruleset",
     ),
     Mutant(
@@ -188,9 +186,14 @@ def run_one(m: Mutant, timeout: float) -> tuple[str, str, float]:
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ruleproof-mutant-") as tmp:
         copy = Path(tmp) / "repo"
-        shutil.copytree(REPO / "src", copy / "src")
-        shutil.copytree(REPO / "tests", copy / "tests")
-        shutil.copy(REPO / "pyproject.toml", copy / "pyproject.toml")
+        copy.mkdir()
+        archive = subprocess.run(
+            ["git", "archive", "HEAD", "src", "tests", "pyproject.toml"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        subprocess.run(["tar", "-x", "-C", str(copy)], input=archive.stdout, check=True)
         target = copy / m.file
         text = target.read_text(encoding="utf-8")
         if text.count(m.old) != 1:

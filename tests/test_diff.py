@@ -26,7 +26,8 @@ from ruleproof.errors import RulesetError
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.load_ruleset import load, load_text
-from ruleproof.proving.diff import Comparison, Found, NotFound, diff_rulesets
+from ruleproof.proving.diff import diff_rulesets
+from ruleproof.proving.diffencode import Comparison, Found, NotFound
 from ruleproof.proving.diffplan import Output
 from ruleproof.proving.diffslice import match_versions
 from ruleproof.proving.solving import Limits

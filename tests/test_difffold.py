@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language.load_ruleset import load_text
-from ruleproof.proving.diff import Asker, Shown, Undecided, diff_rulesets
+from ruleproof.proving.diff import diff_rulesets
+from ruleproof.proving.diffask import Asker, Shown
+from ruleproof.proving.diffencode import Undecided
 from ruleproof.proving.difffold import REST
 from ruleproof.proving.diffplan import Output
 from ruleproof.proving.solving import Limits

@@ -47,6 +47,24 @@ def test_monotone_is_violated_beyond_any_magnitude(lo: int, hi: int, at: int) ->
     assert forall.status == "violated"
 
 
+@pytest.mark.parametrize("at", [-(2**62) - 1, -(2**64), -(10**25)])
+def test_summed_rules_below_minus_two_to_the_62_count(at: int) -> None:
+    # Eight rules on one attribute become one step function: a rule firing only below the old
+    # sentinel -2**62 must stay in it.
+    rules = "".join(f'    - {{id: p{i}, when: "x < {at - i}", add: 0}}\n' for i in range(7))
+    text = (
+        f"ruleset: neg\nattributes:\n  x: {{type: int, range: [{-(10**30)}, 0]}}\n"
+        f"score:\n  base: 0\n  rules:\n{rules}"
+        f'    - {{id: low, when: "x < {at}", add: 1}}\n'
+    )
+    rs = ruleproof.Ruleset.of(load_text(text, "neg.yaml"))
+    r = rs.check("monotone: {in: x, output: score, direction: nondecreasing}")
+    assert r.status == "violated"
+    assert r.counterexample is not None
+    x = r.counterexample.citizens["a"]["x"]
+    assert isinstance(x, int) and x < at
+
+
 def _wealth(threshold: int) -> str:
     return (
         "ruleset: d\nattributes:\n  wealth: {type: int, range: [0, 100000000000000000000]}\n"

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language.dependencies import expr_depth, node_exprs, node_of
 from ruleproof.language.support import support_sets
-from ruleproof.language.typecheck import expr_depth, node_exprs, node_of
 from ruleproof.testing import rulesets
 
 

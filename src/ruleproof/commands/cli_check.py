@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import io
+import sys
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -101,11 +103,16 @@ def _property_files(spec: str, given: Sequence[str]) -> list[str]:
 
 def run(args: argparse.Namespace, out: IO[str], sources: Sources) -> int:
     from ruleproof.commands.run_suite import load_suite, run_suite
+    from ruleproof.proving.stages import Stages
     from ruleproof.reporting.files import write_counterexamples
     from ruleproof.reporting.output import emit, exit_code
+    from ruleproof.reporting.progress import ProgressLine
 
     suite = load_suite(args.spec, _property_files(args.spec, args.properties), sources)
-    results = run_suite(suite, args.timeout, args.rlimit, args.jobs, args.cross_check)
+    stages = Stages(len(suite.properties))
+    quiet = getattr(args, "quiet", False)
+    with ProgressLine(stages, io.StringIO() if quiet else sys.stderr):
+        results = run_suite(suite, args.timeout, args.rlimit, args.jobs, args.cross_check, stages)
     written: list[str] = []
     if not args.no_write:
         written = [str(p) for p in write_counterexamples(args.out, suite.ruleset, results)]

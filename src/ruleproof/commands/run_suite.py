@@ -28,6 +28,7 @@ import attrs
 from ruleproof.errors import InternalError
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
+from ruleproof.proving.stages import Stages
 from ruleproof.verdicts.result import Error, Result
 
 
@@ -106,9 +107,11 @@ def run_suite(
     rlimit: int = 0,
     jobs: int = 1,
     cross_check: bool = False,
+    stages: Stages | None = None,
 ) -> list[Result]:
     """Every property's result, in file order (see the module docstring for `jobs`;
-    `cross_check`: see `ruleproof.proving.checker`)."""
+    `cross_check`: see `ruleproof.proving.checker`; `stages` records the progress of a
+    one-process run)."""
     from ruleproof.proving.checker import Checker
     from ruleproof.proving.solving import Limits
 
@@ -116,7 +119,7 @@ def run_suite(
     jobs = max(1, min(jobs, n))
     if jobs == 1:
         limits = Limits(timeout=timeout, rlimit=rlimit, cross_check=cross_check)
-        checker = Checker(suite.ruleset, limits)
+        checker = Checker(suite.ruleset, limits, stages=stages)
         return [with_baseline(check_one(checker, p), suite.ruleset) for p in suite.properties]
     bounds = [(n * k // jobs, n * (k + 1) // jobs) for k in range(jobs)]
     ctx = multiprocessing.get_context("spawn")

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language.dependencies import dependency_graph, node_exprs, node_of, topological_order
 from ruleproof.language.memo import per_ruleset
-from ruleproof.language.typecheck import dependency_graph, node_exprs, node_of, topological_order
 
 Support = Mapping[str, frozenset[str]]
 

@@ -24,7 +24,7 @@ import attrs
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
-from ruleproof.language.typecheck import Node, dependency_graph, node_of, topological_order
+from ruleproof.language.dependencies import Node, dependency_graph, node_of, topological_order
 from ruleproof.population.numtypes import NumType, Ranges, const, hull, sum_type
 from ruleproof.population.sqlexpr import SqlExpr, Val, num_literal, str_literal
 from ruleproof.semantics.algebra import clamp_interval
@@ -247,7 +247,7 @@ class OutcomePlan:
 
 
 def _node_exprs(ruleset: M.Ruleset, node: Node) -> list[E.Expr]:
-    from ruleproof.language.typecheck import node_exprs
+    from ruleproof.language.dependencies import node_exprs
 
     return node_exprs(ruleset, node)
 

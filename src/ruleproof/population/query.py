@@ -199,7 +199,7 @@ def _any(conds: list[str]) -> str:
 
 
 def _reads(plan: OutcomePlan, e: E.Expr, names: frozenset[str], affected: set[str]) -> bool:
-    from ruleproof.language.typecheck import node_of
+    from ruleproof.language.dependencies import node_of
 
     for n in E.names(e):
         if n in names:

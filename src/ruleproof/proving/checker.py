@@ -26,6 +26,7 @@ from ruleproof.language import suite as P
 from ruleproof.proving.fastpaths import FastPaths
 from ruleproof.proving.paths import check_path
 from ruleproof.proving.solving import Limits
+from ruleproof.proving.stages import Stages
 from ruleproof.proving.z3checker import Z3Checker
 from ruleproof.verdicts.result import Result
 
@@ -35,10 +36,18 @@ PATH_KINDS = (P.AppealPath, P.Expires, P.Recourse)
 class Checker:
     """Checks properties of one ruleset: fast paths, then the path checker or the Z3 back end."""
 
-    def __init__(self, ruleset: M.Ruleset, limits: Limits | None = None, fast: bool = True) -> None:
+    def __init__(
+        self,
+        ruleset: M.Ruleset,
+        limits: Limits | None = None,
+        fast: bool = True,
+        stages: Stages | None = None,
+    ) -> None:
+        """`stages`: where to record what is going on, for a progress display."""
         self.ruleset = ruleset
         self.limits = limits or Limits()
-        self.backend = Z3Checker(ruleset, self.limits)
+        self.stages = stages or Stages()
+        self.backend = Z3Checker(ruleset, self.limits, self.stages)
         self.fastpaths = FastPaths(self.backend) if fast else None
         self.cross_checked: list[tuple[str, str, str]] = []  # (property, fast, plain status)
         self.answered_by = ""  # "fast path" or "plain" for the last property checked
@@ -51,15 +60,27 @@ class Checker:
         """
         start = time.monotonic()
         deadline = start + self.limits.timeout
+        self.stages.begin(prop.id, prop.kind_name)
+        try:
+            result = self._check(prop, deadline)
+        finally:
+            self.stages.finish()
+        return attrs.evolve(result, seconds=round(time.monotonic() - start, 3))
+
+    def _check(self, prop: P.Property, deadline: float) -> Result:
+        if self.fastpaths is not None:
+            self.stages.enter("fast paths")
         result = self.fastpaths.check(prop, deadline) if self.fastpaths is not None else None
         self.answered_by = "plain" if result is None else "fast path"
         if result is None:
             result = self._plain(prop, deadline, bounds=self.fastpaths is not None)
         elif self.limits.cross_check:
+            self.stages.enter("cross-checking with the plain encoding")
             self._cross_check(prop, result)
-        return attrs.evolve(result, seconds=round(time.monotonic() - start, 3))
+        return result
 
     def _plain(self, prop: P.Property, deadline: float, bounds: bool) -> Result:
+        self.stages.enter("solving")
         if isinstance(prop.kind, PATH_KINDS):
             return check_path(self.backend, prop, deadline, bounds=bounds)
         if isinstance(prop.kind, P.Reachable):

@@ -42,7 +42,7 @@ def violated(
         count = count_affected(ruleset, q, COUNT_LIMIT, deadline)
         affected = f"affects {count.ratio_text()}" if count is not None else ""
     except TimeoutError:
-        affected = "affected citizens not counted: the time limit ran out"
+        affected = "affected citizens not counted: timed out"
     return V.Violated(prop, message, cex, affected=affected)
 
 
@@ -75,7 +75,7 @@ def not_checked(unchecked: Sequence[str], total: int) -> str:
     shown = ", ".join(unchecked[:5]) + (
         f" and {len(unchecked) - 5} more" if len(unchecked) > 5 else ""
     )
-    return f"the time limit ran out with {len(unchecked)} of {total} not checked: {shown}"
+    return f"timed out with {len(unchecked)} of {total} not checked: {shown}"
 
 
 def proved_relational(prop: P.Property, ruleset: M.Ruleset, cores: set[str]) -> V.Proved:

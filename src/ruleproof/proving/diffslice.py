@@ -28,7 +28,7 @@ import attrs
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
-from ruleproof.language.typecheck import dependency_graph, topological_order
+from ruleproof.language.dependencies import dependency_graph, topological_order
 
 
 @attrs.frozen

@@ -17,73 +17,26 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
-from typing import Any, assert_never
 
 import z3
 
 from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
+from ruleproof.language.dependencies import node_of
 from ruleproof.language.support import support_sets
-from ruleproof.language.typecheck import node_of
+from ruleproof.proving.z3expr import sort_of, to_z3
+from ruleproof.proving.z3values import (
+    NO_TIER,
+    EnumCodes,
+    Term,
+    decode,
+    number,
+    range_constraints,
+    score_sort,
+    z3_value,
+)
 from ruleproof.semantics.algebra import clamp, first_match
 from ruleproof.semantics.intervals import Bounds
-
-NO_TIER = -1
-Term = Any  # z3.ExprRef; z3 ships no type stubs
-
-
-def score_sort(score: M.Score) -> str:
-    """The Z3 sort of a score and its rule contributions."""
-    return "real" if score.real else "int"
-
-
-def number(v: M.Num, sort: str) -> Term:
-    """A number as a Z3 constant of the given sort (`int` or `real`)."""
-    if sort == "real":
-        f = Fraction(v)
-        return z3.RealVal(f"{f.numerator}/{f.denominator}")
-    assert not isinstance(v, Fraction) or v.denominator == 1, v
-    return z3.IntVal(int(v))
-
-
-def z3_value(v: M.Value, codes: EnumCodes) -> Term:
-    if isinstance(v, bool):
-        return z3.BoolVal(v)
-    if isinstance(v, int):
-        return z3.IntVal(v)
-    if isinstance(v, Fraction):
-        return z3.RealVal(f"{v.numerator}/{v.denominator}")
-    return z3.IntVal(codes.code(v))
-
-
-class EnumCodes:
-    """A global, context-free int code for every enum value and tier id (and other literals)."""
-
-    def __init__(self, ruleset: M.Ruleset) -> None:
-        self.codes: dict[str, int] = {}
-        for a in ruleset.attributes:
-            if isinstance(a.type, M.EnumType):
-                for v in a.type.values:
-                    self.code(v)
-        for act in ruleset.actions:
-            for p in act.params:
-                if isinstance(p.type, M.EnumType):
-                    for v in p.type.values:
-                        self.code(v)
-        for t in ruleset.tiers:
-            self.code(t.id)
-
-    def code(self, value: str) -> int:
-        if value not in self.codes:
-            self.codes[value] = len(self.codes)
-        return self.codes[value]
-
-    def name(self, code: int) -> str | None:
-        for k, v in self.codes.items():
-            if v == code:
-                return k
-        return None
 
 
 class Encoding:
@@ -297,7 +250,7 @@ class Copy:
             d = rs.define(name)
             assert d is not None
             body = self.expr(d.expr)
-            var = self._fresh(f"def:{name}", _sort_of(body))
+            var = self._fresh(f"def:{name}", sort_of(body))
             self.guarded(f"define:{name}", f"define {name}", var == body)
             return var
         if node.startswith("sanction:"):
@@ -383,125 +336,16 @@ class Copy:
         return to_z3(e, self, params or {}, others or {})
 
 
-def range_constraints(var: Term, typ: M.AttrType, codes: EnumCodes) -> list[Term]:
-    match typ:
-        case M.BoolType():
-            return []
-        case M.IntType(lo, hi):
-            return [var >= lo, var <= hi]
-        case M.RealType(lo, hi):
-            return [var >= z3_value(lo, codes), var <= z3_value(hi, codes)]
-        case M.EnumType(values):
-            return [z3.Or([var == codes.code(v) for v in values])]
-
-
-def _sort_of(term: Term) -> str:
-    if z3.is_bool(term):
-        return "bool"
-    if z3.is_int(term):
-        return "int"
-    return "real"
-
-
-def _is_const(e: E.Expr) -> bool:
-    return not E.free_vars(e)
-
-
-def to_z3(e: E.Expr, copy: Copy, params: Mapping[str, Term], others: Mapping[str, Copy]) -> Term:
-    """Translate a well-typed expression; `others` resolves `a.name` in relational queries."""
-
-    def go(x: E.Expr) -> Term:
-        return to_z3(x, copy, params, others)
-
-    match e:
-        case E.BoolLit(v):
-            return z3.BoolVal(v)
-        case E.IntLit(v):
-            return z3.IntVal(v)
-        case E.RealLit(v):
-            return z3_value(v, copy.enc.codes)
-        case E.EnumLit(v):
-            return z3.IntVal(copy.enc.codes.code(v))
-        case E.Var(name, citizen):
-            if citizen is not None:
-                return others[citizen].value(name)
-            if name in params:
-                return params[name]
-            return copy.value(name)
-        case E.Neg(arg):
-            return -go(arg)
-        case E.Not(arg):
-            return z3.Not(go(arg))
-        case E.Arith(op, left, right):
-            a, b = go(left), go(right)
-            if op == "+":
-                return a + b
-            if op == "-":
-                return a - b
-            if op == "*":
-                if not (_is_const(left) or _is_const(right)):
-                    copy.enc.nonlinear.append(e)
-                return a * b
-            if op == "//":
-                return (
-                    a / b
-                )  # SMT-LIB div = `algebra.floordiv` for the positive int divisors allowed
-            return a % b  # SMT-LIB mod = `algebra.floormod` likewise
-        case E.Compare(ops, operands):
-            terms = [go(o) for o in operands]
-            parts = [_cmp(op, x, y) for op, x, y in zip(ops, terms, terms[1:], strict=False)]
-            return parts[0] if len(parts) == 1 else z3.And(parts)
-        case E.And(args):
-            return z3.And([go(a) for a in args])
-        case E.Or(args):
-            return z3.Or([go(a) for a in args])
-        case E.IfElse(cond, then, orelse):
-            return z3.If(go(cond), go(then), go(orelse))
-        case E.In(item, options, negated):
-            it = go(item)
-            found = z3.Or([it == go(o) for o in options])
-            return z3.Not(found) if negated else found
-        case E.Call(func, args):
-            vals = [go(a) for a in args]
-            if func == "implies":
-                return z3.Implies(vals[0], vals[1])
-            if func == "abs":
-                return z3.If(vals[0] >= 0, vals[0], -vals[0])
-            acc = vals[0]
-            for v in vals[1:]:
-                acc = z3.If(v < acc, v, acc) if func == "min" else z3.If(v > acc, v, acc)
-            return acc
-        case E.FirstMatch(branches, default):
-            pairs = [(go(c), go(v)) for c, v in branches]
-            return first_match(pairs, go(default), z3.If)
-        case _:
-            assert_never(e)
-
-
-def _cmp(op: str, a: Term, b: Term) -> Term:
-    if op == "==":
-        return a == b
-    if op == "!=":
-        return a != b
-    if op == "<":
-        return a < b
-    if op == "<=":
-        return a <= b
-    if op == ">":
-        return a > b
-    return a >= b
-
-
-def decode(model: Any, term: Term, typ: M.AttrType, codes: EnumCodes) -> M.Value:
-    """A model value by its declared type (never through `eval` of text)."""
-    v = model.eval(term, model_completion=True)
-    match typ:
-        case M.BoolType():
-            return bool(z3.is_true(v))
-        case M.IntType():
-            return int(v.as_long())
-        case M.RealType():
-            return Fraction(v.numerator_as_long(), v.denominator_as_long())
-        case M.EnumType(values):
-            name = codes.name(int(v.as_long()))
-            return name if name in values else values[0]
+__all__ = [
+    "NO_TIER",
+    "Copy",
+    "Encoding",
+    "EnumCodes",
+    "Term",
+    "decode",
+    "number",
+    "range_constraints",
+    "score_sort",
+    "to_z3",
+    "z3_value",
+]

@@ -3,26 +3,27 @@
 `FastPaths(backend).check(prop, deadline)` returns a `Result` or `None` (then the checker runs
 the plain path checker or back end):
 
-- **Relational slicing by reduction** (pair queries with varied attributes `S`: `independent`,
-  `monotone`, `same_context`): the query runs on `semantics.reduce.reduce_for(ruleset, S)`. Every
-  original pair maps to a reduced pair with the same outputs, so `proved` there is sound. A
-  reduced counterexample is kept only if the evaluator confirms it on the *original* ruleset.
-- **`forall`**: a proof on the fully folded ruleset (every score rule folded, each citizen copy
-  with its own `score~rest`; `proved` there is sound), then sampled citizens.
+- **Reduction** (`proving.folding`): pair queries with varied attributes `S` (`independent`,
+  `monotone`, `same_context`) are asked of the ruleset with every score rule that reads no
+  attribute of `S` folded into one bounded attribute; one-citizen queries and `forall` of the
+  ruleset with every score rule folded. A proof there is a proof of the original; a violation
+  there is turned into original citizens by a search for their folded sum, and checked on the
+  original ruleset; what neither settles goes on.
 - **Path properties on the reduced ruleset** (`appeal_path`, `expires`, `recourse`): the same
   reduction for the attributes any action sets. The folded sum is constant along every path,
   so `proved` on the reduced ruleset is sound.
 - **Interval bounds** (`always`, `tiers_total`, `reachable`): a property whose truth the interval
   analysis fixes for every citizen in range is proved (or a goal shown unreachable) without Z3.
 - **Sampling** (from `SAMPLE_MIN_RULES` score rules, the same kinds): random possible citizens
-  through the compiled evaluator (`semantics.sampling`); what they find is validated like any
-  solver counterexample.
+  through the compiled evaluator (`semantics.sampling`).
+
+Every counterexample is validated with the reference evaluator before it is shown.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import attrs
 
@@ -30,38 +31,23 @@ from ruleproof.language import expr as E
 from ruleproof.language import ruleset as M
 from ruleproof.language import suite as P
 from ruleproof.proving import conclude
+from ruleproof.proving.folding import Folding, Holds, Shown, core_labels
 from ruleproof.proving.paths import check_path
-from ruleproof.proving.solving import Sat, Unsat
 from ruleproof.proving.z3checker import Z3Checker
 from ruleproof.semantics.compiled import Compiled, compile_ruleset
 from ruleproof.semantics.intervals import Bounds
-from ruleproof.semantics.reduce import REST, SUMMED, reduce_for, set_by_actions
+from ruleproof.semantics.reduce import set_by_actions
 from ruleproof.semantics.sampling import Citizen, Sampler, Test
 from ruleproof.semantics.templates import Query, queries, reach_goals
 from ruleproof.semantics.validate import validate_query
 from ruleproof.verdicts import result as V
 from ruleproof.verdicts.result import Counterexample, Result
 
-REST_LABEL = "rules that read no varied attribute (interval bound)"
 SAMPLE_SHARE = 0.1  # share of the time limit spent sampling before Z3 (at most SAMPLE_MAX s)
 SAMPLE_MAX = 1.0
 # Below this many score rules Z3 answers in milliseconds and its counterexamples are the
 # canonical (lexicographically least) ones, so sampling would only cost time and minimality.
 SAMPLE_MIN_RULES = 500
-
-
-def core_labels(reduced: M.Ruleset, labels: Iterable[str]) -> set[str]:
-    """Unsat-core labels of a reduced ruleset in the original's terms."""
-    about = {f"rule {r.id}": r.add_text for r in reduced.score.rules} if reduced.score else {}
-    out: set[str] = set()
-    for x in labels:
-        if x == f"rule {REST}":
-            out.add(REST_LABEL)
-        elif x.startswith(f"rule {SUMMED}") and x in about:
-            out.add(about[x])
-        else:
-            out.add(x)
-    return out
 
 
 def _unqualified(e: E.Expr) -> E.Expr:
@@ -78,7 +64,7 @@ class FastPaths:
         self.limits = backend.limits
         self._compiled: Compiled | None = None
         self._bounds: Bounds | None = None
-        self._reduced: dict[frozenset[str], Z3Checker | None] = {}
+        self._folding: Folding | None = None
 
     @property
     def compiled(self) -> Compiled:
@@ -94,8 +80,20 @@ class FastPaths:
             self._bounds = Bounds(self.ruleset)
         return self._bounds
 
+    @property
+    def folding(self) -> Folding:
+        """Queries asked of reduced rulesets (`proving.folding`), built on first use."""
+        if self._folding is None:
+            self._folding = Folding(self.backend, self.compiled)
+        return self._folding
+
+    def reduced(self, varied: frozenset[str]) -> Z3Checker | None:
+        """A back end for the ruleset reduced for `varied`, or None."""
+        return self.folding.reduced(varied)
+
     def sampler(self) -> Sampler:
         """A fresh sampler: what it finds does not depend on properties checked before."""
+        self.backend.stages.enter("sampling citizens")
         return Sampler(self.ruleset, self.compiled)
 
     def check(self, prop: P.Property, deadline: float) -> Result | None:
@@ -113,13 +111,6 @@ class FastPaths:
             return self.forall(prop, deadline)
         return None
 
-    def reduced(self, varied: frozenset[str]) -> Z3Checker | None:
-        """A back end for the ruleset reduced for `varied` (`semantics.reduce`), or None."""
-        if varied not in self._reduced:
-            reduced = reduce_for(self.ruleset, varied)
-            self._reduced[varied] = None if reduced is None else Z3Checker(reduced, self.limits)
-        return self._reduced[varied]
-
     def counterexample(
         self, citizens: Mapping[str, Citizen], sanction: str | None
     ) -> Counterexample:
@@ -129,63 +120,40 @@ class FastPaths:
 
     # -- relational slicing ----------------------------------------------------------------
     def relational(self, prop: P.Property, qs: list[Query], deadline: float) -> Result | None:
-        """Each pair query on the ruleset reduced for what it varies (module docstring)."""
+        """Each pair query on the ruleset reduced for what it varies (`proving.folding`)."""
         failures: list[tuple[Query, Counterexample]] = []
         cores: set[str] = set()
         for q in qs:
-            sub = self.reduced(q.varied) if q.varied is not None else None
-            if sub is None:
+            asked = self.folding.ask(q, q.varied or frozenset(), deadline, self._large())
+            if isinstance(asked, Holds):
+                cores |= asked.core
+            elif isinstance(asked, Shown):
+                validate_query(self.ruleset, q, asked.citizens)
+                failures.append((q, self.counterexample(asked.citizens, q.label or None)))
+            else:
                 return None
-            answer, copies, solver = sub.violation(q, deadline)
-            if isinstance(answer, Unsat):
-                cores.update(core_labels(sub.ruleset, answer.core))
-                continue
-            if not isinstance(answer, Sat):
-                return None
-            found = sub.citizens_of(copies, answer.model, solver, deadline)
-            citizens = {t: {k: v for k, v in c.items() if k != REST} for t, c in found.items()}
-            if not self.sampler().violates(q, citizens):
-                return None  # the folded rules matter here: let the full encoding decide
-            validate_query(self.ruleset, q, citizens)
-            failures.append((q, self.counterexample(citizens, q.label or None)))
         if failures:
             return conclude.violated(self.ruleset, prop, failures, deadline)
         return conclude.proved_relational(prop, self.ruleset, cores)
 
     # -- forall: a proof on the fully folded ruleset, then sampling ------------------------
     def forall(self, prop: P.Property, deadline: float) -> Result | None:
-        """`proved` on the folded ruleset; else a sampled, validated violation; else None."""
-        proved = self.folded_forall(prop, deadline)
-        if proved is not None:
-            return proved
+        """Decided on the ruleset with every score rule folded (each citizen its own folded
+        sum: a proof there is one of the original); else a sampled violation; else None."""
         (q,) = queries(self.ruleset, prop)
-        found = self.sampler().tuple_for(q, self._budget(deadline))
+        share = max(0.5, (deadline - time.monotonic()) / 2)
+        asked = self.folding.ask(q, frozenset(), min(deadline, time.monotonic() + share))
+        if isinstance(asked, Holds):
+            because = conclude.order_labels(self.ruleset, set(asked.core))
+            return V.Proved(prop, "holds", because=because)
+        found = asked.citizens if isinstance(asked, Shown) and self._large() else None
+        if found is None:
+            found = self.sampler().tuple_for(q, self._budget(deadline))
         if found is None:
             return None
         validate_query(self.ruleset, q, found)
         failure = [(q, self.counterexample(found, None))]
         return conclude.violated(self.ruleset, prop, failure, deadline)
-
-    def folded_forall(self, prop: P.Property, deadline: float) -> Result | None:
-        """`proved` from the ruleset with every score rule folded into `score~rest`, else None.
-
-        Each citizen copy gets its own `score~rest` anywhere in the interval bound, so every
-        original tuple of citizens has a reduced counterpart with the same outputs: a query
-        that holds for all reduced tuples holds for all original ones.
-        """
-        sub = self.reduced(frozenset())
-        if sub is None:
-            return None
-        share = max(0.5, (deadline - time.monotonic()) / 2)
-        stop = min(deadline, time.monotonic() + share)
-        cores: set[str] = set()
-        for q in queries(sub.ruleset, prop):
-            answer, _, _ = sub.violation(q, stop)  # a folded model is no citizen: not decoded
-            if not isinstance(answer, Unsat):
-                return None
-            cores.update(answer.core)
-        because = conclude.order_labels(self.ruleset, core_labels(sub.ruleset, cores))
-        return V.Proved(prop, "holds", because=because)
 
     # -- path properties on the reduced ruleset --------------------------------------------
     def paths(self, prop: P.Property, deadline: float) -> Result | None:
@@ -224,6 +192,12 @@ class FastPaths:
         found = self.sampler().first(
             lambda env: bool(fa(env)) and not fs(env), self._budget(deadline)
         )
+        if found is None and self._large():
+            asked = self.folding.ask(q, frozenset(), deadline)
+            if isinstance(asked, Holds):
+                reasons = conclude.order_labels(self.ruleset, set(asked.core))
+                return V.Proved(prop, "holds", because=reasons)
+            found = asked.citizens["a"] if isinstance(asked, Shown) else None
         if found is None:
             return None
         citizens = {"a": found}
@@ -257,6 +231,14 @@ class FastPaths:
             if time.monotonic() >= deadline:
                 unchecked.append(label)
                 continue
+            asked = self.folding.ask(q, frozenset(), deadline) if self._large() else None
+            if isinstance(asked, Holds):
+                never.append(label)
+                continue
+            if isinstance(asked, Shown):
+                validate_query(self.ruleset, q, asked.citizens)
+                witnesses[label] = asked.citizens["a"]
+                continue
             found = self.backend.reach(label, q, deadline, never, unknown)
             if found is not None:
                 witnesses[label] = found
@@ -265,10 +247,15 @@ class FastPaths:
         witnesses = {k: witnesses[k] for k in order if k in witnesses}
         return conclude.reachable_result(prop, len(goals), never, unknown, witnesses, unchecked)
 
+    def _large(self) -> bool:
+        """Whether the ruleset is large enough for the searches that cost canonical minimality
+        (sampling, folded sums made concrete): below it Z3 answers in milliseconds with the
+        lexicographically least counterexample."""
+        return bool(self.ruleset.score and len(self.ruleset.score.rules) >= SAMPLE_MIN_RULES)
+
     def _budget(self, deadline: float) -> float:
         """When sampling must stop: now, below `SAMPLE_MIN_RULES` rules or with an rlimit."""
-        rules = len(self.ruleset.score.rules) if self.ruleset.score else 0
-        if self.limits.rlimit or rules < SAMPLE_MIN_RULES:
+        if self.limits.rlimit or not self._large():
             return 0.0  # an rlimit asks for solver-only, machine-independent answers
         share = min(SAMPLE_MAX, SAMPLE_SHARE * self.limits.timeout)
         return min(time.monotonic() + share, deadline)

@@ -64,7 +64,7 @@ def check_path(
     for s in checker.ruleset.sanctions:
         goal = sanction_goal(checker.ruleset, kind, s)
         if time.monotonic() >= deadline:
-            rows.append((goal, Undecided("not checked: the time limit ran out")))
+            rows.append((goal, Undecided("timed out before it was checked")))
         elif isinstance(kind, P.AppealPath) and not s.appeal:
             rows.append((goal, NoAppeal(some_citizen(checker, goal, deadline, bounds))))
         else:

@@ -23,6 +23,7 @@ from ruleproof.language import suite as P
 from ruleproof.proving import conclude
 from ruleproof.proving.encode import Copy, Encoding, Term, decode
 from ruleproof.proving.solving import Limits, Sat, Unknown, Unsat, minimise, solve
+from ruleproof.proving.stages import Stages
 from ruleproof.semantics.evaluate import evaluate
 from ruleproof.semantics.outcome import Step
 from ruleproof.semantics.templates import Query, queries, reach_goals
@@ -34,9 +35,12 @@ from ruleproof.verdicts.result import Counterexample, Result
 class Z3Checker:
     """Checks queries of one ruleset with Z3, sharing one encoding between them."""
 
-    def __init__(self, ruleset: M.Ruleset, limits: Limits | None = None) -> None:
+    def __init__(
+        self, ruleset: M.Ruleset, limits: Limits | None = None, stages: Stages | None = None
+    ) -> None:
         self.ruleset = ruleset
         self.limits = limits or Limits()
+        self.stages = stages or Stages()
         self.enc = Encoding(ruleset)
 
     # -- one query -------------------------------------------------------------------------
@@ -68,19 +72,30 @@ class Z3Checker:
         return answer, copies, solver
 
     def citizens_of(
-        self, copies: Mapping[str, Copy], model: Any, solver: Any, deadline: float
+        self,
+        copies: Mapping[str, Copy],
+        model: Any,
+        solver: Any,
+        deadline: float,
+        prefer: Mapping[str, M.Value] | None = None,
     ) -> dict[str, dict[str, M.Value]]:
-        """Decode a model, minimised toward the baseline citizen when allowed."""
+        """Decode a model, minimised toward the baseline citizen when allowed (attributes in
+        `prefer` toward those values instead, after all the others)."""
         rs = self.ruleset
+        prefer = prefer or {}
         if self.limits.minimise:
+            self.stages.enter("minimising the counterexample")
             variables: list[tuple[Term, M.AttrType, M.Value]] = []
+            last: list[tuple[Term, M.AttrType, M.Value]] = []
             seen: set[int] = set()  # AST ids: copies sharing an attribute share its term
             for copy in copies.values():
                 for a in rs.attributes:
                     var = copy.attrs[a.name]
                     if var.get_id() not in seen:
                         seen.add(var.get_id())
-                        variables.append((var, a.type, a.baseline()))
+                        into = last if a.name in prefer else variables
+                        into.append((var, a.type, prefer.get(a.name, a.baseline())))
+            variables += last
             budget = max(2.0, self.limits.timeout / 3)
             model = minimise(
                 self.enc, solver, model, variables, min(deadline, time.monotonic() + budget)
@@ -116,6 +131,7 @@ class Z3Checker:
             if time.monotonic() >= deadline:
                 unchecked.append(q.label or prop.id)
                 continue
+            self.stages.enter(f"solving {q.label}" if q.label else "solving")
             answer, copies, solver = self.violation(q, deadline)
             if isinstance(answer, Sat):
                 citizens = self.citizens_of(copies, answer.model, solver, deadline)
@@ -127,6 +143,7 @@ class Z3Checker:
                 assert isinstance(answer, Unknown)
                 unknown.append(f"{q.label}: {answer.reason}" if q.label else answer.reason)
         if failures:
+            self.stages.enter("counting the citizens affected")
             return conclude.violated(self.ruleset, prop, failures, deadline)
         late = conclude.not_checked(unchecked, len(qs))
         if unknown or late:
@@ -155,6 +172,7 @@ class Z3Checker:
     ) -> Mapping[str, M.Value] | None:
         """A validated citizen reaching one goal, or None (then `label` joins `never` or
         `unknown`, with the reason)."""
+        self.stages.enter(f"solving: can {label} happen?")
         answer, copies, solver = self.violation(q, deadline)
         if isinstance(answer, Sat):
             citizens = self.citizens_of(copies, answer.model, solver, deadline)

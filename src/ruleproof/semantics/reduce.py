@@ -11,6 +11,8 @@ only `varied`: the folded rules add the same to both citizens, and a summed grou
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import attrs
 
 from ruleproof.language import expr as E
@@ -26,12 +28,36 @@ REST = SUMMED + "rest"
 GROUP_MIN = 8
 
 
+@attrs.frozen
+class Reduction:
+    """A reduced ruleset and what was folded into its `score~rest` (none: only summed)."""
+
+    ruleset: M.Ruleset
+    folded: tuple[M.ScoreRule, ...]
+
+    def rest(self) -> M.IntType | M.RealType | None:
+        """The type (range) of `score~rest`, None when nothing was folded."""
+        a = self.ruleset.attribute_index.get(REST)
+        if a is None:
+            return None
+        assert isinstance(a.type, M.IntType | M.RealType)
+        return a.type
+
+
 def reduce_for(ruleset: M.Ruleset, varied: frozenset[str]) -> M.Ruleset | None:
+    """The ruleset of `fold_for(ruleset, varied)`, or None."""
+    r = fold_for(ruleset, varied)
+    return None if r is None else r.ruleset
+
+
+def fold_for(ruleset: M.Ruleset, varied: frozenset[str]) -> Reduction | None:
     """The ruleset with every score rule independent of `varied` folded into `score~rest`, and
     the scorecard-form rules on each remaining attribute summed into one rule (`_summed`).
 
-    None when there is nothing to fold or sum, a folded rule's contribution is unbounded, or a
-    rule of the ruleset has an id of the kind this gives its own rules (`score~...`).
+    `score~rest` is an int attribute when every folded contribution has integer bounds, else
+    a real one. None when there is nothing to fold or sum, a folded rule's contribution is
+    unbounded, or a rule of the ruleset has an id of the kind this gives its own rules
+    (`score~...`).
     """
     sc = ruleset.score
     if sc is None or not sc.rules or any(r.id.startswith(SUMMED) for r in sc.rules):
@@ -39,27 +65,48 @@ def reduce_for(ruleset: M.Ruleset, varied: frozenset[str]) -> M.Ruleset | None:
     support = support_sets(ruleset)
     bounds = Bounds(ruleset)
     kept: list[M.ScoreRule] = []
-    lo = hi = 0
-    folded = 0
+    folded: list[M.ScoreRule] = []
+    lo: M.Num = 0
+    hi: M.Num = 0
     for r in sc.rules:
         if name_support(ruleset, r.reads, support) & varied:  # by the rule, not its id
             kept.append(r)
             continue
         clo, chi = bounds.contribution(r)
-        if clo is None or chi is None or not (isinstance(clo, int) and isinstance(chi, int)):
+        if clo is None or chi is None:
             return None
         lo, hi = lo + clo, hi + chi
-        folded += 1
+        folded.append(r)
     rules = _summed(ruleset, kept)
-    if folded == 0 and len(rules) == len(kept):
+    if not folded and len(rules) == len(kept):
         return None
     attributes = ruleset.attributes
     if folded:
-        rest = M.Attribute(REST, M.IntType(lo, hi), doc="sum of the folded rules' contributions")
+        whole = all(isinstance(x, int) or x.denominator == 1 for x in (lo, hi))
+        typ: M.AttrType = (
+            M.IntType(int(lo), int(hi))
+            if whole and not sc.real
+            else M.RealType(Fraction(lo), Fraction(hi))
+        )
+        rest = M.Attribute(REST, typ, doc="sum of the folded rules' contributions")
         attributes = (*attributes, rest)
         rules = [M.ScoreRule(REST, E.BoolLit(True), E.Var(REST), "True", REST), *rules]
     score = attrs.evolve(sc, rules=tuple(rules))
-    return attrs.evolve(ruleset, attributes=attributes, score=score)
+    reduced = attrs.evolve(ruleset, attributes=attributes, score=score)
+    return Reduction(reduced, tuple(folded))
+
+
+def read_outside_rest(rs: M.Ruleset) -> set[str]:
+    """Attributes a folded ruleset reads other than through `score~rest`."""
+    out: set[str] = set()
+    support = support_sets(rs)
+    for node, names in support.items():
+        if node != f"rule:{REST}":
+            out |= names
+    for a in rs.assumptions:
+        out |= name_support(rs, E.names(a.expr), support)
+    out.discard(REST)
+    return out
 
 
 def _summed(ruleset: M.Ruleset, rules: list[M.ScoreRule]) -> list[M.ScoreRule]:

@@ -14,7 +14,8 @@ Clean: every property of the suite holds; each module-level argument is in `_exp
 score rules read no protected attribute (`assoc`, `religion`); `m0` is read only by rules
 whose contribution cannot grow with it (`m0 >= t` with negative points, `m0 < t` with
 positive points, `-k * m0`); every rule's conditions are satisfiable on distinct attributes;
-every sanction is `(…) and not reviewed and days_listed < 365`.
+every sanction is `(…) and not reviewed and days_listed < 365`. Below about 200 rules the
+fixed bands may be out of reach; generation then raises `LookupError`.
 
 Planted, one narrow fault per kind (each shown by a witness the reference evaluator confirms):
 - independent: a rule `assoc == 3 and X == v and B` adding -7;

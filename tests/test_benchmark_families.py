@@ -83,8 +83,9 @@ def test_protected_attributes_are_read_only_by_plants(family: str) -> None:
 
 
 DEEP = os.environ.get("RULEPROOF_DEEP") == "1"
-# The smallest sizes whose bands every seed reaches (clamped: the score range is fixed).
-SMALL = {"clamped": 300, "credit": 60, "binned": 60}
+# Small sizes that stay quick (clamped: below 500 rules ruleproof samples no citizens and is
+# slower than at 1,000; below ~200 rules its fixed bands may be out of reach).
+SMALL = {"clamped": 1000, "credit": 60, "binned": 60}
 # Where ruleproof and the family disagree today, and why; the test fails once they agree.
 KNOWN = {
     ("binned", True, "reachable_rules"): (

@@ -66,7 +66,9 @@ def plan(args: argparse.Namespace) -> list[dict[str, Any]]:
         if fam == "clamped" and sizes is None and not args.no_baselines:
             fam_sizes = sorted({*fam_sizes, 2000})
         for size in fam_sizes:
-            seeds = seeds_of(args.seeds_large if size >= 100_000 and args.seeds_large else args.seeds)
+            seeds = seeds_of(
+                args.seeds_large if size >= 100_000 and args.seeds_large else args.seeds
+            )
             size_kinds = [k for k in kinds if size != 2000 or k == "independent"] or kinds
             for seed in seeds:
                 for planted in (True, False):

@@ -1,8 +1,9 @@
 """The two baselines of issue #7: a naive hand-written Z3 encoding and Hypothesis random search.
 
 `naive_independent(ruleset, timeout)` is what a skilled user would write by hand: the score as
-`z3.Sum` of one `If` per rule, built through the Python API, two copies of the citizen sharing
-every non-protected attribute, and one check for a score difference. It translates the IR itself
+`z3.Sum` of one `If` per rule (clamped to the score's `range` when it has one), built through
+the Python API, two copies of the citizen sharing every non-protected attribute, and one check
+for a score difference. It translates the IR itself
 (no ruleproof encoder code), supporting the expressions the generator emits. As a user would
 write it, the second copy has its own constants, equal to the first's outside the association
 (sharing the very same constants would let Z3 cancel identical `If` terms: that is slicing).
@@ -104,10 +105,15 @@ def naive_independent(ruleset: M.Ruleset, timeout: float) -> tuple[str, float]:
     assert score_spec is not None
 
     def score(env: Mapping[str, Any]) -> Any:
-        return z3.Sum(
+        s = z3.Sum(
             [z3.IntVal(score_spec.base)]
             + [z3.If(_z3(r.when, env, codes), _z3(r.add, env, codes), 0) for r in score_spec.rules]
         )
+        if score_spec.lo is not None:
+            s = z3.If(s < score_spec.lo, score_spec.lo, s)
+        if score_spec.hi is not None:
+            s = z3.If(s > score_spec.hi, score_spec.hi, s)
+        return s
 
     s = z3.Solver()
     s.set("timeout", int(timeout * 1000))

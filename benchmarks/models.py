@@ -240,9 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="one seed, 10,000 inputs")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--inputs", type=int, help="agreement inputs per library (100,000)")
     args = parser.parse_args(argv)
     seeds = [0] if args.quick else list(range(args.seeds))
-    inputs = 10_000 if args.quick else 100_000
+    inputs = args.inputs or (10_000 if args.quick else 100_000)
     rows: dict[str, list[float]] = {}
     verdicts: dict[str, set[str]] = {}
 

@@ -33,3 +33,10 @@ def test_mutated_inputs_keep_every_invariant(target: str) -> None:
         assert run_case(case) == []
 
     fuzz()
+
+
+def test_the_soak_draws_only_worked_rulesets_it_can_check() -> None:
+    """Every worked ruleset the soak draws has its property file (some specs are only diffed)."""
+    for seed in range(60):
+        case = random_case(random.Random(seed), "check-worked")
+        assert case.props

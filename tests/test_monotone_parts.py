@@ -106,5 +106,7 @@ def test_monotone_by_parts_gives_the_brute_force_verdict(
     if result.counterexample is not None:
         a, b = (result.counterexample.citizens[t] for t in ("a", "b"))
         sa, sb = evaluate(rs, a).score, evaluate(rs, b).score
-        assert a["x"] <= b["x"] and sa is not None and sb is not None and sa > sb
+        xa, xb = a["x"], b["x"]
+        assert isinstance(xa, int) and isinstance(xb, int) and xa <= xb
+        assert sa is not None and sb is not None and sa > sb
         assert {k: v for k, v in a.items() if k != "x"} == {k: v for k, v in b.items() if k != "x"}

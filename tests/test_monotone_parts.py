@@ -1,12 +1,13 @@
-"""`monotone` part by part (`FastPaths.monotone_by_parts` and its climb) at the real size
-threshold, against the truth found by brute force with the reference evaluator.
+"""`monotone` part by part (`FastPaths.monotone_by_parts`, its shape test and its climb) at
+the real size threshold, against the truth found by brute force with the reference evaluator.
 
 The rulesets have over `SAMPLE_MIN_RULES` rules and cases (tree-like `one_of` groups over the
-varied attribute and two others, plain rules, a clamp), over domains small enough to try every
-pair that differs only in the varied attribute. Monotone rulesets are built so by construction;
-planted ones have one narrow part that goes the wrong way, which other parts may or may not
-hide: the verdict must be the brute-force one either way, and a violation's citizens must show
-it under the reference evaluator.
+varied attribute and two others, plain rules with constant and `k * x` adds, a clamp), over
+domains small enough to try every pair that differs only in the varied attribute. Clean
+rulesets are monotone by construction; planted ones have one part that goes the wrong way (a
+group for even seeds, a plain rule with a constant add for odd ones), which a clamp may hide:
+the verdict must be the brute-force one either way, and a violation's citizens must show it
+under the reference evaluator.
 """
 
 from __future__ import annotations
@@ -42,13 +43,13 @@ def _ruleset(seed: int, planted: bool, clamp: tuple[int, int] | None) -> str:
     if clamp:
         lines.append(f"  range: [{clamp[0]}, {clamp[1]}]")
     lines.append("  rules:")
-    bad = rnd.randrange(130) if planted else -1
+    bad = rnd.randrange(130) if planted and seed % 2 == 0 else -1  # odd seeds: a plain rule
     for g in range(130):
         t, u = rnd.randrange(1, 8), rnd.randrange(-2, 4)
         low, high = rnd.randrange(-20, 5), rnd.randrange(0, 20)
         step = rnd.randrange(0, 9)
         if g == bad:
-            step = -rnd.randrange(1, 30)  # x crossing t lowers the score when y < u
+            step = -rnd.randrange(100, 150)  # x crossing t lowers the score when y < u
         lines.append(f"    - id: g{g}")
         lines.append("      one_of:")
         cases = [
@@ -59,9 +60,15 @@ def _ruleset(seed: int, planted: bool, clamp: tuple[int, int] | None) -> str:
         ]
         for i, (when, add) in enumerate(cases):
             lines.append(f'        - {{id: g{g}c{i}, when: "{when}", add: {add}}}')
-    for r in range(40):
+    for r in range(10):
         k = rnd.randrange(0, 4)
         lines.append(f'    - {{id: r{r}, when: "z == {rnd.randrange(4)}", add: "{k} * x"}}')
+    for r in range(40):  # constant adds: monotone by their shape, or not (planted, odd seeds)
+        t, k, j = rnd.randrange(1, 8), rnd.randrange(1, 9), rnd.randrange(4)
+        guard, add = (f"x >= {t}", k) if rnd.random() < 0.5 else (f"{t} > x", -k)
+        if planted and seed % 2 and r == 7:
+            add = -100 * add  # a plain rule that goes the wrong way
+        lines.append(f'    - {{id: s{r}, when: "{guard} and z != {j}", add: {add}}}')
     return "\n".join(lines) + "\n"
 
 
@@ -86,7 +93,7 @@ CASES = [
     (seed, planted, clamp)
     for seed in range(4)
     for planted in (False, True)
-    for clamp in (None, (-200, 40))
+    for clamp in (None, (-200, 40), (1000, 2000))  # the last hides every part: constant
 ]
 
 

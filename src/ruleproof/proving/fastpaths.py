@@ -39,6 +39,7 @@ from ruleproof.proving.z3checker import Z3Checker
 from ruleproof.semantics.climb import climb
 from ruleproof.semantics.compiled import Compiled, compile_ruleset
 from ruleproof.semantics.intervals import Bounds
+from ruleproof.semantics.monotone_shape import monotone_by_shape
 from ruleproof.semantics.reduce import set_by_actions
 from ruleproof.semantics.sampling import Citizen, Sampler, Test
 from ruleproof.semantics.templates import Query, qualify, queries, reach_goals
@@ -153,7 +154,8 @@ class FastPaths:
         rules that do not read the variable add the same to both citizens of a pair, so if
         each rule that does is monotone in it, so is the sum and the score. One small query
         per such rule (a tree of an ensemble, a group of bins) instead of one over all of
-        them. Anything but a proof of every part goes on to the joint query.
+        them; rules monotone by their shape alone (`semantics.monotone_shape`) need none.
+        Anything but a proof of every part goes on to the joint query.
         """
         sc = self.ruleset.score
         if k.output != "score" or sc is None:
@@ -168,6 +170,9 @@ class FastPaths:
         for r in parts:
             if time.monotonic() >= deadline:
                 return None
+            if monotone_by_shape(self.ruleset, r, k.var, k.direction, support):
+                cores.add(f"rule {r.id}")
+                continue
             self.backend.stages.enter(f"monotone part by part: rule {r.id}")
             added = E.IfElse(r.when, r.add, E.IntLit(0))
             each = E.Compare((op,), (qualify(added, "a"), qualify(added, "b")))

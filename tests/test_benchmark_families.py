@@ -90,7 +90,7 @@ def test_protected_attributes_are_read_only_by_plants(family: str) -> None:
 DEEP = os.environ.get("RULEPROOF_DEEP") == "1"
 # Small sizes that stay quick (clamped: below 500 rules ruleproof samples no citizens and is
 # slower than at 1,000; below ~200 rules its fixed bands may be out of reach).
-SMALL = {"clamped": 1000, "credit": 60, "binned": 60, "trees": 100}
+SMALL = {"clamped": 1000, "credit": 60, "binned": 60, "trees": 50}
 # Where ruleproof and the family disagree today, and why; the test fails once they agree.
 KNOWN = {
     ("binned", True, "reachable_rules"): (
@@ -162,6 +162,11 @@ def test_the_report_flags_wrong_verdicts_and_misses_of_the_targets() -> None:
     assert "SOUNDNESS" in problems
     assert "families.py clamped 10000 --seed 3 --planted" in problems
     assert "kinds/independent.yaml" in families_report.command(rows[0])
+    na = {**base, "family": "trees", "kind": "expires", "verdict": "n/a", "expected": "n/a"}
+    na["message"] = "an imported model has no sanctions"
+    assert "expires" not in "\n".join(families_report.main_table([*rows, na]))
+    listed = "\n".join(families_report.not_applicable([*rows, na]))
+    assert "trees: `expires` — an imported model has no sanctions" in listed
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -172,7 +177,7 @@ def test_trees_family_models_are_what_xgboost_reads(seed: int) -> None:
     import family_trees
     import numpy as np
     import xgboost
-    from family_trees_model import model_json
+    from family_trees_model import model_json, sample
 
     b = family_trees._Builder(400, seed, True)
     b.choose_plants()
@@ -185,9 +190,9 @@ def test_trees_family_models_are_what_xgboost_reads(seed: int) -> None:
     citizens = [b._start(rng) for _ in range(200)]
     for c in citizens[:100]:  # near the cuts of wide ranges: one below, one at a cut
         t = rng.choice(trees)
-        path, _, st = rng.choice(list(t.leaves(b.by_name)))
+        _, _, st = rng.choice(list(t.leaves(b.by_name)))
         for k, con in st.items():
-            c[k] = family_trees.sample(con, b.by_name[k], rng)
+            c[k] = sample(con, b.by_name[k], rng)
 
     def code(a: Any, v: Any) -> float:
         return float(a.values.index(v)) if a.kind == "enum" else float(v)

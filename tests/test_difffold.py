@@ -9,7 +9,10 @@ that a difference only an unreachable sum shows is never reported.
 
 from __future__ import annotations
 
+import time
+
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +25,7 @@ from ruleproof.proving.diffencode import Undecided
 from ruleproof.proving.difffold import REST
 from ruleproof.proving.diffplan import Output
 from ruleproof.proving.solving import Limits
+from ruleproof.semantics import foldsearch
 from ruleproof.semantics.evaluate import evaluate
 from ruleproof.semantics.intervals import Bounds
 from ruleproof.semantics.sumbounds import sum_bounds
@@ -255,3 +259,21 @@ def test_a_user_rule_named_like_the_folded_one_turns_folding_off() -> None:
     assert diff_rulesets(version(1), version(1), limits=Limits(timeout=10)).status == "equivalent"
     changed = diff_rulesets(version(1), version(2), limits=Limits(timeout=10))
     assert changed.status == "different"
+
+
+def test_the_search_back_gets_half_of_the_time_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 100,000 rules one move of the search costs a tenth of a second: a fixed 1.5 s left
+    differences `unknown` that half of a 60 s limit finds (the clamped family's planted diff)."""
+    stops: list[float] = []
+    land = foldsearch.Search.land
+
+    def spy(self: foldsearch.Search, a: M.Num, b: M.Num, stop: float) -> object:
+        stops.append(stop - time.monotonic())
+        return land(self, a, b, stop)
+
+    monkeypatch.setattr(foldsearch.Search, "land", spy)
+    asker = Asker(_scorecard(1), _scorecard(0), Limits(timeout=60.0), slicing=True)
+    tier = Output("tier", "tier")
+    ans = asker.ask(lambda c: c.differs(tier), lambda x, y: x.tier != y.tier, "tier")
+    assert isinstance(ans, Shown)
+    assert stops and min(stops) > 20.0  # about half of the 60 s, not foldsum.SEARCH_SECONDS

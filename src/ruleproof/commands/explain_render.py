@@ -4,19 +4,43 @@ sanctions, actions and what the person can do, rendered from the `explain` JSON 
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ruleproof.language.values import fmt_value
 
-
-def explain_text(doc: dict[str, Any], out: IO[str]) -> None:
+if TYPE_CHECKING:
     from rich.table import Table
 
+
+def explain_text(doc: dict[str, Any], out: IO[str]) -> None:
+    """Print the `explain` JSON document `doc` on `out`: a header line, then tables of the
+    outcome, the citizen, the score's steps, defines, sanctions and actions (each only when
+    there is something to show), then the recourse when `doc` holds one."""
     from ruleproof.verdicts.display import make_console
 
     console = make_console(out)
     o = doc["outcome"]
+    tr = doc["trace"]
     console.print(f"ruleset {doc['ruleset']} ({doc['file']}), citizen {doc['citizen_file']}")
+    console.print(_outcome_table(o))
+    console.print(_pairs_table("citizen", "attribute", doc["citizen"]))
+    if tr["base"] is not None:
+        console.print(_score_table(tr, o))
+    if doc["defines"]:
+        console.print(_pairs_table("defines", "name", doc["defines"]))
+    if tr["sanctions"]:
+        console.print(_sanctions_table(tr["sanctions"]))
+    if doc["actions"]:
+        console.print(_actions_table(doc["actions"]))
+    rec = doc.get("recourse")
+    if rec is not None:
+        recourse_text(rec, out)
+
+
+def _outcome_table(o: dict[str, Any]) -> Table:
+    """Score (when there is one), tier and sanctions of an outcome's JSON."""
+    from rich.table import Table
+
     summary = Table(title="outcome", show_header=False, title_justify="left")
     summary.add_column("what")
     summary.add_column("value")
@@ -24,58 +48,66 @@ def explain_text(doc: dict[str, Any], out: IO[str]) -> None:
         summary.add_row("score", str(o["score"]))
     summary.add_row("tier", o["tier"] if o["tier"] is not None else "(no tier matches)")
     summary.add_row("sanctions", ", ".join(o["sanctions"]) or "(none)")
-    console.print(summary)
+    return summary
 
-    cit = Table(title="citizen", title_justify="left")
-    cit.add_column("attribute")
-    cit.add_column("value")
-    for k, v in doc["citizen"].items():
-        cit.add_row(k, _show_json(v))
-    console.print(cit)
 
-    tr = doc["trace"]
-    if tr["base"] is not None:
-        rules = Table(title="score", title_justify="left")
-        rules.add_column("step")
-        rules.add_column("delta", justify="right")
-        rules.add_column("running", justify="right")
-        rules.add_row("base", "", str(tr["base"]))
-        for r in tr["rules"]:
-            rules.add_row(f"rule {r['id']}", _signed_json(r["delta"]), str(r["running"]))
-        if tr["clamped"]:
-            rules.add_row("clamp to range", "", str(o["score"]))
-        console.print(rules)
-    if doc["defines"]:
-        defs = Table(title="defines", title_justify="left")
-        defs.add_column("name")
-        defs.add_column("value")
-        for k, v in doc["defines"].items():
-            defs.add_row(k, _show_json(v))
-        console.print(defs)
-    if tr["sanctions"]:
-        sanc = Table(title="sanctions", title_justify="left")
-        for col in ("sanction", "imposed", "when", "values"):
-            sanc.add_column(col)
-        for s in tr["sanctions"]:
-            vals = ", ".join(f"{k}={_show_json(v)}" for k, v in s["values"].items())
-            sanc.add_row(s["name"], "yes" if s["imposed"] else "no", s["when"], vals)
-        console.print(sanc)
-    if doc["actions"]:
-        acts = Table(title="actions", title_justify="left")
-        for col in ("action", "by", "enabled", "why / params"):
-            acts.add_column(col)
-        for a in doc["actions"]:
-            if a["enabled"]:
-                detail = ", ".join(f"{k}={_show_json(v)}" for k, v in a["params"].items())
-            else:
-                detail = a["reason"]
-            if a["note"]:
-                detail += f" ({a['note']})"
-            acts.add_row(a["name"], a["by"], "yes" if a["enabled"] else "no", detail)
-        console.print(acts)
-    rec = doc.get("recourse")
-    if rec is not None:
-        recourse_text(rec, out)
+def _pairs_table(title: str, key: str, values: dict[str, Any]) -> Table:
+    """A two-column table (`key`, value) of JSON values by name."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    table.add_column(key)
+    table.add_column("value")
+    for k, v in values.items():
+        table.add_row(k, _show_json(v))
+    return table
+
+
+def _score_table(tr: dict[str, Any], o: dict[str, Any]) -> Table:
+    """The score's steps from the base through each rule to the clamp, if the trace clamped."""
+    from rich.table import Table
+
+    rules = Table(title="score", title_justify="left")
+    rules.add_column("step")
+    rules.add_column("delta", justify="right")
+    rules.add_column("running", justify="right")
+    rules.add_row("base", "", str(tr["base"]))
+    for r in tr["rules"]:
+        rules.add_row(f"rule {r['id']}", _signed_json(r["delta"]), str(r["running"]))
+    if tr["clamped"]:
+        rules.add_row("clamp to range", "", str(o["score"]))
+    return rules
+
+
+def _sanctions_table(sanctions: list[dict[str, Any]]) -> Table:
+    """Each sanction, whether it is imposed, its condition and the values that decided it."""
+    from rich.table import Table
+
+    sanc = Table(title="sanctions", title_justify="left")
+    for col in ("sanction", "imposed", "when", "values"):
+        sanc.add_column(col)
+    for s in sanctions:
+        vals = ", ".join(f"{k}={_show_json(v)}" for k, v in s["values"].items())
+        sanc.add_row(s["name"], "yes" if s["imposed"] else "no", s["when"], vals)
+    return sanc
+
+
+def _actions_table(actions: list[dict[str, Any]]) -> Table:
+    """Each action, who takes it, whether it is enabled, and its params or why not."""
+    from rich.table import Table
+
+    acts = Table(title="actions", title_justify="left")
+    for col in ("action", "by", "enabled", "why / params"):
+        acts.add_column(col)
+    for a in actions:
+        if a["enabled"]:
+            detail = ", ".join(f"{k}={_show_json(v)}" for k, v in a["params"].items())
+        else:
+            detail = a["reason"]
+        if a["note"]:
+            detail += f" ({a['note']})"
+        acts.add_row(a["name"], a["by"], "yes" if a["enabled"] else "no", detail)
+    return acts
 
 
 def recourse_text(rec: dict[str, Any], out: IO[str], target: str = "") -> None:

@@ -24,6 +24,7 @@ GIT_TIMEOUT = 60.0
 
 
 def _fail(name: str, message: str, fix: str, why: str = "") -> RulesetError:
+    """The RP006 error for input `name` (at its first line)."""
     return RulesetError([Diagnostic("RP006", message, Span.point(name, 1, 1), why=why, fix=fix)])
 
 
@@ -71,6 +72,31 @@ def _stderr(proc: subprocess.CompletedProcess[bytes]) -> str:
 
 def read_revision(rev: str, path: str, name: str) -> str:
     """The text of `path` at git revision `rev` (see the module docstring for errors)."""
+    _check_revision(rev, name)
+    _check_blob(rev, path, name)
+    shown = _git_show(rev, path, name)
+    if shown.returncode != 0:
+        raise _fail(
+            name,
+            f"`git show {rev}:{path}` failed: {_stderr(shown)}",
+            "check the revision and the path",
+        )
+    data = shown.stdout
+    if len(data) > FILE_BYTES.value:  # it grew since its size was asked
+        raise RulesetError(
+            [FILE_BYTES.exceeded(Span.point(name, 1, 1), f"the file is {len(data):,} bytes")]
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _fail(
+            name, f"`{name}` is not UTF-8 (byte {exc.start})", "save the file as UTF-8"
+        ) from None
+
+
+def _check_revision(rev: str, name: str) -> None:
+    """RP006 unless `rev` can be a revision and names a commit of the git repository the current
+    directory is in."""
     if rev.startswith("-"):
         raise _fail(
             name,
@@ -95,6 +121,10 @@ def read_revision(rev: str, path: str, name: str) -> str:
             f"check the spelling; in CI fetch the base branch first (e.g. "
             f"`git fetch origin {rev.split('/')[-1]}`, or checkout with fetch-depth: 0)",
         )
+
+
+def _check_blob(rev: str, path: str, name: str) -> None:
+    """RP006 unless `path` at `rev` is a file, RP020 if it is over the file size limit."""
     kind = _git(["cat-file", "-t", f"{rev}:{path}"], name)
     if kind.returncode != 0:
         raise _fail(
@@ -114,27 +144,10 @@ def read_revision(rev: str, path: str, name: str) -> str:
     if size.returncode == 0 and int(size.stdout.decode().strip() or 0) > FILE_BYTES.value:
         found = f"the file is {int(size.stdout.decode()):,} bytes"
         raise RulesetError([FILE_BYTES.exceeded(Span.point(name, 1, 1), found)])
-    shown = _git_show(rev, path, name)
-    if shown.returncode != 0:
-        raise _fail(
-            name,
-            f"`git show {rev}:{path}` failed: {_stderr(shown)}",
-            "check the revision and the path",
-        )
-    data = shown.stdout
-    if len(data) > FILE_BYTES.value:  # it grew since its size was asked
-        raise RulesetError(
-            [FILE_BYTES.exceeded(Span.point(name, 1, 1), f"the file is {len(data):,} bytes")]
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _fail(
-            name, f"`{name}` is not UTF-8 (byte {exc.start})", "save the file as UTF-8"
-        ) from None
 
 
 def _git_show(rev: str, path: str, name: str) -> subprocess.CompletedProcess[bytes]:
+    """`git show REV:PATH`, its output as bytes."""
     return _git(["show", f"{rev}:{path}"], name)
 
 

@@ -77,6 +77,7 @@ class FeatureMap:
 
     @property
     def by_name(self) -> dict[str, Declared]:
+        """The declared attributes by attribute name."""
         return {d.attribute.name: d for d in self.declared}
 
     def attributes(self) -> list[M.Attribute]:
@@ -229,16 +230,50 @@ def read_features(text: str, file: str) -> FeatureMap:
         ("features",),
     )
     declared: dict[str, Declared] = {}
-    pending: list[tuple[str, YMap, YScalar]] = []
     if (attrs_node := top.get("attributes")) is not None:
-        mp = r.expect_map(attrs_node, "`attributes`", top.span)
-        for key, value in mp.items if mp else ():
-            name = r.name(key, "attribute")
-            spec = r.expect_map(value, f"attribute `{name}`", key.span)
-            if spec is not None:
-                r.check_keys(spec, DECL_KEYS + IMPORT_KEYS, f"attribute `{name}`", ("type",))
-                _add(r, declared, r.declaration(name, spec, key.span), key)
+        _read_attributes(r, attrs_node, top, declared)
+    features = _read_feature_section(r, top, declared)
+    _check_companions(r, declared)
+    if r.diagnostics:
+        raise RulesetError(r.diagnostics)
+    rid_node = top.get("ruleset")
+    rid = r.string(rid_node, "`ruleset`") or None
+    if rid is not None and rid_node is not None and not ID_RE.match(rid):
+        raise RulesetError(
+            [_error("RP213", f"ruleset id `{rid}` must match [a-z0-9-]+", rid_node.span)]
+        )
+    return FeatureMap(
+        tuple(declared.values()),
+        features,
+        file,
+        rid,
+        r.string(top.get("title"), "`title`"),
+        r.string(top.get("source"), "`source`"),
+    )
+
+
+def _read_attributes(
+    r: _FeatureReader, node: YNode, top: YMap, declared: dict[str, Declared]
+) -> None:
+    """Add the attributes the `attributes:` mapping `node` declares to `declared`, recording
+    every problem in `r`."""
+    mp = r.expect_map(node, "`attributes`", top.span)
+    for key, value in mp.items if mp else ():
+        name = r.name(key, "attribute")
+        spec = r.expect_map(value, f"attribute `{name}`", key.span)
+        if spec is not None:
+            r.check_keys(spec, DECL_KEYS + IMPORT_KEYS, f"attribute `{name}`", ("type",))
+            _add(r, declared, r.declaration(name, spec, key.span), key)
+
+
+def _read_feature_section(
+    r: _FeatureReader, top: YMap, declared: dict[str, Declared]
+) -> dict[str, Feature]:
+    """The features of the `features:` mapping by name: those declaring their attribute inline
+    (added to `declared`) in file order, then those referring to a declared attribute. Every
+    problem is recorded in `r`."""
     features: dict[str, Feature] = {}
+    pending: list[tuple[str, YMap, YScalar]] = []
     fmap = r.expect_map(top.get("features"), "`features`", top.span)
     for key, value in fmap.items if fmap else ():
         fname = str(key.value)
@@ -260,26 +295,11 @@ def read_features(text: str, file: str) -> FeatureMap:
         feature = _reference(r, declared, fname, spec, key)
         if feature is not None:
             features[fname] = feature
-    _check_companions(r, declared)
-    if r.diagnostics:
-        raise RulesetError(r.diagnostics)
-    rid_node = top.get("ruleset")
-    rid = r.string(rid_node, "`ruleset`") or None
-    if rid is not None and rid_node is not None and not ID_RE.match(rid):
-        raise RulesetError(
-            [_error("RP213", f"ruleset id `{rid}` must match [a-z0-9-]+", rid_node.span)]
-        )
-    return FeatureMap(
-        tuple(declared.values()),
-        features,
-        file,
-        rid,
-        r.string(top.get("title"), "`title`"),
-        r.string(top.get("source"), "`source`"),
-    )
+    return features
 
 
 def _add(r: Reader, declared: dict[str, Declared], d: Declared | None, key: YScalar) -> None:
+    """Add `d` (if read) to `declared` under its attribute's name; RP207 if that name is taken."""
     if d is None:
         return
     if d.attribute.name in declared:

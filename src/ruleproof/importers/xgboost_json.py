@@ -37,29 +37,9 @@ def read_xgboost(text: str, file: str) -> Ensemble:
     doc = Doc(load_json(text, file), file)
     learner = doc["learner"]
     objective = learner["objective"]["name"].text()
-    if objective in LOGISTIC:
-        link = Link("logistic")
-    elif objective in EXP:
-        link = Link("exp")
-    elif objective in IDENTITY:
-        link = Link("identity")
-    else:
-        raise model_error(
-            file,
-            f"objective `{objective}` is not supported",
-            "supported: binary and regression objectives with one output: "
-            + ", ".join(sorted(LOGISTIC | EXP | IDENTITY)),
-            "RP805",
-        )
+    link = _link(objective, file)
     params = learner["learner_model_param"]
-    for key in ("num_class", "num_target"):
-        if params.has(key) and params[key].integer() > 1:
-            raise model_error(
-                file,
-                f"the model has {key} = {params[key].integer()}",
-                "only models with one output can be imported",
-                "RP805",
-            )
+    _check_one_output(params, file)
     booster = learner["gradient_booster"]
     name = booster["name"].text()
     if name != "gbtree":
@@ -75,13 +55,6 @@ def read_xgboost(text: str, file: str) -> Ensemble:
     trees = tuple(_tree(t, k, len(names), file) for k, t in enumerate(model["trees"].items()))
     raw_version = doc.get("version", []).value
     version = ".".join(str(v) for v in raw_version) if isinstance(raw_version, list) else ""
-    notes = []
-    attributes = learner.get("attributes", {}).value
-    if isinstance(attributes, dict) and "best_iteration" in attributes:
-        notes.append(
-            f"the model records best_iteration = {attributes['best_iteration']}: the scikit-learn "
-            "wrapper predicts with the trees up to it only; every tree is imported here"
-        )
     return Ensemble(
         trees,
         base,
@@ -90,9 +63,49 @@ def read_xgboost(text: str, file: str) -> Ensemble:
         32,
         f"XGBoost {version}".strip(),
         f"{objective}, {len(trees)} trees",
-        tuple(notes),
+        _notes(learner),
         base_error,
     )
+
+
+def _link(objective: str, file: str) -> Link:
+    """The link function of an XGBoost objective; RP805 for an unsupported objective."""
+    if objective in LOGISTIC:
+        return Link("logistic")
+    if objective in EXP:
+        return Link("exp")
+    if objective in IDENTITY:
+        return Link("identity")
+    raise model_error(
+        file,
+        f"objective `{objective}` is not supported",
+        "supported: binary and regression objectives with one output: "
+        + ", ".join(sorted(LOGISTIC | EXP | IDENTITY)),
+        "RP805",
+    )
+
+
+def _check_one_output(params: Doc, file: str) -> None:
+    """RP805 for a model with several classes or targets."""
+    for key in ("num_class", "num_target"):
+        if params.has(key) and params[key].integer() > 1:
+            raise model_error(
+                file,
+                f"the model has {key} = {params[key].integer()}",
+                "only models with one output can be imported",
+                "RP805",
+            )
+
+
+def _notes(learner: Doc) -> tuple[str, ...]:
+    """Notes for the import report: a recorded best_iteration is not honoured."""
+    attributes = learner.get("attributes", {}).value
+    if isinstance(attributes, dict) and "best_iteration" in attributes:
+        return (
+            f"the model records best_iteration = {attributes['best_iteration']}: the scikit-learn "
+            "wrapper predicts with the trees up to it only; every tree is imported here",
+        )
+    return ()
 
 
 def _base_margin(node: Doc, link: Link) -> tuple[Fraction, Fraction]:

@@ -30,6 +30,7 @@ Token = tuple[str, str, int, int]  # kind (name, int, str, op), text, start, end
 
 
 def _tokens(source: str) -> list[Token] | None:
+    """The tokens of `source`; None if some part of it is no token."""
     out: list[Token] = []
     pos, n = 0, len(source)
     match = _TOKEN.match
@@ -49,54 +50,14 @@ def parse_simple(source: str, file: str, line: int, col: int) -> E.Expr | None:
     toks = _tokens(source)
     if not toks:
         return None
-
-    def span(start: int, end: int) -> Span:
-        return Span(file, line, col + start, line, col + end)
-
-    def operand(tok: Token) -> E.Expr | None:
-        kind, text, start, end = tok
-        if kind == "name":
-            if text in _KEYWORDS:
-                return None
-            if text in ("true", "false"):
-                return E.BoolLit(text == "true", span(start, end))
-            return E.Var(text, None, span(start, end))
-        if kind == "int":
-            return E.IntLit(int(text), span(start, end))
-        if kind == "str":
-            return E.EnumLit(text[1:-1], span(start, end))
-        return None
-
+    at = _At(file, line, col)
     atoms: list[E.Expr] = []
-    first = toks[0][2]
-    end = 0
     i, n = 0, len(toks)
     while True:
-        kind, text, start, end = toks[i]
-        atom: E.Expr | None
-        if kind == "name" and text == "not":
-            if i + 1 == n:
-                return None
-            atom = operand(toks[i + 1])
-            if not isinstance(atom, E.Var):
-                return None
-            end = toks[i + 1][3]
-            atom = E.Not(atom, span(start, end))
-            i += 2
-        else:
-            atom = operand(toks[i])
-            if atom is None:
-                return None
-            i += 1
-            if i < n and toks[i][0] == "op":
-                if i + 1 == n:
-                    return None
-                right = operand(toks[i + 1])
-                if right is None:
-                    return None
-                end = toks[i + 1][3]
-                atom = E.Compare((_OPS[toks[i][1]],), (atom, right), span(start, end))
-                i += 2
+        found = _atom(toks, i, at)
+        if found is None:
+            return None
+        atom, i = found
         atoms.append(atom)
         if i == n:
             break
@@ -105,4 +66,62 @@ def parse_simple(source: str, file: str, line: int, col: int) -> E.Expr | None:
         i += 1
     if len(atoms) == 1:
         return atoms[0]
-    return E.And(tuple(atoms), span(first, end))
+    return E.And(tuple(atoms), at.span(toks[0][2], toks[-1][3]))
+
+
+class _At:
+    """Where the text starts: makes the spans of its tokens."""
+
+    __slots__ = ("col", "file", "line")
+
+    def __init__(self, file: str, line: int, col: int) -> None:
+        """The text's first character is at `line`:`col` of `file`."""
+        self.file, self.line, self.col = file, line, col
+
+    def span(self, start: int, end: int) -> Span:
+        """The span of characters `start` to `end` (exclusive) of the text."""
+        return Span(self.file, self.line, self.col + start, self.line, self.col + end)
+
+
+def _atom(toks: list[Token], i: int, at: _At) -> tuple[E.Expr, int] | None:
+    """The atom starting at token `i` (`not name`, `operand` or `operand OP operand`) and the
+    index of the token after it; None if the tokens there are no atom."""
+    kind, text, start, _ = toks[i]
+    n = len(toks)
+    atom: E.Expr | None
+    if kind == "name" and text == "not":
+        if i + 1 == n:
+            return None
+        atom = _operand(toks[i + 1], at)
+        if not isinstance(atom, E.Var):
+            return None
+        return E.Not(atom, at.span(start, toks[i + 1][3])), i + 2
+    atom = _operand(toks[i], at)
+    if atom is None:
+        return None
+    i += 1
+    if i < n and toks[i][0] == "op":
+        if i + 1 == n:
+            return None
+        right = _operand(toks[i + 1], at)
+        if right is None:
+            return None
+        span = at.span(start, toks[i + 1][3])
+        return E.Compare((_OPS[toks[i][1]],), (atom, right), span), i + 2
+    return atom, i
+
+
+def _operand(tok: Token, at: _At) -> E.Expr | None:
+    """The IR of a name (not a keyword), integer or string token; None for anything else."""
+    kind, text, start, end = tok
+    if kind == "name":
+        if text in _KEYWORDS:
+            return None
+        if text in ("true", "false"):
+            return E.BoolLit(text == "true", at.span(start, end))
+        return E.Var(text, None, at.span(start, end))
+    if kind == "int":
+        return E.IntLit(int(text), at.span(start, end))
+    if kind == "str":
+        return E.EnumLit(text[1:-1], at.span(start, end))
+    return None

@@ -38,6 +38,7 @@ _SCALAR_TAGS = {
 
 
 def _span(file: str, event: Any) -> Span:
+    """The span of a YAML event, at least one character wide."""
     s, e = event.start_mark, event.end_mark
     end_line = e.line + 1 if e is not None else s.line + 1
     end_col = e.column + 1 if e is not None else s.column + 2
@@ -47,10 +48,12 @@ def _span(file: str, event: Any) -> Span:
 
 
 def _fail(code: str, message: str, span: Span, why: str = "", fix: str = "") -> RulesetError:
+    """A `RulesetError` holding the one diagnostic described by the arguments."""
     return RulesetError([Diagnostic(code, message, span, why, fix)])
 
 
 def _over(limit: Limit, span: Span, found: str, why: str = "") -> RulesetError:
+    """The error for `limit` exceeded at `span` (`found` says by what)."""
     return RulesetError([limit.exceeded(span, found, why)])
 
 
@@ -99,7 +102,6 @@ _SequenceEnd = yaml.SequenceEndEvent
 _Alias = yaml.AliasEvent
 _DocumentStart = yaml.DocumentStartEvent
 _StreamEnd = yaml.StreamEndEvent
-_MISSING: Any = object()
 _KINDS = (
     _ScalarEvent,
     _MappingStart,
@@ -113,7 +115,10 @@ _KINDS = (
 
 
 class _Builder:
+    """Builds the node tree of one YAML stream from its events, enforcing the limits."""
+
     def __init__(self, file: str) -> None:
+        """A builder for the events of `file` (named in spans and messages)."""
         self.file = file
         self.anchors: dict[str, YNode] = {}
         self.aliased = False  # whether an alias was used (for the limits' messages)
@@ -122,15 +127,17 @@ class _Builder:
         self._resolved: dict[str, Scalar] = {}
 
     def build(self, next_event: Callable[[], Any]) -> YNode | None:
-        """The tree of the events `next_event` returns, up to the end of the stream."""
+        """The tree of the events `next_event` returns, up to the end of the stream.
+
+        Raises:
+            RulesetError: RP001 an unknown alias, RP003 a tag or a non-scalar key, RP004 a
+            duplicate key, RP005 several documents, RP020-RP031 a limit exceeded.
+        """
         # Explicit stacks, not recursion: depth is limited by DEPTH, never by Python's stack.
         stack: list[tuple[Any, list[YNode]]] = []
         root: YNode | None = None
         documents = 0
-        file = self.file
         anchors = self.anchors
-        resolved = self._resolved
-        resolving, first_decides = _RESOLVING_FIRST, _FIRST_DECIDES
         # Nodes and characters of text so far, every use of an alias counted: checked at every
         # event, so a file over a limit is refused as soon as it gets there.
         nodes = chars = 0
@@ -142,50 +149,13 @@ class _Builder:
                 kind = next((k for k in _KINDS if isinstance(event, k)), kind)
             node: YNode
             if kind is _ScalarEvent:
-                # Inlined `_scalar` for the common case (no explicit tag); same result.
-                tag = event.tag
-                implicit = event.implicit
-                raw = event.value
-                if implicit[0]:
-                    if first_decides and raw[:1] not in resolving:  # e.g. rule ids
-                        value = raw
-                    else:
-                        try:
-                            value = resolved[raw]
-                        except KeyError:
-                            try:
-                                value = self._resolve(raw, implicit)
-                            except _LongNumber as exc:
-                                raise self._long_number(event, exc.digits) from None
-                            if value == value:  # not NaN: each NaN stays its own object
-                                resolved[raw] = value
-                elif tag and tag != "!":
-                    value = _MISSING  # an explicit tag: checked by `_scalar`
-                else:
-                    value = raw  # quoted (or `!`-tagged) without an explicit tag: a string
-                if value is _MISSING:
-                    node = self._scalar(event)
-                else:
-                    s, e = event.start_mark, event.end_mark
-                    line = s.line + 1
-                    col = s.column + 1
-                    if e is not None:
-                        end_line = e.line + 1
-                        end_col = e.column + 1
-                        if end_line == line and end_col <= col:
-                            end_col = col + 1
-                    else:
-                        end_line, end_col = line, col + 1
-                    node = YScalar(value, raw, event.style, (file, line, col, end_line, end_col))
+                node = self._scalar_event(event)
                 nodes += 1
-                chars += len(raw)
+                chars += len(event.value)
                 if event.anchor:
                     anchors[event.anchor] = node
             elif kind is _MappingStart or kind is _SequenceStart:
-                if event.tag:
-                    self._check_tag(event)
-                if len(stack) >= DEPTH.value:
-                    raise _over(DEPTH, _span(file, event), "YAML nests deeper")
+                self._open(event, len(stack))
                 nodes += 1
                 stack.append((event, []))
                 continue
@@ -197,35 +167,89 @@ class _Builder:
             elif kind is _DocumentStart:
                 documents += 1
                 if documents > 1:
-                    raise _fail(
-                        "RP005",
-                        "the file holds more than one YAML document",
-                        _span(file, event),
-                        fix="remove the `---` separator; one file holds one ruleset",
-                    )
+                    raise self._second_document(event)
                 continue
             elif kind is _Alias:
-                found = anchors.get(event.anchor or "")
-                if found is None:
-                    raise _fail("RP001", f"unknown alias `*{event.anchor}`", _span(file, event))
-                node = found
-                self.aliased = True
-                nodes += found.size
-                chars += len(found.raw) if type(found) is YScalar else found.chars  # type: ignore[union-attr]
+                node = self._alias(event)
+                nodes += node.size
+                chars += len(node.raw) if type(node) is YScalar else node.chars  # type: ignore[union-attr]
             elif kind is _StreamEnd or event is None:
                 return root
             else:
                 continue
             if nodes > max_nodes:
-                raise self._too_big(NODES, _span(file, event), f"{nodes:,} nodes")
+                raise self._too_big(NODES, _span(self.file, event), f"{nodes:,} nodes")
             if chars > max_chars:
-                raise self._too_big(TEXT, _span(file, event), f"{chars:,} characters of text")
+                raise self._too_big(TEXT, _span(self.file, event), f"{chars:,} characters of text")
             if stack:
                 stack[-1][1].append(node)
             else:
                 root = node
 
+    def _scalar_event(self, event: Any) -> YScalar:
+        """The node of a scalar event; plain scalars' values are cached by their text.
+
+        This is `_scalar` with a fast route for the common case (no explicit tag); same result.
+        """
+        implicit = event.implicit
+        raw = event.value
+        if implicit[0]:
+            if _FIRST_DECIDES and raw[:1] not in _RESOLVING_FIRST:  # e.g. rule ids
+                value = raw
+            else:
+                resolved = self._resolved
+                try:
+                    value = resolved[raw]
+                except KeyError:
+                    try:
+                        value = self._resolve(raw, implicit)
+                    except _LongNumber as exc:
+                        raise self._long_number(event, exc.digits) from None
+                    if value == value:  # not NaN: each NaN stays its own object
+                        resolved[raw] = value
+        elif (tag := event.tag) and tag != "!":
+            return self._scalar(event)  # an explicit tag: checked there
+        else:
+            value = raw  # quoted (or `!`-tagged) without an explicit tag: a string
+        s, e = event.start_mark, event.end_mark
+        line = s.line + 1
+        col = s.column + 1
+        if e is not None:
+            end_line = e.line + 1
+            end_col = e.column + 1
+            if end_line == line and end_col <= col:
+                end_col = col + 1
+        else:
+            end_line, end_col = line, col + 1
+        return YScalar(value, raw, event.style, (self.file, line, col, end_line, end_col))
+
+    def _open(self, event: Any, depth: int) -> None:
+        """Check the start of a mapping or sequence opened `depth` containers deep (RP003 a tag,
+        RP022 too deep)."""
+        if event.tag:
+            self._check_tag(event)
+        if depth >= DEPTH.value:
+            raise _over(DEPTH, _span(self.file, event), "YAML nests deeper")
+
+    def _second_document(self, event: Any) -> RulesetError:
+        """RP005 for the start of a second document."""
+        return _fail(
+            "RP005",
+            "the file holds more than one YAML document",
+            _span(self.file, event),
+            fix="remove the `---` separator; one file holds one ruleset",
+        )
+
+    def _alias(self, event: Any) -> YNode:
+        """The node an alias event names (RP001 if its anchor is unknown); notes an alias use."""
+        found = self.anchors.get(event.anchor or "")
+        if found is None:
+            raise _fail("RP001", f"unknown alias `*{event.anchor}`", _span(self.file, event))
+        self.aliased = True
+        return found
+
     def _check_tag(self, event: Any) -> None:
+        """RP003 for an explicit tag other than the plain-data ones."""
         tag = getattr(event, "tag", None)
         implicit = getattr(event, "implicit", True)
         explicit = not (implicit is True or (isinstance(implicit, tuple) and any(implicit)))
@@ -245,6 +269,7 @@ class _Builder:
         return _construct(tag, raw)
 
     def _scalar(self, event: Any) -> YScalar:
+        """The node of any scalar event, an explicit tag checked (RP003) and honoured."""
         span = _span(self.file, event)
         if event.tag and event.tag != "!" and not event.implicit[0]:
             self._check_tag(event)
@@ -260,9 +285,12 @@ class _Builder:
         return YScalar(value, event.value, event.style, span)
 
     def _long_number(self, event: Any, digits: int) -> RulesetError:
+        """RP027 for an integer scalar of `digits` digits."""
         return _over(DIGITS, _span(self.file, event), f"the integer has {digits:,} digits")
 
     def _container(self, start: Any, end: Any, children: list[YNode]) -> YNode:
+        """The mapping or sequence from `start` to `end` holding `children` (a mapping's keys and
+        values alternate); RP003 a non-scalar key, RP004 a duplicate key."""
         s, e = start.start_mark, end.end_mark
         span: SpanTuple = (self.file, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
         size = 1
@@ -299,6 +327,7 @@ class _Builder:
         return YMap(tuple(items), span, size, index, chars)
 
     def _too_big(self, limit: Limit, span: Span, found: str) -> RulesetError:
+        """The error for a node or text limit exceeded, saying whether aliases were counted."""
         if self.aliased:
             return _over(
                 limit,
@@ -322,6 +351,11 @@ _INT_TAG = "tag:yaml.org,2002:int"
 
 
 def _construct(tag: str, raw: str) -> Scalar:
+    """The value of scalar text `raw` under `tag` (safe types only; other tags keep the text).
+
+    Raises:
+        _LongNumber: an integer over the digit limit, before Python converts it.
+    """
     value: Scalar
     if tag in _SCALAR_TAGS and tag != _STR_TAG:
         # Ten characters of slack for a sign, a base prefix, underscores; the value is checked.

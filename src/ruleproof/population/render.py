@@ -123,18 +123,16 @@ def impact_text(doc: dict[str, Any], out: IO[str]) -> None:
         _table(out, ["property", "people"], rows)
 
 
+_SVG_WIDTH, _BAR_W, _LEFT, _ROW_H = 760, 420, 150, 26
+
+
 def impact_svg(doc: dict[str, Any]) -> str:
     """Tier shares and favourable rates per group, as a standalone SVG document."""
-    width, bar_w, left, row_h = 760, 420, 150, 26
     parts: list[str] = []
     y = 40
     title = html.escape(f"{doc['ruleset']}: outcomes by group ({doc['rows']} people)")
     parts.append(f'<text x="10" y="22" font-size="15" font-weight="bold">{title}</text>')
-    tiers_all: list[Any] = []
-    for entries in doc["groups"].values():
-        for e in entries:
-            tiers_all += [t["tier"] for t in e.get("tiers", []) if t["tier"] not in tiers_all]
-    colour = {t: _COLOURS[i % len(_COLOURS)] for i, t in enumerate(tiers_all)}
+    colour = _tier_colours(doc)
     for label, entries in doc["groups"].items():
         parts.append(
             f'<text x="10" y="{y + 14}" font-size="13" font-weight="bold">'
@@ -142,49 +140,72 @@ def impact_svg(doc: dict[str, Any]) -> str:
         )
         y += 24
         for e in entries:
-            parts.append(
-                f'<text x="10" y="{y + 16}" font-size="12">'
-                f"{html.escape(str(e['value']))} (n={e['n']})</text>"
-            )
-            x = float(left)
-            for t in e.get("tiers", []):
-                w = bar_w * t["count"] / e["n"] if e["n"] else 0
-                tip = html.escape(f"tier {t['tier']}: {_pct(t['count'], e['n'])}")
-                parts.append(
-                    f'<rect x="{x:.2f}" y="{y + 3}" width="{w:.2f}" height="{row_h - 8}" '
-                    f'fill="{colour[t["tier"]]}"><title>{tip}</title></rect>'
-                )
-                x += w
-            if "favourable_rate" in e and e["favourable_rate"] is not None:
-                fx = left + bar_w * e["favourable_rate"]
-                parts.append(
-                    f'<line x1="{fx:.2f}" x2="{fx:.2f}" y1="{y}" y2="{y + row_h - 2}" '
-                    'stroke="black" stroke-width="2"/>'
-                )
-                verdict = "" if e.get("four_fifths_ok", True) else "  below 4/5"
-                parts.append(
-                    f'<text x="{left + bar_w + 10}" y="{y + 16}" font-size="12">favourable '
-                    f"{_pct(e['favourable'], e['n'])}, "
-                    f"DI {e.get('di_ratio', 0):.3f}{verdict}</text>"
-                )
-            y += row_h
+            parts += _group_row(e, y, colour)
+            y += _ROW_H
         y += 10
+    parts += _legend(colour, y, doc.get("favourable"))
+    height = y + 30
+    body = "\n".join(parts)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_SVG_WIDTH}" height="{height}" '
+        f'viewBox="0 0 {_SVG_WIDTH} {height}" font-family="sans-serif">\n'
+        f'<rect width="100%" height="100%" fill="white"/>\n{body}\n</svg>\n'
+    )
+
+
+def _tier_colours(doc: dict[str, Any]) -> dict[Any, str]:
+    """A colour for each tier, in the order tiers first appear in the groups."""
+    tiers_all: list[Any] = []
+    for entries in doc["groups"].values():
+        for e in entries:
+            tiers_all += [t["tier"] for t in e.get("tiers", []) if t["tier"] not in tiers_all]
+    return {t: _COLOURS[i % len(_COLOURS)] for i, t in enumerate(tiers_all)}
+
+
+def _group_row(e: dict[str, Any], y: int, colour: dict[Any, str]) -> list[str]:
+    """The SVG elements of one group's row at height `y`: its label, a bar of tier shares and,
+    when the group has a favourable rate, its marker and text."""
+    parts = [
+        f'<text x="10" y="{y + 16}" font-size="12">'
+        f"{html.escape(str(e['value']))} (n={e['n']})</text>"
+    ]
+    x = float(_LEFT)
+    for t in e.get("tiers", []):
+        w = _BAR_W * t["count"] / e["n"] if e["n"] else 0
+        tip = html.escape(f"tier {t['tier']}: {_pct(t['count'], e['n'])}")
+        parts.append(
+            f'<rect x="{x:.2f}" y="{y + 3}" width="{w:.2f}" height="{_ROW_H - 8}" '
+            f'fill="{colour[t["tier"]]}"><title>{tip}</title></rect>'
+        )
+        x += w
+    if "favourable_rate" in e and e["favourable_rate"] is not None:
+        fx = _LEFT + _BAR_W * e["favourable_rate"]
+        parts.append(
+            f'<line x1="{fx:.2f}" x2="{fx:.2f}" y1="{y}" y2="{y + _ROW_H - 2}" '
+            'stroke="black" stroke-width="2"/>'
+        )
+        verdict = "" if e.get("four_fifths_ok", True) else "  below 4/5"
+        parts.append(
+            f'<text x="{_LEFT + _BAR_W + 10}" y="{y + 16}" font-size="12">favourable '
+            f"{_pct(e['favourable'], e['n'])}, "
+            f"DI {e.get('di_ratio', 0):.3f}{verdict}</text>"
+        )
+    return parts
+
+
+def _legend(colour: dict[Any, str], y: int, favourable: Any) -> list[str]:
+    """The legend line at height `y`: a swatch per tier, then the favourable outcome if set."""
+    parts: list[str] = []
     lx = 10
     for t, c in colour.items():
         name = html.escape(f"tier {t if t is not None else '(none)'}")
         parts.append(f'<rect x="{lx}" y="{y + 4}" width="12" height="12" fill="{c}"/>')
         parts.append(f'<text x="{lx + 16}" y="{y + 14}" font-size="12">{name}</text>')
         lx += 20 + 8 * len(name)
-    if doc.get("favourable"):
-        fav = html.escape(f"| favourable: {doc['favourable']}")
+    if favourable:
+        fav = html.escape(f"| favourable: {favourable}")
         parts.append(f'<text x="{lx}" y="{y + 14}" font-size="12">{fav}</text>')
-    height = y + 30
-    body = "\n".join(parts)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif">\n'
-        f'<rect width="100%" height="100%" fill="white"/>\n{body}\n</svg>\n'
-    )
+    return parts
 
 
 def write_plot(doc: dict[str, Any], path: str) -> None:

@@ -106,14 +106,7 @@ def diff_rulesets(
     limits = attrs.evolve(limits, cross_check=False)
     asker = Asker(old, new, limits, slicing)
     outs, out_notes = plan_outputs(old, new, outputs)
-    notes = [*_attribute_notes(asker), *asker.notes, *out_notes]
-    tiers = summaries and any(o.kind == "tier" for o in outs)
-    if not asker.possible():
-        notes.append(
-            "no citizen is possible under both versions, so none is treated "
-            "differently; check the ranges and `assume` lines"
-        )
-
+    notes = _notes(asker, out_notes)
     answers = {o.name: _answer(asker, o) for o in outs}
     unknown = [(n, a.reason) for n, a in answers.items() if isinstance(a, Undecided)]
     differences = [
@@ -132,11 +125,31 @@ def diff_rulesets(
     )
     if not summaries:
         return result
+    return _summarised(result, asker, outs, answers)
+
+
+def _notes(asker: Asker, out_notes: Sequence[str]) -> list[str]:
+    """The notes of a comparison: on attributes, from the asker, on outputs, and one when no
+    citizen is possible under both versions."""
+    notes = [*_attribute_notes(asker), *asker.notes, *out_notes]
+    if not asker.possible():
+        notes.append(
+            "no citizen is possible under both versions, so none is treated "
+            "differently; check the ranges and `assume` lines"
+        )
+    return notes
+
+
+def _summarised(
+    result: DiffResult, asker: Asker, outs: Sequence[Output], answers: dict[str, Checked]
+) -> DiffResult:
+    """`result` with how each sanction changed and, when tiers were compared, the tier
+    transitions."""
     sanctions = tuple(
         _sanction_change(asker, o, answers[o.name]) for o in outs if o.kind == "sanction"
     )
     result = attrs.evolve(result, sanctions=sanctions)
-    if tiers:
+    if any(o.kind == "tier" for o in outs):
         rows, cols, moves = _transitions(asker, answers["tier"])
         result = attrs.evolve(result, transitions=moves, old_tiers=rows, new_tiers=cols)
     return result

@@ -9,6 +9,7 @@ with the compiled evaluator (`InternalError` if the evaluator does not see what 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Literal
 
@@ -113,12 +114,14 @@ class Asker:
         `shown=False` (summary witnesses, never displayed, tested only on score, tier and
         sanctions) confirms without building the evaluator's trace.
         """
+        deadline = time.monotonic() + (self.limits.timeout if seconds is None else seconds)
         ans = self.session.find(goal(self.cmp), seconds, minimal)
         if not isinstance(ans, Found):
             return ans
         if self.folded is None:
             return self._confirmed(ans.citizens, what, ok, shown)
-        concrete = self.folded.concretize(ans.citizens[0], self._folded_test(ok))
+        test = self._folded_test(ok)
+        concrete = self.folded.concretize(ans.citizens[0], test, deadline)
         if concrete is not None:
             complete = {**self.baseline(), **concrete}  # attributes nothing reads: baseline
             return self._confirmed(split_citizen(self.union, complete), what, ok, shown)

@@ -120,14 +120,23 @@ class Folded:
         return self.sum.free()
 
     def concretize(
-        self, citizen: Mapping[str, M.Value], good: Callable[[Citizen], bool]
+        self,
+        citizen: Mapping[str, M.Value],
+        good: Callable[[Citizen], bool],
+        deadline: float | None = None,
     ) -> Citizen | None:
         """An original citizen for the folded `citizen`, or None (see the module docstring).
 
         `good` tests a folded citizen (with `score~rest`); the result lacks `score~rest` and
         makes `S` a value for which `good` holds, every other attribute read elsewhere unchanged.
+        The search may use half of what is left before `deadline` (at least
+        `foldsum.SEARCH_SECONDS`).
         """
         v = citizen[REST]
         assert isinstance(v, int)
         base = {k: x for k, x in citizen.items() if k != REST}
-        return self.sum.concretize(base, v, lambda w: good({**base, REST: w}), (self.lo, self.hi))
+
+        def test(w: M.Num) -> bool:
+            return good({**base, REST: w})
+
+        return self.sum.concretize(base, v, test, (self.lo, self.hi), deadline)

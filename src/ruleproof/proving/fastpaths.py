@@ -51,6 +51,9 @@ SAMPLE_MAX = 1.0
 # Below this many score rules Z3 answers in milliseconds and its counterexamples are the
 # canonical (lexicographically least) ones, so sampling would only cost time and minimality.
 SAMPLE_MIN_RULES = 500
+# The climb from a non-monotone part evaluates the whole score per move (26 ms at 10,000
+# rules): past a few seconds the folded joint query is the better bet.
+CLIMB_SECONDS = 3.0
 
 
 def _unqualified(e: E.Expr) -> E.Expr:
@@ -197,7 +200,8 @@ class FastPaths:
             assert a is not None and b is not None
             return sign * (a - b)
 
-        stop = min(deadline, time.monotonic() + max(1.0, (deadline - time.monotonic()) / 3))
+        share = min(CLIMB_SECONDS, max(1.0, (deadline - time.monotonic()) / 3))
+        stop = min(deadline, time.monotonic() + share)
         self.backend.stages.enter("climbing toward a violation of the whole score")
         found = climb(self.sampler(), q, part, gap, stop)
         if found is None:

@@ -120,8 +120,6 @@ def summary_line(r: DiffResult) -> str:
 
 def render_text(r: DiffResult, out: IO[str]) -> None:
     """A readable report: verdict, notes, each difference with both traces, the summaries."""
-    from rich.table import Table
-
     console = _console(out)
     console.print(f"OLD {r.old.file} ({r.old.ruleset})")
     console.print(f"NEW {r.new.file} ({r.new.ruleset})")
@@ -133,32 +131,7 @@ def render_text(r: DiffResult, out: IO[str]) -> None:
     for output, why in r.unknown:
         console.print(f"  `{output}`: unknown ({why})")
     for d in r.differences:
-        console.print("")
-        console.print(f"`{d.output}` changed: OLD {_show(d.old_value)}, NEW {_show(d.new_value)}")
-        rows = [
-            (
-                k,
-                fmt_value(v),
-                "only in OLD" if k in r.only_old else "only in NEW" if k in r.only_new else "",
-            )
-            for k, v in d.citizen.items()
-            if not (k in d.baseline and d.baseline[k] == v and type(d.baseline[k]) is type(v))
-        ]
-        notes = any(note for _, _, note in rows)
-        cit = Table()
-        cit.add_column("attribute")
-        cit.add_column("value")
-        if notes:
-            cit.add_column("note")
-        for k, v, note in rows:
-            cit.add_row(k, v, *([note] if notes else []))
-        shown = len(rows)
-        if shown:
-            console.print("minimal citizen (attributes not shown are at their baseline):")
-            console.print(cit)
-        else:
-            console.print("minimal citizen: every attribute at its baseline")
-        console.print(_sides(d))
+        _print_difference(console, r, d)
     if r.status == "equivalent":
         return
     if r.transitions is not None:
@@ -170,15 +143,54 @@ def render_text(r: DiffResult, out: IO[str]) -> None:
     if r.sanctions:
         console.print("")
         console.print("sanctions gained and lost:")
-        sanc = Table()
-        for col in ("sanction", "someone gains it", "someone loses it"):
-            sanc.add_column(col)
-        for s in r.sanctions:
-            name = s.sanction + (
-                " (only in OLD)" if not s.in_new else " (only in NEW)" if not s.in_old else ""
-            )
-            sanc.add_row(name, _yes(s.gained), _yes(s.lost))
-        console.print(sanc)
+        console.print(_sanctions_table(r))
+
+
+def _print_difference(console: Any, r: DiffResult, d: Difference) -> None:
+    """One difference: the output's two values, the citizen's attributes away from the
+    baseline (noting those only one version has), and both versions' traces."""
+    from rich.table import Table
+
+    console.print("")
+    console.print(f"`{d.output}` changed: OLD {_show(d.old_value)}, NEW {_show(d.new_value)}")
+    rows = [
+        (
+            k,
+            fmt_value(v),
+            "only in OLD" if k in r.only_old else "only in NEW" if k in r.only_new else "",
+        )
+        for k, v in d.citizen.items()
+        if not (k in d.baseline and d.baseline[k] == v and type(d.baseline[k]) is type(v))
+    ]
+    notes = any(note for _, _, note in rows)
+    cit = Table()
+    cit.add_column("attribute")
+    cit.add_column("value")
+    if notes:
+        cit.add_column("note")
+    for k, v, note in rows:
+        cit.add_row(k, v, *([note] if notes else []))
+    if rows:
+        console.print("minimal citizen (attributes not shown are at their baseline):")
+        console.print(cit)
+    else:
+        console.print("minimal citizen: every attribute at its baseline")
+    console.print(_sides(d))
+
+
+def _sanctions_table(r: DiffResult) -> Any:
+    """Each compared sanction (noting one only a version has): can someone gain or lose it?"""
+    from rich.table import Table
+
+    sanc = Table()
+    for col in ("sanction", "someone gains it", "someone loses it"):
+        sanc.add_column(col)
+    for s in r.sanctions:
+        name = s.sanction + (
+            " (only in OLD)" if not s.in_new else " (only in NEW)" if not s.in_old else ""
+        )
+        sanc.add_row(name, _yes(s.gained), _yes(s.lost))
+    return sanc
 
 
 def _sides(d: Difference) -> Any:

@@ -50,6 +50,7 @@ def citizen_json(ruleset: M.Ruleset, citizen: Mapping[str, M.Value]) -> JsonDoc:
 
 
 def outcome_json(o: Outcome) -> JsonDoc:
+    """An outcome as JSON: score, tier, sorted sanctions and the defines' values."""
     return {
         "score": value_json(o.score),
         "tier": o.tier,
@@ -59,6 +60,7 @@ def outcome_json(o: Outcome) -> JsonDoc:
 
 
 def step_json(s: Step) -> JsonDoc:
+    """A path step as JSON (params sorted by name; `sanction` only when the step has one)."""
     doc: JsonDoc = {
         "citizen": s.citizen,
         "action": s.action,
@@ -241,47 +243,13 @@ def read_counterexample_text(text: str, file: str, ruleset: M.Ruleset | None = N
             RP602 written for another ruleset.
     """
     data = parse_json_object(text, file)
-    if type(data.get("format")) is not int or data["format"] != FORMAT:  # `true` == 1 in Python
-        raise _bad(
-            file,
-            f"not a ruleproof counterexample file of format {FORMAT} "
-            f"(`format` is {json.dumps(_plain(data.get('format')))})",
-        )
-    for key in ("ruleset", "property", "kind"):
-        if not isinstance(data.get(key), str):
-            raise _bad(file, f"`{key}` is missing or not text")
+    _check_header(data, file)
     cex = data.get("counterexample")
     if not isinstance(cex, dict) or not isinstance(cex.get("citizens"), dict):
         raise _bad(file, "`counterexample.citizens` is missing or not an object")
-    citizens: dict[str, dict[str, Any]] = {}
-    for tag in sorted(cex["citizens"]):
-        values = cex["citizens"][tag]
-        if not isinstance(values, dict):
-            raise _bad(file, f"citizen `{tag}` is not an object")
-        citizens[tag] = {k: _plain(v) for k, v in values.items()}
-    steps: list[Step] = []
-    for s in cex.get("steps") or []:
-        if not (isinstance(s, dict) and isinstance(s.get("action"), str)):
-            raise _bad(file, "each of `counterexample.steps` needs an `action`")
-        raw_params = s.get("params")
-        params: dict[str, Any] = raw_params if isinstance(raw_params, dict) else {}
-        for_sanction = s.get("sanction")
-        steps.append(
-            Step(
-                str(s.get("citizen", "a")),
-                s["action"],
-                bool(s.get("enabled", False)),
-                str(s.get("detail", "")),
-                {k: _plain(v) for k, v in params.items()},
-                for_sanction if isinstance(for_sanction, str) else None,
-            )
-        )
-    failing: list[tuple[str, str | None]] = []
-    for f in cex.get("failing") or []:
-        if not (isinstance(f, dict) and isinstance(f.get("sanction"), str)):
-            raise _bad(file, "each of `counterexample.failing` needs a `sanction`")
-        tag = f.get("citizen")
-        failing.append((f["sanction"], tag if isinstance(tag, str) else None))
+    citizens = _read_citizens(cex["citizens"], file)
+    steps = _read_steps(cex.get("steps") or [], file)
+    failing = _read_failing(cex.get("failing") or [], file)
     sanction = cex.get("sanction")
     saved = Saved(
         file,
@@ -289,10 +257,10 @@ def read_counterexample_text(text: str, file: str, ruleset: M.Ruleset | None = N
         data["property"],
         data["kind"],
         citizens,
-        tuple(steps),
+        steps,
         sanction if isinstance(sanction, str) else None,
         str(data.get("message", "")),
-        tuple(failing),
+        failing,
     )
     if ruleset is not None and saved.ruleset != ruleset.id:
         raise RulesetError(
@@ -308,3 +276,60 @@ def read_counterexample_text(text: str, file: str, ruleset: M.Ruleset | None = N
             ]
         )
     return saved
+
+
+def _check_header(data: dict[str, Any], file: str) -> None:
+    """RP601 unless `data` has this `format` and text `ruleset`, `property` and `kind`."""
+    if type(data.get("format")) is not int or data["format"] != FORMAT:  # `true` == 1 in Python
+        raise _bad(
+            file,
+            f"not a ruleproof counterexample file of format {FORMAT} "
+            f"(`format` is {json.dumps(_plain(data.get('format')))})",
+        )
+    for key in ("ruleset", "property", "kind"):
+        if not isinstance(data.get(key), str):
+            raise _bad(file, f"`{key}` is missing or not text")
+
+
+def _read_citizens(raw: dict[str, Any], file: str) -> dict[str, dict[str, Any]]:
+    """The citizens by tag, in tag order, each value made plain (RP601 a citizen not an object)."""
+    citizens: dict[str, dict[str, Any]] = {}
+    for tag in sorted(raw):
+        values = raw[tag]
+        if not isinstance(values, dict):
+            raise _bad(file, f"citizen `{tag}` is not an object")
+        citizens[tag] = {k: _plain(v) for k, v in values.items()}
+    return citizens
+
+
+def _read_steps(raw: Iterable[Any], file: str) -> tuple[Step, ...]:
+    """The steps of a path counterexample (RP601 a step without an `action`)."""
+    steps: list[Step] = []
+    for s in raw:
+        if not (isinstance(s, dict) and isinstance(s.get("action"), str)):
+            raise _bad(file, "each of `counterexample.steps` needs an `action`")
+        raw_params = s.get("params")
+        params: dict[str, Any] = raw_params if isinstance(raw_params, dict) else {}
+        for_sanction = s.get("sanction")
+        steps.append(
+            Step(
+                str(s.get("citizen", "a")),
+                s["action"],
+                bool(s.get("enabled", False)),
+                str(s.get("detail", "")),
+                {k: _plain(v) for k, v in params.items()},
+                for_sanction if isinstance(for_sanction, str) else None,
+            )
+        )
+    return tuple(steps)
+
+
+def _read_failing(raw: Iterable[Any], file: str) -> tuple[tuple[str, str | None], ...]:
+    """The (sanction, citizen tag or None) pairs that fail (RP601 one without a `sanction`)."""
+    failing: list[tuple[str, str | None]] = []
+    for f in raw:
+        if not (isinstance(f, dict) and isinstance(f.get("sanction"), str)):
+            raise _bad(file, "each of `counterexample.failing` needs a `sanction`")
+        tag = f.get("citizen")
+        failing.append((f["sanction"], tag if isinstance(tag, str) else None))
+    return tuple(failing)

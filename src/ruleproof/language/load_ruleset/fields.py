@@ -31,9 +31,12 @@ class Reader:
 
     # -- reporting -------------------------------------------------------------------------
     def error(self, code: str, message: str, span: Span, why: str = "", fix: str = "") -> None:
+        """Record one diagnostic."""
         self.diagnostics.append(Diagnostic(code, message, span, why, fix))
 
     def expect_map(self, node: YNode | None, what: str, span: Span) -> YMap | None:
+        """`node` if it is a mapping; otherwise `None` after RP212 (at `span` if `node` is
+        missing)."""
         if isinstance(node, YMap):
             return node
         self.error(
@@ -44,6 +47,7 @@ class Reader:
         return None
 
     def expect_seq(self, node: YNode | None, what: str, span: Span) -> YSeq | None:
+        """`node` if it is a list; otherwise `None` after RP212 (at `span` if `node` is missing)."""
         if isinstance(node, YSeq):
             return node
         self.error(
@@ -56,6 +60,8 @@ class Reader:
     def check_keys(
         self, node: YMap, allowed: list[str], what: str, required: tuple[str, ...] = ()
     ) -> None:
+        """Record RP211 for every key of `node` not in `allowed`, RP210 for every `required`
+        key missing."""
         for key, _ in node.items:
             name = str(key.value)
             if name not in allowed:
@@ -71,6 +77,8 @@ class Reader:
                 self.error("RP210", f"{what} is missing the required key `{name}`", node.span)
 
     def string(self, node: YNode | None, what: str, default: str = "") -> str:
+        """The text of a scalar (a bool or number as written); `default` if `node` is missing,
+        or after RP212 if it is not a scalar."""
         if node is None:
             return default
         if (
@@ -85,6 +93,7 @@ class Reader:
         return default
 
     def integer(self, node: YNode | None, what: str) -> int | None:
+        """A whole number; `None` after RP212 for anything else."""
         if (
             isinstance(node, YScalar)
             and isinstance(node.value, int)
@@ -101,6 +110,8 @@ class Reader:
         return None
 
     def rational(self, node: YNode | None, what: str) -> Fraction | None:
+        """The exact rational a number scalar writes; `None` after RP212 (RP027 too many
+        digits)."""
         if (
             isinstance(node, YScalar)
             and not isinstance(node.value, bool)
@@ -136,6 +147,9 @@ class Reader:
 
     # -- expressions -----------------------------------------------------------------------
     def expr(self, node: YNode | None, what: str, default: str | None = None) -> tuple[E.Expr, str]:
+        """An expression and its text: a quoted or plain string parsed, a bool or number scalar as
+        that literal, `default` parsed if `node` is missing (the caller checked required keys).
+        A bad expression records its diagnostics (or RP212) and gives `True` in its place."""
         if node is None:
             if default is None:
                 raise AssertionError("caller checks required keys")
@@ -166,82 +180,16 @@ class Reader:
 
     # -- types -----------------------------------------------------------------------------
     def attr_type(self, node: YMap, what: str) -> M.AttrType | None:
+        """The type declared by an attribute's mapping (`type:` with its `range:` or `values:`);
+        `None` after recording the diagnostics (RP204, RP207, RP212, RP218, RP028) if it is not
+        a valid one."""
         kind = self.string(node.get("type"), f"`type` of {what}")
         if kind == "bool":
             return M.BoolType()
         if kind in ("int", "real"):
-            rng = node.get("range")
-            seq = self.expect_seq(
-                rng, f"`range` of {what} ({kind} needs `range: [low, high]`)", node.span
-            )
-            if seq is None:
-                return None
-            if len(seq.items) != 2:
-                self.error(
-                    "RP204",
-                    f"`range` of {what} must have two bounds, got {len(seq.items)}",
-                    seq.span,
-                    fix="write `range: [low, high]`",
-                )
-                return None
-            if kind == "int":
-                lo, hi = (self.integer(b, f"a bound of {what}") for b in seq.items)
-                if lo is None or hi is None:
-                    return None
-                if lo > hi:
-                    self.error(
-                        "RP204",
-                        f"empty range [{lo}, {hi}] for {what}",
-                        seq.span,
-                        fix=f"write the low bound first: [{hi}, {lo}]",
-                    )
-                    return None
-                return M.IntType(lo, hi)
-            rlo, rhi = (self.rational(b, f"a bound of {what}") for b in seq.items)
-            if rlo is None or rhi is None:
-                return None
-            if rlo > rhi:
-                self.error(
-                    "RP204",
-                    f"empty range [{rlo}, {rhi}] for {what}",
-                    seq.span,
-                    fix="write the low bound first",
-                )
-                return None
-            return M.RealType(rlo, rhi)
+            return self._numeric_type(node, what, kind)
         if kind == "enum":
-            vals = self.expect_seq(node.get("values"), f"`values` of {what}", node.span)
-            if vals is None:
-                return None
-            if len(vals.items) > ENUM_VALUES.value:
-                self.diagnostics.append(
-                    ENUM_VALUES.exceeded(vals.span, f"{what} lists {len(vals.items):,} values")
-                )
-                return None
-            out: list[str] = []
-            seen: set[str] = set()
-            for v in vals.items:
-                if not (isinstance(v, YScalar) and isinstance(v.value, str)):
-                    raw = v.raw if isinstance(v, YScalar) else "…"
-                    self.error(
-                        "RP212",
-                        f"enum value `{raw}` of {what} must be text",
-                        v.span,
-                        fix=f'quote it: "{raw}"',
-                    )
-                    continue
-                if not VALUE_NAME_RE.match(v.value):
-                    self.bad_value_name(v, what)
-                    continue
-                if v.value in seen:
-                    self.error("RP207", f"enum value `{v.value}` is listed twice in {what}", v.span)
-                    continue
-                seen.add(v.value)
-                out.append(v.value)
-            if not out:
-                self.error("RP204", f"enum {what} has no values", vals.span)
-                return None
-            return M.EnumType(tuple(out))
+            return self._enum_type(node, what)
         if node.get("type") is not None:
             self.error(
                 "RP212",
@@ -251,6 +199,84 @@ class Reader:
                 or "use bool, int, real or enum",
             )
         return None
+
+    def _numeric_type(self, node: YMap, what: str, kind: str) -> M.AttrType | None:
+        """An `int` or `real` type (`kind`) with its `range: [low, high]`, low at most high."""
+        rng = node.get("range")
+        seq = self.expect_seq(
+            rng, f"`range` of {what} ({kind} needs `range: [low, high]`)", node.span
+        )
+        if seq is None:
+            return None
+        if len(seq.items) != 2:
+            self.error(
+                "RP204",
+                f"`range` of {what} must have two bounds, got {len(seq.items)}",
+                seq.span,
+                fix="write `range: [low, high]`",
+            )
+            return None
+        if kind == "int":
+            lo, hi = (self.integer(b, f"a bound of {what}") for b in seq.items)
+            if lo is None or hi is None:
+                return None
+            if lo > hi:
+                self.error(
+                    "RP204",
+                    f"empty range [{lo}, {hi}] for {what}",
+                    seq.span,
+                    fix=f"write the low bound first: [{hi}, {lo}]",
+                )
+                return None
+            return M.IntType(lo, hi)
+        rlo, rhi = (self.rational(b, f"a bound of {what}") for b in seq.items)
+        if rlo is None or rhi is None:
+            return None
+        if rlo > rhi:
+            self.error(
+                "RP204",
+                f"empty range [{rlo}, {rhi}] for {what}",
+                seq.span,
+                fix="write the low bound first",
+            )
+            return None
+        return M.RealType(rlo, rhi)
+
+    def _enum_type(self, node: YMap, what: str) -> M.AttrType | None:
+        """An `enum` type with its `values:`, a non-empty list of distinct value names within
+        the ENUM_VALUES limit (bad values are reported and left out)."""
+        vals = self.expect_seq(node.get("values"), f"`values` of {what}", node.span)
+        if vals is None:
+            return None
+        if len(vals.items) > ENUM_VALUES.value:
+            self.diagnostics.append(
+                ENUM_VALUES.exceeded(vals.span, f"{what} lists {len(vals.items):,} values")
+            )
+            return None
+        out: list[str] = []
+        seen: set[str] = set()
+        for v in vals.items:
+            if not (isinstance(v, YScalar) and isinstance(v.value, str)):
+                raw = v.raw if isinstance(v, YScalar) else "…"
+                self.error(
+                    "RP212",
+                    f"enum value `{raw}` of {what} must be text",
+                    v.span,
+                    fix=f'quote it: "{raw}"',
+                )
+                continue
+            if not VALUE_NAME_RE.match(v.value):
+                self.bad_value_name(v, what)
+                continue
+            if v.value in seen:
+                self.error("RP207", f"enum value `{v.value}` is listed twice in {what}", v.span)
+                continue
+            seen.add(v.value)
+            out.append(v.value)
+        if not out:
+            self.error("RP204", f"enum {what} has no values", vals.span)
+            return None
+        return M.EnumType(tuple(out))
 
     def bad_value_name(self, v: YScalar, what: str) -> None:
         """RP218: an enum value that cannot be a name (with the likely fix)."""
@@ -278,6 +304,7 @@ class Reader:
         )
 
     def name(self, key: YScalar, what: str) -> str:
+        """The text of a key naming something; RP213 if not an identifier, RP217 if reserved."""
         name = str(key.value)
         if not NAME_RE.match(name):
             self.error(

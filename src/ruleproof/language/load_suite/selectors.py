@@ -16,42 +16,15 @@ _DOMAIN_RE = re.compile(r"\A(not\s+)?domain\s*:\s*(\S(?:.*\S)?)\Z")
 
 
 def read_selector(r: PropertyReader, node: YNode) -> P.Selector | None:
-    attrs = r.ruleset.attributes
+    """The attributes an `of:` selects: a selector word (`protected`, `characteristics`,
+    `associations`, `domain: X`, `not domain: X`), one attribute name, or a list of names.
+    `None` after recording RP506 (neither text nor list), RP508 (an unknown word or
+    attribute) or RP509 (it selects no attribute of the ruleset)."""
+    sel: P.Selector | None
     if isinstance(node, YScalar) and isinstance(node.value, str):
-        text = node.value.strip()
-        sel: P.Selector
-        if text in ("protected", "characteristics", "associations"):
-            sel = P.Selector(text, text=text)  # type: ignore[arg-type]
-        elif m := _DOMAIN_RE.match(text):
-            sel = P.Selector("not-domain" if m[1] else "domain", domain=m[2], text=text)
-        elif text in r.ruleset.attribute_index:
-            sel = P.Selector("names", (text,), text=text)
-        else:
-            r.error(
-                "RP508",
-                f"`{text}` is neither a selector nor an attribute",
-                node.span,
-                fix=did_you_mean(text, [*SELECTORS[:3], *r.ruleset.attribute_index])
-                or f"use {', '.join(SELECTORS)}, or a list of attribute names",
-            )
-            return None
+        sel = _word_selector(r, node, node.value.strip())
     elif isinstance(node, YSeq):
-        words = r.words(node, "`of`")
-        if words is None:
-            return None
-        unknown = [(w, s) for w, s in words if w not in r.ruleset.attribute_index]
-        for word, span in unknown:
-            r.error(
-                "RP508",
-                f"unknown attribute `{word}` in `of`",
-                span,
-                fix=did_you_mean(word, r.ruleset.attribute_index)
-                or "attributes: " + ", ".join(a.name for a in attrs),
-            )
-        if unknown:
-            return None
-        names = tuple(dict.fromkeys(w for w, _ in words))
-        sel = P.Selector("names", names, text="[" + ", ".join(names) + "]")
+        sel = _list_selector(r, node)
     else:
         r.error(
             "RP506",
@@ -60,6 +33,52 @@ def read_selector(r: PropertyReader, node: YNode) -> P.Selector | None:
             fix="e.g. `of: protected` or `of: [religion]`",
         )
         return None
+    if sel is None or not _selects_some(r, sel, node):
+        return None
+    return sel
+
+
+def _word_selector(r: PropertyReader, node: YScalar, text: str) -> P.Selector | None:
+    """The selector one word `text` (at `node`) names; RP508 if it names none."""
+    if text in ("protected", "characteristics", "associations"):
+        return P.Selector(text, text=text)  # type: ignore[arg-type]
+    if m := _DOMAIN_RE.match(text):
+        return P.Selector("not-domain" if m[1] else "domain", domain=m[2], text=text)
+    if text in r.ruleset.attribute_index:
+        return P.Selector("names", (text,), text=text)
+    r.error(
+        "RP508",
+        f"`{text}` is neither a selector nor an attribute",
+        node.span,
+        fix=did_you_mean(text, [*SELECTORS[:3], *r.ruleset.attribute_index])
+        or f"use {', '.join(SELECTORS)}, or a list of attribute names",
+    )
+    return None
+
+
+def _list_selector(r: PropertyReader, node: YSeq) -> P.Selector | None:
+    """The selector of a list of attribute names (duplicates dropped); RP508 for each unknown."""
+    words = r.words(node, "`of`")
+    if words is None:
+        return None
+    unknown = [(w, s) for w, s in words if w not in r.ruleset.attribute_index]
+    for word, span in unknown:
+        r.error(
+            "RP508",
+            f"unknown attribute `{word}` in `of`",
+            span,
+            fix=did_you_mean(word, r.ruleset.attribute_index)
+            or "attributes: " + ", ".join(a.name for a in r.ruleset.attributes),
+        )
+    if unknown:
+        return None
+    names = tuple(dict.fromkeys(w for w, _ in words))
+    return P.Selector("names", names, text="[" + ", ".join(names) + "]")
+
+
+def _selects_some(r: PropertyReader, sel: P.Selector, node: YNode) -> bool:
+    """Whether `sel` selects at least one attribute; RP509 (at `node`) if not."""
+    attrs = r.ruleset.attributes
     if not any(_selects(sel, a) for a in attrs) and sel.kind != "names":
         described = "; ".join(_describe(a) for a in attrs)
         domains = sorted({a.domain for a in attrs if a.domain})
@@ -71,16 +90,19 @@ def read_selector(r: PropertyReader, node: YNode) -> P.Selector | None:
             why="a property over no attributes holds vacuously; attributes: " + described,
             fix=hint or "choose another selector or list attributes by name",
         )
-        return None
+        return False
     if sel.kind == "names" and not sel.names:
         r.error(
             "RP509", "`of: []` selects no attribute", node.span, fix="list at least one attribute"
         )
-        return None
-    return sel
+        return False
+    return True
 
 
 def read_outputs(r: PropertyReader, node: YNode) -> tuple[str, ...] | None:
+    """The outputs an `outputs:` list names (score, tier, sanctions, a sanction, a define);
+    `None` after recording RP506 (empty), RP508 (not an output) or what `needs` records when
+    the ruleset lacks the part an output needs."""
     words = r.words(node, "`outputs`")
     if words is None:
         return None
@@ -126,6 +148,7 @@ def read_outputs(r: PropertyReader, node: YNode) -> tuple[str, ...] | None:
 
 
 def _selects(sel: P.Selector, a: M.Attribute) -> bool:
+    """Whether selector `sel` selects attribute `a`."""
     match sel.kind:
         case "names":
             return a.name in sel.names
@@ -142,6 +165,7 @@ def _selects(sel: P.Selector, a: M.Attribute) -> bool:
 
 
 def _describe(a: M.Attribute) -> str:
+    """`a`'s name with its protection and domain, for messages."""
     bits = [f"protected: {a.protected}"] if a.protected != "false" else []
     bits += [f"domain: {a.domain}"] if a.domain else []
     return f"{a.name} ({', '.join(bits) or 'unprotected, no domain'})"

@@ -9,10 +9,14 @@ id is the kind) and an `Expect` per kind. Everything is a function of the argume
 - `credit` (`family_credit`): social-credit catalogues, Rongcheng-like;
 - `binned` (`family_binned`): weight-of-evidence scorecards of `one_of` bins, integer points
   for even seeds and decimal points for odd seeds;
-- `trees`: the hook for tree ensembles, see `TREES_HOOK`.
+- `trees` (`family_trees`): random XGBoost ensembles written as XGBoost JSON and imported with
+  ruleproof's importer; `size` counts leaves, a tree is a `one_of` group. It has no sanctions:
+  its `Instance.not_applicable` names the kinds it cannot have (same_context,
+  reachable_sanctions, appeal_path, expires), which the runner reports as such.
 
 *Planted* instances carry one narrow violation per property kind (`forall_proved` holds in
-both variants), each shown by witness citizens; *clean* ones satisfy every property, for the
+both variants, and each family names the other kinds it cannot plant in), each shown by
+witness citizens; *clean* ones satisfy every property, for the
 reasons each `Expect.why` states. `confirm(instance)` loads the text and checks every witness
 with ruleproof's reference evaluator (`family_verify.confirm`); generation for the benchmark
 always does, so an expectation other rules defeat fails when the instance is made.
@@ -36,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import family_binned
 import family_clamped
 import family_credit
+import family_trees
 from family_model import properties_yaml
 from family_verify import Instance, confirm_witness
 
@@ -58,18 +63,12 @@ KINDS = (
     "diff",
 )
 
-TREES_HOOK = (
-    "tree ensembles: not generated yet; `ruleproof import` (src/ruleproof/importers) has not "
-    "landed on main. When it has, add family_trees.py: random XGBoost-JSON ensembles (depth "
-    "3-6, 10-2,000 trees, so 1k/10k/100k leaves) imported into a ruleset whose one_of groups "
-    "are the trees, with the same property kinds, and register it in FAMILIES."
-)
-
 Generator = Callable[[int, int, bool], Instance]
 FAMILIES: dict[str, Generator] = {
     "clamped": family_clamped.generate,
     "credit": family_credit.generate,
     "binned": family_binned.generate,
+    "trees": family_trees.generate,
 }
 
 
@@ -108,13 +107,16 @@ def write(inst: Instance, out: Path) -> None:
         (out / "kinds" / f"{kind}.yaml").write_text(properties_yaml({kind: body}))
     lines = [f"{inst.name}: {inst.notes}"]
     lines += [f"{k}: {e.verdict} - {e.why}" for k, e in inst.expects.items()]
+    lines += [f"{k}: not applicable - {why}" for k, why in inst.not_applicable.items()]
     (out / "expected.txt").write_text("\n".join(lines) + "\n")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description="Write one benchmark family instance to a folder.")
     ap.add_argument("family", choices=sorted(FAMILIES))
-    ap.add_argument("size", type=int, help="number of score rules (cases count as rules)")
+    ap.add_argument(
+        "size", type=int, help="number of score rules (cases count as rules; trees: leaves)"
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--planted", action="store_true", help="the planted variant (else clean)")
     ap.add_argument("--out", type=Path, required=True, help="folder to write into")

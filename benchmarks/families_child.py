@@ -6,7 +6,8 @@ witness with the reference evaluator, then checks each kind with a fresh `Checke
 `diff`, with `diff_rulesets` (what `ruleproof diff` does). Per kind it prints `start` and then
 `result` with the verdict, wall and CPU seconds and the peak memory of that check (VmHWM,
 reset before each check where Linux allows it). Baselines, when asked, follow: the naive
-hand-written Z3 encoding and Hypothesis random search (`baselines.py`). A generation failure
+hand-written Z3 encoding and Hypothesis random search (`baselines.py`). A kind the family does
+not have (`Instance.not_applicable`) is printed as `skipped` with the reason. A generation failure
 (no witness found, or a witness the evaluator refutes) is printed as an `error` event.
 
 The parent (`families_run.py`) watches these lines and kills the child if a check overruns.
@@ -161,6 +162,10 @@ def run(spec: dict[str, Any]) -> None:
         notes=inst.notes,
         peak_mib=round(peak_mib(), 1),
     )
+    for kind in spec["kinds"]:
+        if kind not in inst.expects:  # the family cannot have it: reported, not checked
+            why = inst.not_applicable.get(kind, "the family does not generate this kind")
+            emit("skipped", kind=kind, message=why)
     kinds = [k for k in spec["kinds"] if k in inst.expects]
     entries = {k: v for k, v in inst.properties.items() if k in kinds}
     props: dict[str, Any] = {}

@@ -2,10 +2,11 @@
 
 `write(path, rows, meta)` renders and writes `families.md` and returns its text. A row is a
 dict with `family`, `size`, `seed`, `variant`, `kind`, `verdict`, `expected`, `seconds` (wall),
-`cpu`, `peak_mib`, `message` and `blame` (non-empty for a wrong verdict). The targets are issue
-14's: at 10,000 rules every kind ≤ 5 s, at 100,000 ≤ 20 s (worst case over seeds, wall clock);
-no `unknown` (nor hang, crash or error) within the timeout; peak memory ≤ 2 GiB; at 2,000 rules
-of the clamped family `independent` ≥ 100× faster than the naive encoding.
+`cpu`, `peak_mib`, `message` and `blame` (non-empty for a wrong verdict); a kind the family
+does not have is a row with the verdict `n/a`, listed apart and not counted as a check. The
+targets are issue 14's: at 10,000 rules every kind ≤ 5 s, at 100,000 ≤ 20 s (worst case over
+seeds, wall clock); no `unknown` (nor hang, crash or error) within the timeout; peak memory
+≤ 2 GiB; at 2,000 rules of the clamped family `independent` ≥ 100× faster than the naive encoding.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ LIMITS = {10_000: 5.0, 100_000: 20.0}
 MEMORY_MIB = 2048
 Row = dict[str, Any]
 FAILED = ("unknown", "hang", "crash", "error")
+NOT_APPLICABLE = "n/a"  # the verdict of a kind the family cannot have (no property, no check)
 
 
 def start_meta(argv: list[str]) -> dict[str, Any]:
@@ -54,7 +56,24 @@ def _checks(rows: Iterable[Row]) -> list[Row]:
         for r in rows
         if r["kind"] not in ("load", "generate", "baselines")
         and not r["kind"].startswith("baseline:")
+        and r["verdict"] != NOT_APPLICABLE
     ]
+
+
+def not_applicable(rows: list[Row]) -> list[str]:
+    """One line per family: the kinds it cannot have, and why (not counted as checks)."""
+    why: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in rows:
+        if r["verdict"] == NOT_APPLICABLE:
+            why[r["family"]][r["kind"]] = str(r.get("message", ""))
+    if not why:
+        return []
+    out = ["## Kinds a family does not have (not applicable, not checked)", ""]
+    for fam, kinds in sorted(why.items()):
+        for reason in sorted(set(kinds.values())):
+            names = ", ".join(f"`{k}`" for k, v in kinds.items() if v == reason)
+            out.append(f"- {fam}: {names} — {reason}")
+    return out
 
 
 def _cell(rs: list[Row]) -> str:
@@ -287,6 +306,8 @@ def write(path: Path, rows: list[Row], meta: dict[str, Any]) -> str:
         *summary(rows),
         "",
         *problems(rows),
+        "",
+        *not_applicable(rows),
         "",
         "## Worst case and median per family, size and kind",
         "",

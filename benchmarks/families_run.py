@@ -41,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 SIZES = (1000, 10000, 100000)
 QUICK_SIZES = (1000, 10000)
 NAIVE_SIZES = (1000, 2000, 10000)  # clamped family
+NA = families_report.NOT_APPLICABLE
 
 
 def seeds_of(text: str) -> list[int]:
@@ -189,6 +190,18 @@ def run_spec(spec: dict[str, Any], args: argparse.Namespace, out: list[dict[str,
                 )
                 current, since = "baselines", time.monotonic()
                 deadline = since + _baseline_limit(spec)
+            elif ev["event"] == "skipped":
+                out.append(
+                    {
+                        **key,
+                        **meta,
+                        "kind": ev["kind"],
+                        "verdict": NA,
+                        "expected": NA,
+                        "message": ev["message"],
+                    }
+                )
+                todo.remove(ev["kind"])
             elif ev["event"] == "start":
                 current, since = ev["kind"], time.monotonic()
                 deadline = since + _limit(current, spec)

@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, Protocol
 
 import attrs
 
@@ -201,6 +201,14 @@ class Group:
 Item = Rule | Group
 
 
+class Summand(Protocol):
+    """What `Tracker` and `Finder` sum: a rule, a group, or another family's record (a tree)."""
+
+    def reads(self) -> set[str]: ...
+
+    def value(self, c: Mapping[str, Val]) -> Num: ...
+
+
 def magnitude(x: Num) -> Num:
     return -x if x < 0 else x
 
@@ -212,7 +220,7 @@ def clamp(x: Num, lo: Num, hi: Num) -> Num:
 class Tracker:
     """The raw sum of a list of items for one citizen, updated incrementally on `set`."""
 
-    def __init__(self, items: Sequence[Item], citizen: Mapping[str, Val]) -> None:
+    def __init__(self, items: Sequence[Summand], citizen: Mapping[str, Val]) -> None:
         self.items = items
         self.citizen: Citizen = dict(citizen)
         self.index: dict[str, list[int]] = {}
@@ -315,7 +323,7 @@ class Finder:
     def __init__(
         self,
         key: str,
-        items: Sequence[Item],
+        items: Sequence[Summand],
         base: Num,
         free: Sequence[Attr],
         start: Callable[[random.Random], Citizen],

@@ -212,7 +212,8 @@ class Expect:
 class Instance:
     """One generated ruleset: its YAML, the second version for `diff`, the property suite
     (one property per kind, its id is the kind; `family_model.properties_yaml` makes the file)
-    and the expectations."""
+    and the expectations. `not_applicable` names the kinds the family cannot have (kind →
+    why, e.g. no sanctions): they have neither a property nor an expectation."""
 
     family: str
     size: int
@@ -223,6 +224,7 @@ class Instance:
     properties: Mapping[str, str]  # property id (= kind) → the YAML of its kind key(s)
     expects: Mapping[str, Expect]
     notes: str = ""
+    not_applicable: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
     def name(self) -> str:

@@ -19,6 +19,7 @@ from ruleproof.language import ruleset as M
 from ruleproof.language.memo import per_ruleset
 from ruleproof.language.ruleset import Num
 from ruleproof.semantics.algebra import Interval, add_bound, clamp_interval, floordiv, hull
+from ruleproof.semantics.cover import covers
 
 TOP: Interval = (None, None)
 
@@ -190,15 +191,21 @@ class Bounds:
     def _first_match(
         self, branches: tuple[tuple[E.Expr, E.Expr], ...], default: E.Expr
     ) -> Interval:
-        """The hull of every branch value that may be chosen (`algebra.first_match`)."""
+        """The hull of every branch value that may be chosen (`algebra.first_match`); the
+        default only when the conditions may all fail (`semantics.cover`: the leaves of a tree
+        cover every citizen, so its group never adds the 0 of "no case fires")."""
         seen: list[Interval] = []
+        live: list[E.Expr] = []
         for cond, value in branches:
             t = self.truth(cond)
             if t is False:
                 continue
             seen.append(self.num(value))
+            live.append(cond)
             if t is True:
                 return hull(*seen)
+        if seen and covers(live, self.types):
+            return hull(*seen)
         return hull(*seen, self.num(default))
 
     def _call(self, func: E.FuncName, args: tuple[E.Expr, ...]) -> Interval:

@@ -277,3 +277,39 @@ def test_the_search_back_gets_half_of_the_time_left(monkeypatch: pytest.MonkeyPa
     ans = asker.ask(lambda c: c.differs(tier), lambda x, y: x.tier != y.tier, "tier")
     assert isinstance(ans, Shown)
     assert stops and min(stops) > 20.0  # about half of the 60 s, not foldsum.SEARCH_SECONDS
+
+
+def _decimal_card(split: bool) -> M.Ruleset:
+    """Bins with decimal points (a WoE scorecard); `split` cuts one bin in two, one half changed."""
+    groups = []
+    for g in range(12):
+        cases = [
+            f'        - {{id: g{g}a, when: "x{g} < 30", add: "{g % 5}.125"}}',
+            f'        - {{id: g{g}b, when: "x{g} >= 30 and x{g} < 70", add: "-{g % 3}.5"}}',
+            f'        - {{id: g{g}c, when: "x{g} >= 70", add: "0.{g + 1}"}}',
+        ]
+        if split and g == 5:
+            cases[1] = '        - {id: g5b1, when: "x5 >= 30 and x5 < 50", add: "-2.5"}\n'
+            cases[1] += '        - {id: g5b2, when: "x5 >= 50 and x5 < 70", add: "-2.25"}'
+        groups.append(f"    - id: g{g}\n      one_of:\n" + "\n".join(cases))
+    attributes = "\n".join(f"  x{k}: {{type: int, range: [0, 100]}}" for k in range(12))
+    body = "\n".join(groups)
+    text = f"ruleset: dec\nattributes:\n{attributes}\nscore:\n  base: 1\n  rules:\n{body}\n"
+    text += 'tiers:\n  - {id: A, when: "score >= 0"}\n  - {id: B, when: "True"}\n'
+    return load_text(text, "dec.yaml")
+
+
+def test_decimal_points_are_folded_as_a_real_sum() -> None:
+    """Rules with decimal points fold into a real `score~rest` (they fell back to the joint
+    encoding of every rule before: 83 s median for the binned family at 10,000 rules)."""
+    old, new = _decimal_card(False), _decimal_card(True)
+    asker = Asker(old, new, Limits(timeout=20.0), slicing=True)
+    assert asker.folded is not None and len(asker.folded.rules) == 11
+    assert isinstance(asker.folded.old.attribute(REST).type, M.RealType)
+    score = Output("score", "score")
+    ans = asker.ask(lambda c: c.differs(score), lambda x, y: x.score != y.score, "score")
+    assert isinstance(ans, Shown) and asker._full is None
+    _, old_c, _ = ans.citizens
+    x5 = old_c["x5"]
+    assert isinstance(x5, int) and 50 <= x5 < 70 and ans.old.score != ans.new.score
+    assert not diff_rulesets(old, old, limits=LIMITS).differences

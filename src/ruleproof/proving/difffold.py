@@ -2,9 +2,11 @@
 
 Pure IR and evaluator, no Z3. `fold_shared(old, new, match)` returns a `Folded` (None when
 nothing can be folded): OLD and NEW with every matched pair of score rules
-(`diffslice.Correspondence.rules`) whose contribution has integer interval bounds replaced by
-one rule adding the attribute `score~rest`, whose range bounds the sum of those contributions
-(`semantics.sumbounds`: per attribute where rules read one, else per rule). Both folded versions
+(`diffslice.Correspondence.rules`) whose contribution has finite interval bounds replaced by
+one rule adding the attribute `score~rest`, whose range bounds the sum of those contributions:
+an int range when every folded contribution has integer bounds (`semantics.sumbounds`: per
+attribute where rules read one, else per rule), else a real range, the sum of the rules'
+rational intervals (decimal points). Both folded versions
 read the same `score~rest`, and they declare only the attributes they read: the others are
 read by folded rules alone (the search below sets them) or by nothing (baseline).
 
@@ -30,6 +32,7 @@ caller re-checks on the original versions with the evaluator.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 
 import attrs
 
@@ -38,6 +41,7 @@ from ruleproof.language import ruleset as M
 from ruleproof.proving.diffslice import Correspondence
 from ruleproof.semantics.compiled import Compiled, compile_ruleset
 from ruleproof.semantics.foldsum import FoldedSum
+from ruleproof.semantics.intervals import Bounds
 from ruleproof.semantics.reduce import read_outside_rest
 from ruleproof.semantics.sumbounds import bounded_sum
 
@@ -48,17 +52,30 @@ Citizen = dict[str, M.Value]
 
 
 def fold_shared(old: M.Ruleset, new: M.Ruleset, match: Correspondence) -> Folded | None:
-    """OLD and NEW with their matched, integer-bounded score rules folded (module docstring)."""
+    """OLD and NEW with their matched, bounded score rules folded (module docstring)."""
     so, sn = old.score, new.score
     if so is None or sn is None or not match.rules:
         return None
     if any(r.id.startswith(SYNTHETIC) for r in (*so.rules, *sn.rules)):
         return None  # a user rule could be mistaken for the folded one: do not fold
     partner = {old_id: new_id for new_id, old_id in match.rules.items()}
-    folded, lo, hi = bounded_sum(old, (r for r in so.rules if r.id in partner))
+    shared = [r for r in so.rules if r.id in partner]
+    folded, lo, hi = bounded_sum(old, shared)
+    exact = {r.id for r in folded}
+    bounds = Bounds(old)
+    real_lo: M.Num = lo
+    real_hi: M.Num = hi
+    for r in shared:  # rules whose contributions are bounded by rationals (decimal points)
+        clo, chi = bounds.contribution(r)
+        if r.id not in exact and clo is not None and chi is not None:
+            folded.append(r)
+            real_lo, real_hi = real_lo + clo, real_hi + chi
     if not folded:
         return None
-    rest = M.Attribute(REST, M.IntType(lo, hi), doc="sum of the score rules both versions share")
+    typ: M.AttrType = M.IntType(lo, hi)
+    if len(folded) > len(exact):
+        typ = M.RealType(Fraction(real_lo), Fraction(real_hi))
+    rest = M.Attribute(REST, typ, doc="sum of the score rules both versions share")
     rule = M.ScoreRule(REST, E.BoolLit(True), E.Var(REST), "True", REST)
 
     def fold(rs: M.Ruleset, score: M.Score, ids: set[str]) -> M.Ruleset:
@@ -95,8 +112,9 @@ class Folded:
         self.original_old = original_old
         self.rules = rules  # the folded rules, as OLD has them
         rest = old.attribute(REST).type
-        assert isinstance(rest, M.IntType)
-        self.lo, self.hi = rest.lo, rest.hi
+        assert isinstance(rest, M.IntType | M.RealType)
+        self.lo: M.Num = rest.lo
+        self.hi: M.Num = rest.hi
         pinned = frozenset(read_outside_rest(old) | read_outside_rest(new))
         folded_old = compile_ruleset(old)
 
@@ -133,7 +151,7 @@ class Folded:
         `foldsum.SEARCH_SECONDS`).
         """
         v = citizen[REST]
-        assert isinstance(v, int)
+        assert isinstance(v, int | Fraction) and not isinstance(v, bool)
         base = {k: x for k, x in citizen.items() if k != REST}
 
         def test(w: M.Num) -> bool:

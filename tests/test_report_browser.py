@@ -1,7 +1,8 @@
 """`ruleproof report` in a real browser: headless Chromium (Debian's, /usr/bin/chromium) through
-Playwright, the report opened from a `file:` URL, for five worked rulesets.
+Playwright, the report opened from a `file:` URL: five worked rulesets in depth, and every worked
+ruleset with a property suite opened without errors.
 
-For each report: no console error, no page error and no request other than the file itself;
+For each of the five: no console error, no page error and no request other than the file itself;
 every section present, with a screenshot of each saved under `test-artifacts/browser/`
 (or `$RULEPROOF_ARTIFACTS`); each card's score waterfall, read from the page (table cells,
 picture labels and bar positions), equals the reference evaluator's trace of the citizens
@@ -303,3 +304,40 @@ def test_prints(name: str, pages: dict[str, Any], artifacts: Path) -> None:
         page.emulate_media(media="screen")
     assert pdf[:5] == b"%PDF-"
     (artifacts / name / "print.pdf").write_bytes(pdf)
+
+
+WORKED = sorted(
+    p.stem for p in (ROOT / "spec").glob("*.yaml") if (ROOT / "properties" / p.name).is_file()
+)
+
+
+@pytest.mark.parametrize("name", WORKED)
+def test_every_worked_report_opens_without_errors(
+    name: str, browser: Any, artifacts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report of each worked ruleset with its suite (those above add `--diff`/`--impact`)."""
+    monkeypatch.chdir(ROOT)
+    target = artifacts / f"worked-{name}.html"
+    assert main(["report", f"spec/{name}.yaml", "-o", str(target)]) == 0
+    page = browser.new_page()
+    problems: list[str] = []
+    url = target.resolve().as_uri()
+
+    def console(m: Any) -> None:
+        if m.type == "error":
+            problems.append(m.text)
+
+    def request(r: Any) -> None:
+        if r.url != url:
+            problems.append(r.url)
+
+    page.on("console", console)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("request", request)
+    page.goto(url, wait_until="load")
+    try:
+        assert page.title().startswith("ruleproof report")
+        assert page.locator("#summary").count() == 1
+        assert problems == []
+    finally:
+        page.close()

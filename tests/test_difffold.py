@@ -27,6 +27,7 @@ from ruleproof.proving.diffplan import Output
 from ruleproof.proving.solving import Limits
 from ruleproof.semantics import foldsearch
 from ruleproof.semantics.evaluate import evaluate
+from ruleproof.semantics.foldsum import FoldedSum
 from ruleproof.semantics.intervals import Bounds
 from ruleproof.semantics.sumbounds import sum_bounds
 from ruleproof.testing import citizens, rulesets
@@ -313,3 +314,30 @@ def test_decimal_points_are_folded_as_a_real_sum() -> None:
     x5 = old_c["x5"]
     assert isinstance(x5, int) and 50 <= x5 < 70 and ans.old.score != ans.new.score
     assert not diff_rulesets(old, old, limits=LIMITS).differences
+
+
+def test_the_subset_sum_leaves_out_huge_effects() -> None:
+    """A move that changes the folded sum by 10**29 must not enter the subset-sum's bitset (a
+    shift of 10**29 bits: MemoryError or OverflowError, found by the deep profile); the small
+    moves still land the sum."""
+    rs = load_text(
+        """
+ruleset: huge
+attributes:
+  big: {type: int, range: [0, 1000000000000000000000000000000]}
+  x0: {type: int, range: [0, 100]}
+  x1: {type: int, range: [0, 100]}
+score:
+  base: 0
+  rules:
+    - {id: huge, when: "big >= 1", add: "big"}
+    - {id: a, when: "x0 >= 50", add: 3}
+    - {id: b, when: "x1 >= 20", add: 5}
+""",
+        "huge.yaml",
+    )
+    assert rs.score is not None
+    folded = FoldedSum(rs, rs.score.rules, frozenset())
+    start: dict[str, M.Value] = {"big": 0, "x0": 0, "x1": 0}
+    found = foldsearch.Search(folded, dict(start)).combine(start, 0, 8, 8, time.monotonic() + 10)
+    assert found is not None and found["big"] == 0 and folded.total(found) == 8

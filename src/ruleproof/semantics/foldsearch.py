@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 COARSE = 12  # values tried per attribute while far from the target
 NEAR = 400  # distance from which `combine` tries to land exactly
 MAX_CANDIDATES = 128  # values tried per int attribute and move
+MAX_EFFECT = 1 << 16  # moves changing the sum by more stay out of the subset-sum's bitset
+MAX_BITS = 1 << 22  # the bitset of reachable sums grows no wider: the search gives up instead
 
 Citizen = dict[str, M.Value]
 
@@ -109,6 +111,8 @@ class Search:
         Subset-sum over the attributes of `FoldedSum.independent`, one at a time: the sums
         reachable after each are a bitset (bit i is the sum `base + i`); it stops at the first
         attribute after which a sum in [a - s, b - s] is reachable and walks back the moves.
+        Moves that change the sum by more than `MAX_EFFECT` are left out, and it gives up when
+        the bitset would grow past `MAX_BITS` (the greedy moves handle large steps).
         """
         layers: list[tuple[str, dict[int, M.Value], int, int]] = []  # name, moves, bits, base
         bits, base = 1, 0  # only the sum 0 is reachable with no move
@@ -122,8 +126,11 @@ class Search:
                 d = self.f.part({**cur, name: value}, name) - here
                 if not isinstance(d, int):
                     return None  # real-valued effects: no exact subset-sum here
-                moves.setdefault(d, value)
+                if abs(d) <= MAX_EFFECT:  # a bit per reachable sum: huge moves cannot fit
+                    moves.setdefault(d, value)
             low = min(moves)
+            if bits.bit_length() + max(moves) - low > MAX_BITS:
+                return None
             new_bits = 0
             for d in moves:
                 new_bits |= bits << (d - low)

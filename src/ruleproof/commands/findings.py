@@ -68,10 +68,13 @@ def one_line(ruleset: M.Ruleset, cex: Counterexample | None, limit: int = 6) -> 
 
 
 def run_suites(pairs: Iterable[tuple[Path, Path]], limits: Limits | None = None) -> list[Row]:
+    """Every property of every pair, checked with a generous limit by default: the table shows
+    minimal counterexamples, and minimising shares the property's deadline, so a loaded machine
+    must not cut it short (the table would then differ from run to run)."""
     rows: list[Row] = []
     for spec, props in pairs:
         rs = load(spec)
-        checker = Checker(rs, limits or Limits(timeout=60))
+        checker = Checker(rs, limits or Limits(timeout=300))
         for p in load_properties(props, rs):
             r = checker.check(p)
             rows.append(Row(rs.id, r, one_line(rs, r.counterexample)))
